@@ -1,0 +1,1 @@
+"""HalluxPath: software for the episode of care of minimally invasive bunion surgery."""

@@ -1,0 +1,44 @@
+"""The navigation a user sees depends on their role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from halluxpath.accounts.models import STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def _items_for(role: str) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    if role in STAFF_ROLES:
+        items.append(("Worklist", "patients:worklist"))
+    if role in (Role.SURGEON, Role.NURSE, Role.ADMIN):
+        items.append(("New patient", "patients:create"))
+    if role == Role.PATIENT:
+        items.append(("My care", "patients:me"))
+    if role == Role.RESEARCHER:
+        items.append(("Cohort overview", "patients:research"))
+    if role == Role.ADMIN:
+        items.append(("Audit log", "audit:events"))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    role = getattr(user, "role", "")
+    nav = []
+    for label, name in _items_for(role):
+        url = reverse(name)
+        nav.append(NavItem(label, url, request.path.startswith(url)))
+    return {"nav_items": nav, "user_role_label": Role(role).label if role else ""}

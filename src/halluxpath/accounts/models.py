@@ -1,0 +1,67 @@
+"""People who use HalluxPath, what role each has, and the care teams they form."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SURGEON = "surgeon", "Surgeon"
+    NURSE = "nurse", "Nurse"
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    PATIENT = "patient", "Patient"
+    RESEARCHER = "researcher", "Researcher"
+    ADMIN = "admin", "Administrator"
+
+
+# Roles that care for patients and see identifiable records of their teams.
+CLINICAL_ROLES = frozenset({Role.SURGEON, Role.NURSE, Role.PHYSIOTHERAPIST})
+# Roles that use the staff side of the application (worklist, patient pages).
+STAFF_ROLES = CLINICAL_ROLES | {Role.ADMIN}
+
+
+class User(AbstractUser):
+    """A person with exactly one role.
+
+    The role, not Django's is_staff/is_superuser flags, decides what a user
+    may do; every check goes through the ``access`` module of the app that
+    owns the data.
+    """
+
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="user_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in CLINICAL_ROLES
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class CareTeam(models.Model):
+    """A group of clinicians who share the care of their patients' episodes."""
+
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(User, related_name="care_teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,38 @@
+"""The audit log: every create, change and view of a patient's record.
+
+``record(actor, action, ...)`` appends one event to the hash chain. Call it
+inside the same transaction as the change it describes, so that a change
+that rolls back leaves no claim behind and one that commits is never
+unrecorded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from halluxpath.audit.context import Actor
+    from halluxpath.audit.models import AuditEvent
+
+
+def record(
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: object = "",
+    patient_id: int | None = None,
+    outcome: str = "success",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    from halluxpath.audit.chain import append
+
+    return append(
+        actor,
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        outcome=outcome,
+        detail=detail or {},
+    )

@@ -1,0 +1,92 @@
+"""The life of an episode of care and the steps it may take.
+
+An episode is one foot's course of care from referral to discharge:
+
+    referred -> assessed -> planned -> operated -> follow_up -> discharged
+
+Only the forward step to the next stage is allowed, plus discharge from any
+stage before the operation (the patient declines surgery, or surgery is not
+indicated: DOMAIN §1 R-IND-1, R-IND-2). An operated foot is discharged only
+through follow-up, so the outcome record (DOMAIN §14) is never skipped.
+There is no way back: a wrong step is corrected by the audit trail and a new
+note, not by rewriting history.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+# The usual diagnosis of an episode (DOMAIN §15: ICD-10 M20.1, verified).
+DEFAULT_DIAGNOSIS = "Hallux valgus (acquired), ICD-10 M20.1"
+
+
+class EpisodeStatus(enum.StrEnum):
+    REFERRED = "referred"
+    ASSESSED = "assessed"
+    PLANNED = "planned"
+    OPERATED = "operated"
+    FOLLOW_UP = "follow_up"
+    DISCHARGED = "discharged"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    EpisodeStatus.REFERRED: "Referred",
+    EpisodeStatus.ASSESSED: "Assessed",
+    EpisodeStatus.PLANNED: "Planned",
+    EpisodeStatus.OPERATED: "Operated",
+    EpisodeStatus.FOLLOW_UP: "Follow-up",
+    EpisodeStatus.DISCHARGED: "Discharged",
+}
+
+ALLOWED_TRANSITIONS: dict[EpisodeStatus, tuple[EpisodeStatus, ...]] = {
+    EpisodeStatus.REFERRED: (EpisodeStatus.ASSESSED, EpisodeStatus.DISCHARGED),
+    EpisodeStatus.ASSESSED: (EpisodeStatus.PLANNED, EpisodeStatus.DISCHARGED),
+    EpisodeStatus.PLANNED: (EpisodeStatus.OPERATED, EpisodeStatus.DISCHARGED),
+    EpisodeStatus.OPERATED: (EpisodeStatus.FOLLOW_UP,),
+    EpisodeStatus.FOLLOW_UP: (EpisodeStatus.DISCHARGED,),
+    EpisodeStatus.DISCHARGED: (),
+}
+
+
+class TransitionRefused(ValueError):
+    """A status change that the episode's life does not allow."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_status: EpisodeStatus
+    to_status: EpisodeStatus
+
+
+def next_statuses(current: EpisodeStatus) -> tuple[EpisodeStatus, ...]:
+    """The statuses an episode in ``current`` may move to, in display order."""
+    return ALLOWED_TRANSITIONS[current]
+
+
+def check_transition(current: str, target: str) -> Transition:
+    """Return the transition, or raise ``TransitionRefused`` saying why not."""
+    try:
+        from_status = EpisodeStatus(current)
+    except ValueError:
+        raise TransitionRefused(f"unknown current status {current!r}") from None
+    try:
+        to_status = EpisodeStatus(target)
+    except ValueError:
+        raise TransitionRefused(f"unknown status {target!r}") from None
+    if to_status == from_status:
+        raise TransitionRefused(f"the episode is already {from_status.label.lower()}")
+    allowed = ALLOWED_TRANSITIONS[from_status]
+    if to_status not in allowed:
+        if not allowed:
+            raise TransitionRefused("a discharged episode is closed; open a new episode instead")
+        names = " or ".join(s.label.lower() for s in allowed)
+        raise TransitionRefused(
+            f"an episode that is {from_status.label.lower()} can only become {names}, "
+            f"not {to_status.label.lower()}"
+        )
+    return Transition(from_status, to_status)

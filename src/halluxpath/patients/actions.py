@@ -1,0 +1,325 @@
+"""Every write to patients and episodes: validate, write in one transaction, audit.
+
+Pages and the API call these functions; neither writes the models itself.
+Each edit names the ``version`` the editor started from; if someone else has
+saved in the meantime the edit is refused with ``EditConflict`` and nothing is
+written (optimistic concurrency). Records are never deleted here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from halluxpath.accounts.models import CareTeam, Role, User
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.core.episode import TransitionRefused, check_transition
+from halluxpath.patients import access
+from halluxpath.patients.models import Episode, Patient, StatusChange
+
+PATIENT_FIELDS = (
+    "hospital_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+)
+EPISODE_FIELDS = ("side", "diagnosis", "responsible_surgeon", "care_team", "referred_on")
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+class EditConflict(Exception):
+    """Someone else saved this record after the editor opened it."""
+
+    def __init__(self, kind: str, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(
+            f"This {kind} was changed by someone else while you were editing it "
+            f"(now version {current_version}). Your changes have not been saved: "
+            "reload the page to see the current record, then make your change again."
+        )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    before: object
+    after: object
+
+
+def _audit_value(value: object) -> object:
+    if isinstance(value, User | CareTeam):
+        return value.pk
+    return value
+
+
+def _staff(actor: Actor) -> User:
+    user = actor.user
+    if user is None or not access.may_edit(user):
+        raise PermissionDenied("Your role cannot change patient records.")
+    return user
+
+
+def _check_patient(patient: Patient, *, today: date) -> None:
+    patient.full_clean(exclude=["user"])
+    if patient.date_of_birth > today:
+        raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+    if patient.date_of_birth < EARLIEST_BIRTH:
+        raise ValidationError({"date_of_birth": "Check the date of birth: it is before 1900."})
+
+
+def _check_episode(user: User, episode: Episode, *, today: date) -> None:
+    episode.full_clean(exclude=["patient"])
+    errors: dict[str, str] = {}
+    if episode.responsible_surgeon.role != Role.SURGEON:
+        errors["responsible_surgeon"] = "The responsible clinician must be a surgeon."
+    elif not episode.care_team.members.filter(pk=episode.responsible_surgeon.pk).exists():
+        errors["responsible_surgeon"] = "The responsible surgeon must belong to the care team."
+    if user.role != Role.ADMIN and not episode.care_team.members.filter(pk=user.pk).exists():
+        errors["care_team"] = "You can only open episodes for a care team you belong to."
+    if episode.referred_on > today:
+        errors["referred_on"] = "The referral date cannot be in the future."
+    elif episode.referred_on < episode.patient.date_of_birth:
+        errors["referred_on"] = "The referral date is before the patient's date of birth."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_unique(instance: Patient | Episode) -> None:
+    """Save, turning a lost race on a unique field into a form error."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"hospital_number": "A patient with this hospital number already exists."}
+        ) from None
+
+
+def create_patient(
+    actor: Actor, patient_data: dict[str, Any], episode_data: dict[str, Any]
+) -> Patient:
+    """Register a patient together with their first episode of care.
+
+    A patient always arrives with an episode, so that a care team is
+    responsible for them from the first moment (access follows episodes).
+    """
+    user = _staff(actor)
+    today = timezone.localdate()
+    with transaction.atomic():
+        patient = Patient(**{k: patient_data[k] for k in PATIENT_FIELDS if k in patient_data})
+        _check_patient(patient, today=today)
+        _save_unique(patient)
+        episode = Episode(
+            patient=patient, **{k: episode_data[k] for k in EPISODE_FIELDS if k in episode_data}
+        )
+        _check_episode(user, episode, today=today)
+        episode.save()
+        StatusChange.objects.create(
+            episode=episode, to_status=episode.status, changed_at=timezone.now(), changed_by=user
+        )
+        record(
+            actor,
+            "create",
+            object_type="patient",
+            object_id=patient.pk,
+            patient_id=patient.pk,
+            detail={"fields": {k: _audit_value(getattr(patient, k)) for k in PATIENT_FIELDS}},
+        )
+        record(
+            actor,
+            "create",
+            object_type="episode",
+            object_id=episode.pk,
+            patient_id=patient.pk,
+            detail={"fields": {k: _audit_value(getattr(episode, k)) for k in EPISODE_FIELDS}},
+        )
+    return patient
+
+
+def _apply_changes(
+    instance: Patient | Episode, fields: tuple[str, ...], changes: dict[str, Any]
+) -> dict[str, FieldChange]:
+    changed: dict[str, FieldChange] = {}
+    for name in fields:
+        if name in changes and getattr(instance, name) != changes[name]:
+            changed[name] = FieldChange(
+                _audit_value(getattr(instance, name)), _audit_value(changes[name])
+            )
+            setattr(instance, name, changes[name])
+    return changed
+
+
+def _refuse_if_stale(kind: str, instance: Patient | Episode, expected_version: int) -> None:
+    if instance.version != expected_version:
+        raise EditConflict(kind, instance.version)
+
+
+def update_patient(
+    actor: Actor, patient_id: int, expected_version: int, changes: dict[str, Any]
+) -> Patient:
+    """Change a patient's details, if nobody else has since ``expected_version``."""
+    _staff(actor)
+    today = timezone.localdate()
+    # Access is checked before the transaction so that a refusal stays in the log.
+    access.patient_for(actor, patient_id, purpose="edit")
+    try:
+        with transaction.atomic():
+            patient = Patient.objects.select_for_update().get(pk=patient_id)
+            _refuse_if_stale("patient", patient, expected_version)
+            changed = _apply_changes(patient, PATIENT_FIELDS, changes)
+            if not changed:
+                return patient
+            _check_patient(patient, today=today)
+            patient.version += 1
+            _save_unique(patient)
+            record(
+                actor,
+                "change",
+                object_type="patient",
+                object_id=patient.pk,
+                patient_id=patient.pk,
+                detail=_change_detail(changed, patient.version),
+            )
+    except EditConflict:
+        record(
+            actor,
+            "change",
+            object_type="patient",
+            object_id=patient_id,
+            patient_id=patient_id,
+            outcome="conflict",
+            detail={"expected_version": expected_version},
+        )
+        raise
+    return patient
+
+
+def _change_detail(changed: dict[str, FieldChange], version: int) -> dict[str, Any]:
+    return {
+        "version": version,
+        "changes": {name: {"before": c.before, "after": c.after} for name, c in changed.items()},
+    }
+
+
+def open_episode(actor: Actor, patient_id: int, episode_data: dict[str, Any]) -> Episode:
+    """Open a further episode for a patient, e.g. for the other foot."""
+    user = _staff(actor)
+    today = timezone.localdate()
+    patient = access.patient_for(actor, patient_id, purpose="edit")
+    with transaction.atomic():
+        episode = Episode(
+            patient=patient, **{k: episode_data[k] for k in EPISODE_FIELDS if k in episode_data}
+        )
+        _check_episode(user, episode, today=today)
+        episode.save()
+        StatusChange.objects.create(
+            episode=episode, to_status=episode.status, changed_at=timezone.now(), changed_by=user
+        )
+        record(
+            actor,
+            "create",
+            object_type="episode",
+            object_id=episode.pk,
+            patient_id=patient.pk,
+            detail={"fields": {k: _audit_value(getattr(episode, k)) for k in EPISODE_FIELDS}},
+        )
+    return episode
+
+
+def update_episode(
+    actor: Actor, episode_id: int, expected_version: int, changes: dict[str, Any]
+) -> Episode:
+    """Change an episode's details (not its status: see ``change_episode_status``)."""
+    user = _staff(actor)
+    today = timezone.localdate()
+    access.episode_for(actor, episode_id, purpose="edit")
+    try:
+        with transaction.atomic():
+            episode = (
+                Episode.objects.select_for_update().select_related("patient").get(pk=episode_id)
+            )
+            _refuse_if_stale("episode", episode, expected_version)
+            changed = _apply_changes(episode, EPISODE_FIELDS, changes)
+            if not changed:
+                return episode
+            _check_episode(user, episode, today=today)
+            episode.version += 1
+            episode.save()
+            record(
+                actor,
+                "change",
+                object_type="episode",
+                object_id=episode.pk,
+                patient_id=episode.patient_id,
+                detail=_change_detail(changed, episode.version),
+            )
+    except EditConflict:
+        record(
+            actor,
+            "change",
+            object_type="episode",
+            object_id=episode_id,
+            outcome="conflict",
+            detail={"expected_version": expected_version},
+        )
+        raise
+    return episode
+
+
+def change_episode_status(
+    actor: Actor, episode_id: int, expected_version: int, to_status: str, note: str = ""
+) -> Episode:
+    """Move an episode to its next stage of care (core.episode rules)."""
+    user = _staff(actor)
+    access.episode_for(actor, episode_id, purpose="edit")
+    try:
+        with transaction.atomic():
+            episode = Episode.objects.select_for_update().get(pk=episode_id)
+            _refuse_if_stale("episode", episode, expected_version)
+            try:
+                step = check_transition(episode.status, to_status)
+            except TransitionRefused as refusal:
+                raise ValidationError(str(refusal).capitalize() + ".") from None
+            episode.status = step.to_status.value
+            episode.version += 1
+            episode.save(update_fields=["status", "version", "updated_at"])
+            StatusChange.objects.create(
+                episode=episode,
+                from_status=step.from_status.value,
+                to_status=step.to_status.value,
+                changed_at=timezone.now(),
+                changed_by=user,
+                note=note[:500],
+            )
+            record(
+                actor,
+                "transition",
+                object_type="episode",
+                object_id=episode.pk,
+                patient_id=episode.patient_id,
+                detail={
+                    "from": step.from_status.value,
+                    "to": step.to_status.value,
+                    "version": episode.version,
+                    "note": note[:500],
+                },
+            )
+    except EditConflict:
+        record(
+            actor,
+            "transition",
+            object_type="episode",
+            object_id=episode_id,
+            outcome="conflict",
+            detail={"expected_version": expected_version, "to": to_status},
+        )
+        raise
+    return episode

@@ -1,0 +1,196 @@
+"""Load the synthetic demo cohort and the demo accounts (core.synthetic).
+
+Idempotent: people and patients are matched by user name and hospital
+number, and anything already there is left as it is, so running it twice
+changes nothing. The demo accounts exist only here: a real installation
+never calls this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from halluxpath.accounts.models import CareTeam, Role, User
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.core.episode import EpisodeStatus
+from halluxpath.core.synthetic import SyntheticEpisode, generate_cohort
+from halluxpath.patients.models import Episode, Patient, StatusChange
+
+DEMO_PASSWORD = "halluxpath-demo"  # noqa: S105  (published in the README, demo only)
+DEFAULT_SIZE = 300
+DEFAULT_SEED = 2026
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    first_name: str
+    last_name: str
+    care_team: str | None
+    can_sign_in: bool
+
+
+TEAM_A, TEAM_B = "Forefoot team A", "Forefoot team B"
+DEMO_ACCOUNTS = (
+    DemoAccount("surgeon", Role.SURGEON, "Alex", "Morgan", TEAM_A, True),
+    DemoAccount("nurse", Role.NURSE, "Jordan", "Reed", TEAM_A, True),
+    DemoAccount("physio", Role.PHYSIOTHERAPIST, "Sam", "Patel", TEAM_A, True),
+    DemoAccount("patient", Role.PATIENT, "", "", None, True),
+    DemoAccount("researcher", Role.RESEARCHER, "Robin", "Hale", None, True),
+    DemoAccount("admin", Role.ADMIN, "Casey", "Lund", None, True),
+    # Colleagues who appear in the data but have no demo sign-in.
+    DemoAccount("surgeon-b", Role.SURGEON, "Priya", "Nair", TEAM_A, False),
+    DemoAccount("surgeon-c", Role.SURGEON, "Tomasz", "Kowal", TEAM_B, False),
+    DemoAccount("nurse-b", Role.NURSE, "Ade", "Bello", TEAM_B, False),
+    DemoAccount("physio-b", Role.PHYSIOTHERAPIST, "Kim", "Lowe", TEAM_B, False),
+)
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    users_created: int
+    patients_created: int
+    episodes_created: int
+
+
+def _path_to(status: EpisodeStatus) -> list[EpisodeStatus]:
+    """The stages an episode passed through to reach ``status``.
+
+    The demo follows the main line of care (the order of ``EpisodeStatus``),
+    so a discharged demo episode went through surgery and follow-up.
+    """
+    main_line = list(EpisodeStatus)
+    return main_line[: main_line.index(status) + 1]
+
+
+def _timeline(episode: SyntheticEpisode, today: date) -> list[tuple[EpisodeStatus, datetime]]:
+    path = _path_to(episode.status)
+    start = timezone.make_aware(datetime.combine(episode.referred_on, time(9, 0)))
+    span = max((today - episode.referred_on).days, 1)
+    step = timedelta(days=span / (len(path) + 1))
+    return [(status, start + step * i) for i, status in enumerate(path)]
+
+
+def _ensure_accounts() -> tuple[int, dict[str, User]]:
+    teams = {name: CareTeam.objects.get_or_create(name=name)[0] for name in (TEAM_A, TEAM_B)}
+    created = 0
+    users: dict[str, User] = {}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = User(
+                username=account.username,
+                role=account.role,
+                first_name=account.first_name,
+                last_name=account.last_name,
+            )
+            if account.can_sign_in:
+                user.set_password(DEMO_PASSWORD)
+            else:
+                user.set_unusable_password()
+            user.save()
+            created += 1
+            if account.care_team:
+                teams[account.care_team].members.add(user)
+        users[account.username] = user
+    return created, users
+
+
+def load_demo(
+    size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, today: date | None = None
+) -> DemoReport:
+    today = today or timezone.localdate()
+    cohort = generate_cohort(size, seed=seed, reference_date=today)
+    with transaction.atomic():
+        users_created, users = _ensure_accounts()
+        teams = {t.name: t for t in CareTeam.objects.all()}
+        existing = set(
+            Patient.objects.filter(
+                hospital_number__in=[p.hospital_number for p in cohort]
+            ).values_list("hospital_number", flat=True)
+        )
+        new = [p for p in cohort if p.hospital_number not in existing]
+        patients = Patient.objects.bulk_create(
+            Patient(
+                hospital_number=p.hospital_number,
+                given_name=p.given_name,
+                family_name=p.family_name,
+                date_of_birth=p.date_of_birth,
+                sex=p.sex,
+                phone=p.phone,
+                email=p.email,
+            )
+            for p in new
+        )
+        episodes: list[Episode] = []
+        timelines: list[list[tuple[EpisodeStatus, datetime]]] = []
+        for row, synthetic in zip(patients, new, strict=True):
+            for ep in synthetic.episodes:
+                episodes.append(
+                    Episode(
+                        patient=row,
+                        side=ep.side,
+                        diagnosis=ep.diagnosis,
+                        responsible_surgeon=users[ep.surgeon],
+                        care_team=teams[ep.care_team],
+                        status=ep.status.value,
+                        referred_on=ep.referred_on,
+                    )
+                )
+                timelines.append(_timeline(ep, today))
+        Episode.objects.bulk_create(episodes, batch_size=500)
+        StatusChange.objects.bulk_create(
+            (
+                StatusChange(
+                    episode=episode,
+                    from_status=previous.value if previous else "",
+                    to_status=status.value,
+                    changed_at=at,
+                    changed_by=episode.responsible_surgeon,
+                )
+                for episode, timeline in zip(episodes, timelines, strict=True)
+                for (status, at), previous in zip(
+                    timeline, [None, *(s for s, _ in timeline)], strict=False
+                )
+            ),
+            batch_size=1000,
+        )
+        _link_patient_account(users["patient"])
+        report = DemoReport(users_created, len(patients), len(episodes))
+        if users_created or patients:
+            record(
+                Actor(user=None),
+                "create",
+                object_type="demo_cohort",
+                detail={
+                    "size": size,
+                    "seed": seed,
+                    "users": users_created,
+                    "patients": len(patients),
+                    "episodes": len(episodes),
+                },
+            )
+    return report
+
+
+def _link_patient_account(account: User) -> None:
+    """Give the demo ``patient`` account the record of a team A patient."""
+    if Patient.objects.filter(user=account).exists():
+        return
+    patient = (
+        Patient.objects.filter(
+            user__isnull=True, hospital_number__startswith="DEMO", episodes__care_team__name=TEAM_A
+        )
+        .order_by("hospital_number")
+        .first()
+    )
+    if patient is not None:
+        Patient.objects.filter(pk=patient.pk).update(user=account)
+        account.first_name, account.last_name = patient.given_name, patient.family_name
+        account.save(update_fields=["first_name", "last_name"])

@@ -1,0 +1,282 @@
+"""Pages for patients and episodes. Thin: access in ``access``, writes in ``actions``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
+
+from halluxpath.accounts.decorators import (
+    patient_required,
+    researcher_required,
+    roles_required,
+    staff_required,
+)
+from halluxpath.accounts.models import User
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.core.disclosure import suppress_count
+from halluxpath.patients import access, actions
+from halluxpath.patients.access import CREATING_ROLES
+from halluxpath.patients.forms import (
+    EpisodeForm,
+    PatientForm,
+    StatusChangeForm,
+    VersionForm,
+    WorklistFilterForm,
+)
+from halluxpath.patients.models import Episode, Patient, Status
+
+WORKLIST_PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _search(episodes: QuerySet[Episode], text: str) -> QuerySet[Episode]:
+    for term in text.split()[:5]:
+        episodes = episodes.filter(
+            Q(patient__given_name__icontains=term)
+            | Q(patient__family_name__icontains=term)
+            | Q(patient__hospital_number__istartswith=term)
+        )
+    return episodes
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@staff_required
+def worklist(request: HtmxHttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = WorklistFilterForm(request.GET or None)
+    episodes = access.visible_episodes(user)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = form.cleaned_data
+    status = filters.get("status") or ""
+    if status == "all":
+        pass
+    elif status:
+        episodes = episodes.filter(status=status)
+    else:
+        episodes = episodes.exclude(status=Status.DISCHARGED)
+    if filters.get("mine"):
+        episodes = episodes.filter(responsible_surgeon=user)
+    if filters.get("q"):
+        episodes = _search(episodes, filters["q"])
+    episodes = episodes.order_by("patient__family_name", "patient__given_name", "pk")
+    page = Paginator(episodes, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    record(
+        Actor.from_request(request),
+        "search",
+        object_type="worklist",
+        detail={
+            "q": filters.get("q", ""),
+            "status": status,
+            "mine": bool(filters.get("mine")),
+            "page": page.number,
+        },
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query}
+    template = "patients/_worklist_results.html" if request.htmx else "patients/worklist.html"
+    return render(request, template, context)
+
+
+def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    user = _user(request)
+    episodes = (
+        access.visible_episodes(user)
+        .filter(patient=patient)
+        .prefetch_related("status_changes__changed_by")
+    )
+    return {"patient": patient, "episodes": episodes, "may_edit": access.may_edit(user)}
+
+
+@staff_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = access.patient_for(actor, pk)
+    return render(request, "patients/patient_detail.html", _detail_context(request, patient))
+
+
+@patient_required
+def me(request: HttpRequest) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = access.visible_patients(_user(request)).first()
+    if patient is None:
+        return render(request, "patients/me.html", {"patient": None})
+    patient = access.patient_for(actor, patient.pk)
+    return render(request, "patients/me.html", _detail_context(request, patient))
+
+
+def _form_errors_from(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@roles_required(CREATING_ROLES)
+def patient_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    patient_form = PatientForm(request.POST or None, prefix="patient")
+    episode_form = EpisodeForm(request.POST or None, prefix="episode", user=user)
+    if request.method == "POST" and patient_form.is_valid() & episode_form.is_valid():
+        try:
+            patient = actions.create_patient(
+                Actor.from_request(request), patient_form.cleaned_data, episode_form.cleaned_data
+            )
+        except ValidationError as error:
+            patient_fields = set(patient_form.fields)
+            for field, errs in getattr(error, "message_dict", {"__all__": error.messages}).items():
+                target = patient_form if field in patient_fields else episode_form
+                target.add_error(field if field in target.fields else None, errs)
+        else:
+            messages.success(request, f"{patient.full_name} has been registered.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"patient_form": patient_form, "episode_form": episode_form, "title": "New patient"},
+    )
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    version_form: VersionForm,
+    save: Callable[[int], object],
+    success: str,
+    target: HttpResponseRedirect,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The shared shape of an edit page: validate, save by version, show conflicts."""
+    if request.method == "POST" and form.is_valid() & version_form.is_valid():
+        try:
+            save(version_form.cleaned_data["version"])
+        except actions.EditConflict as conflict:
+            form.add_error(None, str(conflict))
+            context["conflict"] = True
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, success)
+            return target
+    return render(request, template, {"form": form, "version_form": version_form, **context})
+
+
+@staff_required
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = access.patient_for(actor, pk, purpose="edit")
+    data = request.POST or None
+    form = PatientForm(data, instance=Patient.objects.get(pk=patient.pk))
+    version_form = VersionForm(data, initial={"version": patient.version})
+    return _edit(
+        request,
+        form=form,
+        version_form=version_form,
+        save=lambda version: actions.update_patient(actor, patient.pk, version, form.cleaned_data),
+        success="Patient details saved.",
+        target=redirect("patients:detail", pk=patient.pk),
+        template="patients/patient_edit.html",
+        context={"patient": patient},
+    )
+
+
+@staff_required
+def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = access.patient_for(actor, pk, purpose="edit")
+    form = EpisodeForm(request.POST or None, user=_user(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.open_episode(actor, patient.pk, form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Episode opened.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "patients/episode_form.html",
+        {"form": form, "patient": patient, "title": "New episode"},
+    )
+
+
+@staff_required
+def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = access.episode_for(actor, pk, purpose="edit")
+    data = request.POST or None
+    form = EpisodeForm(data, instance=Episode.objects.get(pk=episode.pk), user=_user(request))
+    version_form = VersionForm(data, initial={"version": episode.version})
+    return _edit(
+        request,
+        form=form,
+        version_form=version_form,
+        save=lambda version: actions.update_episode(actor, episode.pk, version, form.cleaned_data),
+        success="Episode saved.",
+        target=redirect("patients:detail", pk=episode.patient_id),
+        template="patients/episode_form.html",
+        context={"patient": episode.patient, "episode": episode, "title": "Edit episode"},
+    )
+
+
+@staff_required
+@require_POST
+def episode_status(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = access.episode_for(actor, pk, purpose="edit")
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The status change was not understood; nothing was changed.")
+    else:
+        try:
+            updated = actions.change_episode_status(
+                actor,
+                episode.pk,
+                form.cleaned_data["version"],
+                form.cleaned_data["to_status"],
+                form.cleaned_data["note"],
+            )
+        except actions.EditConflict as conflict:
+            messages.error(request, str(conflict))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{updated.get_side_display()} foot episode is now "
+                f"{updated.get_status_display().lower()}.",
+            )
+    return redirect("patients:detail", pk=episode.patient_id)
+
+
+@researcher_required
+def research(request: HttpRequest) -> HttpResponse:
+    """Counts of episodes by stage, with small-cell suppression (DOMAIN §17)."""
+    counts = dict(Episode.objects.values_list("status").annotate(n=Count("pk")))
+    rows = [(label, suppress_count(counts.get(value, 0))) for value, label in Status.choices]
+    record(Actor.from_request(request), "view", object_type="cohort_overview")
+    return render(request, "patients/research.html", {"rows": rows})

@@ -1,0 +1,20 @@
+"""The site's URL map: one include per app."""
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+from halluxpath.accounts.views import home
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and `make run` checks: the process answers."""
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("halluxpath.accounts.urls")),
+    path("audit/", include("halluxpath.audit.urls")),
+    path("", include("halluxpath.patients.urls")),
+]
