@@ -8,7 +8,7 @@ from django import forms
 
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.core.episode import DEFAULT_DIAGNOSIS
-from halluxpath.patients.models import Episode, Patient, Status
+from halluxpath.patients.models import Episode, Patient, Side, Status
 from halluxpath.site.forms import ClinicForm, ClinicModelForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,11 +42,13 @@ class PatientForm(ClinicModelForm[Patient]):
 
 
 class EpisodeForm(ClinicModelForm[Episode]):
+    side = forms.ChoiceField(choices=Side.choices, widget=forms.RadioSelect, label="Foot")
+
     class Meta:
         model = Episode
         fields = ["side", "diagnosis", "care_team", "responsible_surgeon", "referred_on"]
-        widgets = {"referred_on": DATE_INPUT, "side": forms.RadioSelect}
-        labels = {"referred_on": "Referred on", "side": "Foot"}
+        widgets = {"referred_on": DATE_INPUT}
+        labels = {"referred_on": "Referred on"}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
