@@ -1,18 +1,53 @@
 """The ``halluxpath`` console command.
 
-``halluxpath <command>`` runs one of the site's management commands with the
-project's settings (``migrate``, ``load_demo``, ``audit verify``,
-``create_user``, ...); ``halluxpath help`` lists them.
+``halluxpath measure FILE`` (or ``-`` for standard input) applies the
+measurement contract to a landmarks document and prints the result as JSON,
+without starting Django. Every other ``halluxpath <command>`` runs one of the
+site's management commands with the project's settings (``migrate``,
+``load_demo``, ``audit verify``, ``create_user``, ...); ``halluxpath help``
+lists them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from typing import TextIO
+
+USAGE = "usage: halluxpath measure FILE   (FILE may be - for standard input)"
+
+
+def measure_command(args: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Exit 0 with the measurements on stdout, or 2 with ``error: ...`` on stderr."""
+    from halluxpath.core.radiograph import LandmarkError, measure, parse_landmarks_json
+
+    if len(args) != 1 or args[0] in ("-h", "--help"):
+        stderr.write(f"error: give exactly one landmarks file\n{USAGE}\n")
+        return 2
+    source = args[0]
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(source, "rb") as handle:
+                raw = handle.read()
+    except OSError as error:
+        stderr.write(f"error: cannot read {source}: {error.strerror or error}\n")
+        return 2
+    try:
+        result = measure(parse_landmarks_json(raw)).to_json()
+    except LandmarkError as error:
+        stderr.write(f"error: {error}\n")
+        return 2
+    stdout.write(json.dumps(result) + "\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["measure"]:
+        return measure_command(args[1:], sys.stdout, sys.stderr)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "halluxpath.site.settings")
     from django.core.management import execute_from_command_line
 

@@ -23,6 +23,8 @@ def _items_for(role: str) -> list[tuple[str, str]]:
         items.append(("Worklist", "patients:worklist"))
     if role in (Role.SURGEON, Role.NURSE, Role.ADMIN):
         items.append(("New patient", "patients:create"))
+    if role in STAFF_ROLES:
+        items.append(("Observer agreement", "imaging:agreement"))
     if role == Role.PATIENT:
         items.append(("My care", "patients:me"))
     if role == Role.RESEARCHER:

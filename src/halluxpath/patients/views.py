@@ -104,7 +104,7 @@ def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
     episodes = (
         access.visible_episodes(user)
         .filter(patient=patient)
-        .prefetch_related("status_changes__changed_by")
+        .prefetch_related("status_changes__changed_by", "radiographs")
     )
     return {"patient": patient, "episodes": episodes, "may_edit": access.may_edit(user)}
 

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "halluxpath.accounts",
     "halluxpath.audit",
     "halluxpath.patients",
+    "halluxpath.imaging",
+    "halluxpath.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +198,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "media"  # radiographs; never served directly, only through views
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spill to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -4,6 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from halluxpath.accounts.views import home
+from halluxpath.api.urls import api
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -17,4 +18,6 @@ urlpatterns = [
     path("accounts/", include("halluxpath.accounts.urls")),
     path("audit/", include("halluxpath.audit.urls")),
     path("", include("halluxpath.patients.urls")),
+    path("", include("halluxpath.imaging.urls")),
+    path("api/v1/", api.urls),
 ]

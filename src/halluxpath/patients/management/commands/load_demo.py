@@ -1,4 +1,4 @@
-"""``halluxpath load_demo``: the synthetic demo cohort and demo accounts."""
+"""``halluxpath load_demo``: the synthetic demo cohort, its films and the demo accounts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from halluxpath.imaging.demo import load_demo_films
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DEMO_ACCOUNTS, load_demo
 
 
@@ -26,6 +27,11 @@ class Command(BaseCommand):
             default=DEFAULT_SEED,
             help="random seed; the same seed gives the same people",
         )
+        parser.add_argument(
+            "--no-films",
+            action="store_true",
+            help="skip the synthetic radiographs (faster, e.g. for benchmarks)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["size"] < 0:
@@ -35,5 +41,8 @@ class Command(BaseCommand):
             f"demo data: {report.users_created} accounts, {report.patients_created} patients, "
             f"{report.episodes_created} episodes created (existing records left as they were)"
         )
+        if not options["no_films"]:
+            films = load_demo_films(options["seed"])
+            self.stdout.write(f"demo films: {films} synthetic radiographs added, with landmarks")
         names = ", ".join(a.username for a in DEMO_ACCOUNTS if a.can_sign_in)
         self.stdout.write(f"demo accounts: {names}; password: halluxpath-demo")

@@ -1,0 +1,1 @@
+"""Radiographs: upload, de-identification, landmarks and measurements."""

@@ -1,0 +1,87 @@
+"""The annotated radiograph: the display image with axes, landmarks and values drawn on."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from halluxpath.imaging import storage
+from halluxpath.imaging.models import Measurement, Radiograph
+
+AXES = (
+    ("m1_proximal", "m1_distal", (255, 196, 0), 0.6),
+    ("m2_proximal", "m2_distal", (0, 200, 255), 0.3),
+    ("p1_proximal", "p1_distal", (255, 80, 80), 0.5),
+    ("d1_proximal", "d1_distal", (255, 120, 220), 0.5),
+    ("m1_articular_medial", "m1_articular_lateral", (120, 255, 120), 0.3),
+    ("tibial_sesamoid_medial", "tibial_sesamoid_lateral", (255, 255, 255), 0.0),
+    ("osteotomy_medial_cortex", "osteotomy_lateral_cortex", (200, 160, 255), 0.0),
+)
+LABELS = (
+    ("p1_distal", "HVA", "hva_deg", "°"),
+    ("m2_distal", "IMA", "ima_deg", "°"),
+    ("d1_distal", "HVIA", "hvia_deg", "°"),
+    ("m1_articular_lateral", "DMAA", "dmaa_deg", "°"),
+    ("tibial_sesamoid_lateral", "Sesamoid", "sesamoid_position", ""),
+    ("head_medial_cortex", "Shift", "translation_pct", "%"),
+)
+
+
+def _extended(
+    a: tuple[float, float], b: tuple[float, float], extend: float
+) -> list[tuple[float, float]]:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    return [(a[0] - dx * extend, a[1] - dy * extend), (b[0] + dx * extend, b[1] + dy * extend)]
+
+
+def render_png(radiograph: Radiograph, measurement: Measurement) -> bytes:
+    with Image.open(storage.media_path(radiograph.display_file)) as grey:
+        canvas = grey.convert("RGB")
+    draw = ImageDraw.Draw(canvas)
+    size = max(canvas.size)
+    stroke = max(2, size // 600)
+    radius = max(4, size // 250)
+    font = ImageFont.load_default(size=max(14, size // 60))
+    points: dict[str, Any] = measurement.landmarks.get("points", {})
+    results: dict[str, Any] = measurement.results
+    for first, second, colour, extend in AXES:
+        if first in points and second in points:
+            draw.line(
+                _extended(tuple(points[first]), tuple(points[second]), extend),
+                fill=colour,
+                width=stroke,
+            )
+    for x, y in points.values():
+        draw.ellipse(
+            (x - radius, y - radius, x + radius, y + radius), outline=(255, 255, 0), width=stroke
+        )
+    for anchor, name, key, unit in LABELS:
+        value = results.get(key)
+        if anchor in points and value is not None:
+            x, y = points[anchor]
+            draw.text(
+                (x + 3 * radius, y),
+                f"{name} {value}{unit}",
+                fill=(255, 255, 0),
+                font=font,
+                stroke_width=stroke,
+                stroke_fill=(0, 0, 0),
+            )
+    summary = (
+        f"HalluxPath · {radiograph.get_time_point_display()} "
+        f"{radiograph.acquired_on:%d %b %Y} · severity {results.get('severity') or '—'} "
+        f"· measured by {measurement.observer} {measurement.created_at:%d %b %Y}"
+    )
+    draw.text(
+        (2 * radius, 2 * radius),
+        summary,
+        fill=(255, 255, 255),
+        font=font,
+        stroke_width=stroke,
+        stroke_fill=(0, 0, 0),
+    )
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG", compress_level=3)
+    return buffer.getvalue()

@@ -1,0 +1,106 @@
+"""De-identification of DICOM files on arrival (DICOM PS3.15 Annex E, basic profile).
+
+``dicom-anonymizer`` applies the actions of Table E.1-1 (remove, empty,
+dummy, new UID) and removes private tags (STACK.md). Two things are added:
+
+- UIDs are remapped by a keyed hash of the original UID with the site's
+  de-identification key, giving a ``2.25.`` UID. The same study keeps the
+  same new UID across uploads and restarts, and nobody without the key can
+  go back. (The library's own mapping lives in process memory only.)
+- ``PatientIdentityRemoved`` is set to ``YES`` and ``DeidentificationMethod``
+  records what was done, as PS3.15 asks.
+
+A file whose ``BurnedInAnnotation`` is ``YES`` carries text in its pixels,
+which no header cleaning removes: it is refused. Computed-radiography files
+often do not say either way (the attribute is optional there); such a film is
+accepted but marked for a person to look at the picture before it is shared
+(``Radiograph.pixel_review``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from dicomanonymizer.dicomfields_selector import dicom_anonymization_database_selector
+from dicomanonymizer.simpledicomanonymizer import anonymize_dataset, empty_element
+from django.conf import settings
+from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+
+from halluxpath.imaging.limits import UploadRefused
+from halluxpath.site.config import load_or_create_secret_key
+
+# DeidentificationMethod is an LO element: at most 64 characters.
+METHOD = "PS3.15 Annex E basic profile, keyed UID map (HalluxPath)"
+
+
+@cache
+def _key() -> bytes:
+    return load_or_create_secret_key(settings.DATA_DIR / "deid_key").encode("ascii")
+
+
+def remap_uid(original: str) -> str:
+    """The same original UID always gives the same new one at this site."""
+    digest = hmac.new(_key(), original.strip().encode("ascii", "replace"), hashlib.sha256)
+    return "2.25." + str(int.from_bytes(digest.digest()[:16], "big"))
+
+
+def _replace_uid(dataset: Dataset, tag: tuple[int, int]) -> None:
+    element = dataset.get(tag)
+    if element is None or element.VR != "UI" or not element.value:
+        return
+    if isinstance(element.value, MultiValue):
+        element.value = [remap_uid(str(v)) for v in element.value]
+    else:
+        element.value = remap_uid(str(element.value))
+
+
+def _replace_uid_or_empty(dataset: Dataset, tag: tuple[int, int]) -> None:
+    element = dataset.get(tag)
+    if element is None:
+        return
+    if element.VR == "UI":
+        _replace_uid(dataset, tag)
+    else:
+        empty_element(element)
+
+
+@cache
+def _uid_rules() -> dict[tuple[int, ...], Callable[[Dataset, tuple[int, int]], None]]:
+    tags = dicom_anonymization_database_selector("dicomfields_2023")
+    rules: dict[tuple[int, ...], Callable[[Dataset, tuple[int, int]], None]] = {
+        tuple(tag): _replace_uid for tag in tags["U_TAGS"]
+    }
+    rules.update({tuple(tag): _replace_uid_or_empty for tag in tags["X_Z_U_STAR_TAGS"]})
+    return rules
+
+
+def deidentify(dataset: Dataset) -> dict[str, Any]:
+    """De-identify ``dataset`` in place; return a summary for the record."""
+    burned_in = str(dataset.get("BurnedInAnnotation", "") or "").upper()
+    if burned_in == "YES":
+        raise UploadRefused(
+            "This file says identifying text is burned into the image (Burned In "
+            "Annotation: YES). Text in the pixels cannot be removed here: export the film "
+            "without annotations and upload it again."
+        )
+    present_before = {element.keyword for element in dataset if element.keyword}
+    private_before = sum(1 for element in dataset if element.tag.is_private)
+    anonymize_dataset(
+        dataset, extra_anonymization_rules=dict(_uid_rules()), delete_private_tags=True
+    )
+    dataset.PatientIdentityRemoved = "YES"
+    dataset.DeidentificationMethod = METHOD
+    if "SOPInstanceUID" in dataset and hasattr(dataset, "file_meta"):
+        dataset.file_meta.MediaStorageSOPInstanceUID = dataset.SOPInstanceUID
+    present_after = {element.keyword for element in dataset if element.keyword}
+    return {
+        "method": METHOD,
+        "burned_in_annotation": burned_in or "not stated",
+        "removed": sorted(present_before - present_after),
+        "private_tags_removed": private_before,
+    }

@@ -1,0 +1,190 @@
+"""Synthetic films for the demo cohort, put through the real upload pipeline.
+
+Every episode that has been assessed gets a pre-operative film; operated
+episodes also get a 6-week film showing the correction and the osteotomy.
+The responsible surgeon's landmarks are saved on each; on a share of the
+films a second surgeon measures too, with realistic reading differences, so
+the agreement report has data. Idempotent: episodes that already have films
+are left alone.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from halluxpath.accounts.models import CareTeam, Role, User
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.core.radiograph import landmarks_from_document, measure
+from halluxpath.imaging import storage
+from halluxpath.imaging.ingest import ingest
+from halluxpath.imaging.models import Measurement, Radiograph, SpacingSource
+from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
+from halluxpath.patients.models import Episode, Status
+
+# Small films keep the demo quick to load and small on disk (about 160 kB a
+# film, JPEG-compressed DICOM plus the display PNG): a foot at 0.3125 mm/pixel.
+FILM_SIZE = (480, 624)  # columns, rows
+FILM_SPACING_MM = (0.3125, 0.3125)
+FILM_NOISE = 0.008
+SECOND_OBSERVER_SHARE = 0.3
+ASSESSED_OR_LATER = [
+    Status.ASSESSED,
+    Status.PLANNED,
+    Status.OPERATED,
+    Status.FOLLOW_UP,
+    Status.DISCHARGED,
+]
+OPERATED_OR_LATER = [Status.OPERATED, Status.FOLLOW_UP, Status.DISCHARGED]
+
+
+@dataclass(frozen=True)
+class FilmPlan:
+    time_point: str
+    geometry: FootGeometry
+    days_after_referral: int
+
+
+def _plans(episode: Episode, rng: random.Random) -> list[FilmPlan]:
+    hva = rng.uniform(18, 42)
+    ima = rng.uniform(9, 18)
+    pre = FootGeometry(
+        hva_deg=hva,
+        ima_deg=ima,
+        hvia_deg=rng.uniform(4, 14),
+        dmaa_deg=rng.uniform(4, 16),
+        sesamoid_fraction=rng.uniform(0.45, 0.95),
+        side=episode.side,
+        width=FILM_SIZE[0],
+        height=FILM_SIZE[1],
+        pixel_spacing_mm=FILM_SPACING_MM,
+        seed=rng.randrange(10**6),
+        noise=FILM_NOISE,
+    )
+    plans = [FilmPlan("pre_op", pre, rng.randint(7, 20))]
+    if episode.status in OPERATED_OR_LATER:
+        post = FootGeometry(
+            hva_deg=rng.uniform(3, 16),
+            ima_deg=rng.uniform(3, 8),
+            hvia_deg=rng.uniform(1, 6),
+            dmaa_deg=rng.uniform(2, 9),
+            sesamoid_fraction=rng.uniform(0.1, 0.5),
+            side=episode.side,
+            width=FILM_SIZE[0],
+            height=FILM_SIZE[1],
+            pixel_spacing_mm=FILM_SPACING_MM,
+            seed=rng.randrange(10**6),
+            translation_pct=rng.uniform(40, 90),
+            noise=FILM_NOISE,
+        )
+        plans.append(FilmPlan("6w", post, rng.randint(70, 90)))
+    return plans
+
+
+def _jittered(document: dict[str, Any], rng: random.Random, pixels: float) -> dict[str, Any]:
+    points = {
+        name: [round(x + rng.gauss(0, pixels), 1), round(y + rng.gauss(0, pixels), 1)]
+        for name, (x, y) in document["points"].items()
+    }
+    return {**document, "points": points}
+
+
+def _save_measurement(radiograph: Radiograph, observer: User, document: dict[str, Any]) -> None:
+    landmarks = landmarks_from_document(document)
+    Measurement.objects.create(
+        radiograph=radiograph,
+        observer=observer,
+        landmarks=landmarks.to_document(),
+        results=measure(landmarks).to_json(),
+    )
+
+
+def _colleagues() -> dict[int, dict[int, User]]:
+    """For each care team and surgeon, another surgeon of the same team, if any."""
+    result: dict[int, dict[int, User]] = {}
+    for team in CareTeam.objects.prefetch_related("members"):
+        surgeons = sorted(
+            (m for m in team.members.all() if m.role == Role.SURGEON), key=lambda u: u.username
+        )
+        result[team.pk] = {s.pk: o for s in surgeons for o in surgeons if o.pk != s.pk}
+    return result
+
+
+def load_demo_films(seed: int = 2026) -> int:
+    """Add films to demo episodes that have none; return how many were added."""
+    colleagues = _colleagues()
+    episodes = (
+        Episode.objects.filter(
+            status__in=ASSESSED_OR_LATER,
+            patient__hospital_number__startswith="DEMO",
+            radiographs__isnull=True,
+        )
+        .select_related("patient", "responsible_surgeon")
+        .order_by("pk")
+    )
+    added = 0
+    with tempfile.TemporaryDirectory(prefix="halluxpath-demo-") as scratch:
+        for episode in episodes:
+            episode_rng = random.Random(seed * 1_000_003 + episode.pk)
+            for plan in _plans(episode, episode_rng):
+                film = render(plan.geometry)
+                path = Path(scratch) / "film.dcm"
+                write_dicom(
+                    film,
+                    path,
+                    transfer_syntax="jpeg_baseline",
+                    patient_name=f"DEMO^{episode.patient.hospital_number}",
+                    patient_id=episode.patient.hospital_number,
+                )
+                with path.open("rb") as handle:
+                    image = ingest(handle, path.stat().st_size)
+                taken = episode.referred_on + timedelta(days=plan.days_after_referral)
+                paths = storage.store(
+                    image.stored_bytes, image.stored_suffix, storage.encode_png(image.display)
+                )
+                try:
+                    with transaction.atomic():
+                        radiograph = Radiograph.objects.create(
+                            episode=episode,
+                            time_point=plan.time_point,
+                            acquired_on=taken,
+                            laterality=image.laterality,
+                            source_format=image.source_format,
+                            stored_file=paths[0],
+                            display_file=paths[1],
+                            sha256=paths[2],
+                            width=image.width,
+                            height=image.height,
+                            row_spacing_mm=FILM_SPACING_MM[0],
+                            column_spacing_mm=FILM_SPACING_MM[1],
+                            spacing_source=SpacingSource.PIXEL_SPACING,
+                            pixel_review=image.pixel_review,
+                            deidentification=image.deidentification,
+                            uploaded_by=episode.responsible_surgeon,
+                        )
+                        _save_measurement(
+                            radiograph,
+                            episode.responsible_surgeon,
+                            _jittered(film.landmarks, episode_rng, 0.6),
+                        )
+                        colleague = colleagues.get(episode.care_team_id, {}).get(
+                            episode.responsible_surgeon_id
+                        )
+                        if colleague and episode_rng.random() < SECOND_OBSERVER_SHARE:
+                            _save_measurement(
+                                radiograph, colleague, _jittered(film.landmarks, episode_rng, 1.2)
+                            )
+                except BaseException:
+                    storage.remove(*paths[:2])
+                    raise
+                added += 1
+    if added:
+        record(Actor(user=None), "create", object_type="demo_films", detail={"films": added})
+    return added

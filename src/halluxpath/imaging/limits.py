@@ -1,0 +1,56 @@
+"""Limits that stop oversized and decompression-bomb uploads (STACK.md: Pillow).
+
+A digital foot radiograph is about 9 to 12 megapixels; 40 megapixels is a
+generous ceiling. Width and height are checked from the header before any
+pixel is decoded.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PIL import Image
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 12_000
+MIN_SIDE = 64
+
+
+class UploadRefused(ValueError):
+    """A file that cannot be accepted, with the reason in the user's words."""
+
+
+def check_dimensions(width: int, height: int) -> None:
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise UploadRefused(
+            f"The image is only {width} × {height} pixels: too small to be a radiograph."
+        )
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise UploadRefused(
+            f"The image is {width} × {height} pixels, more than the "
+            f"{MAX_PIXELS // 1_000_000} megapixels a foot radiograph needs; it was not opened."
+        )
+
+
+@contextmanager
+def guarded_pillow() -> Iterator[None]:
+    """Pillow with the bomb limit at our ceiling and its warning made an error.
+
+    Pillow only raises above twice MAX_IMAGE_PIXELS and merely warns between
+    one and two times; both become errors here.
+    """
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRefused(
+            f"The image has more than {MAX_PIXELS // 1_000_000} megapixels; it was not opened."
+        ) from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous

@@ -1,0 +1,148 @@
+"""Radiographs of an episode, their calibration, and the landmark sets measured on them.
+
+A radiograph row points at two files under the data directory: the stored
+image (a de-identified DICOM file, or a PNG re-encoded from the upload so no
+metadata survives) and the 8-bit display derivative the browser shows. Both
+have the same pixel grid, so landmark coordinates on the derivative are the
+contract's coordinates on the stored image (spec/measurements.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class TimePoint(models.TextChoices):
+    PRE_OPERATIVE = "pre_op", "Pre-operative"
+    INTRA_OPERATIVE = "intra_op", "Intra-operative"
+    WEEKS_2 = "2w", "2 weeks"
+    WEEKS_6 = "6w", "6 weeks"
+    MONTHS_3 = "3m", "3 months"
+    MONTHS_6 = "6m", "6 months"
+    MONTHS_12 = "12m", "12 months"
+    OTHER = "other", "Other"
+
+
+class SourceFormat(models.TextChoices):
+    DICOM = "dicom", "DICOM"
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+
+
+class SpacingSource(models.TextChoices):
+    """Where the pixel size came from (STACK.md: DICOM spacing)."""
+
+    PIXEL_SPACING = "pixel_spacing", "DICOM Pixel Spacing"
+    IMAGER_PIXEL_SPACING = "imager_pixel_spacing", "DICOM Imager Pixel Spacing (at the detector)"
+    CALIBRATION = "calibration", "Calibrated on a known length"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class PixelReview(models.TextChoices):
+    """Whether a person must check the picture itself for identifying text."""
+
+    NOT_NEEDED = "not_needed", "Not needed (the file declares no burned-in text)"
+    PENDING = "pending", "To be checked: the file does not say whether text is burned in"
+    CONFIRMED = "confirmed", "Checked: no identifying text in the picture"
+
+
+class Radiograph(models.Model):
+    episode = models.ForeignKey(
+        "patients.Episode", on_delete=models.PROTECT, related_name="radiographs"
+    )
+    time_point = models.CharField(max_length=10, choices=TimePoint.choices)
+    acquired_on = models.DateField()
+    view = models.CharField(max_length=10, default="dp")
+    weight_bearing = models.BooleanField(
+        default=True, help_text="Standing film; angles of a non-standing film are not graded."
+    )
+    laterality = models.CharField(
+        max_length=5, blank=True, help_text="Side recorded in the file (DICOM ImageLaterality)."
+    )
+    source_format = models.CharField(max_length=10, choices=SourceFormat.choices)
+    stored_file = models.CharField(max_length=200, help_text="Path under the media directory.")
+    display_file = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, help_text="Digest of the stored (de-identified) file.")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    row_spacing_mm = models.FloatField(null=True, blank=True)
+    column_spacing_mm = models.FloatField(null=True, blank=True)
+    spacing_source = models.CharField(
+        max_length=24, choices=SpacingSource.choices, default=SpacingSource.UNKNOWN
+    )
+    calibration = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Two points, the known length in mm, who and when, if calibrated.",
+    )
+    pixel_review = models.CharField(
+        max_length=12, choices=PixelReview.choices, default=PixelReview.NOT_NEEDED
+    )
+    deidentification = models.JSONField(
+        default=dict, blank=True, help_text="What was removed or replaced on arrival."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["acquired_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(row_spacing_mm__isnull=True) | models.Q(row_spacing_mm__gt=0),
+                name="radiograph_row_spacing_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(column_spacing_mm__isnull=True)
+                | models.Q(column_spacing_mm__gt=0),
+                name="radiograph_column_spacing_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_time_point_display()} film of {self.acquired_on:%d %b %Y}"
+
+    @property
+    def pixel_spacing_mm(self) -> tuple[float, float] | None:
+        if self.row_spacing_mm and self.column_spacing_mm:
+            return (self.row_spacing_mm, self.column_spacing_mm)
+        return None
+
+
+class Measurement(models.Model):
+    """One observer's landmark set on one film (the contract's input document).
+
+    Re-measuring adds a row and marks the previous one of the same observer as
+    superseded, so history is kept; several observers measure independently.
+    """
+
+    radiograph = models.ForeignKey(
+        Radiograph, on_delete=models.PROTECT, related_name="measurements"
+    )
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    landmarks = models.JSONField(help_text="halluxpath.landmarks/1 document as saved.")
+    results = models.JSONField(help_text="halluxpath.measurements/1 output for the landmarks.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["radiograph", "observer"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_measurement_per_observer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"landmarks on {self.radiograph} by {self.observer}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None

@@ -1,0 +1,71 @@
+"""Radiograph files on disk, under MEDIA_ROOT/radiographs/, never served directly.
+
+Files are written to a temporary name and renamed into place, so a crash
+cannot leave a half-written file under a real name; a file whose database row
+did not commit is removed by the caller (imaging.actions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from django.conf import settings
+from PIL import Image
+
+FOLDER = "radiographs"
+DISPLAY_PNG_COMPRESSION = 3
+
+
+def media_path(relative: str) -> Path:
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise ValueError("path outside the media directory")
+    return path
+
+
+def _write_atomically(relative: str, data: bytes) -> None:
+    target = media_path(relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def encode_png(pixels: npt.NDArray[np.uint8]) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG", compress_level=DISPLAY_PNG_COMPRESSION)
+    return buffer.getvalue()
+
+
+def store(stored_bytes: bytes, suffix: str, display_png: bytes) -> tuple[str, str, str]:
+    """Write both files; return their relative paths and the stored file's SHA-256."""
+    name = uuid.uuid4().hex
+    stored = f"{FOLDER}/{name[:2]}/{name}{suffix}"
+    display = f"{FOLDER}/{name[:2]}/{name}-display.png"
+    _write_atomically(stored, stored_bytes)
+    try:
+        _write_atomically(display, display_png)
+    except BaseException:
+        remove(stored)
+        raise
+    return stored, display, hashlib.sha256(stored_bytes).hexdigest()
+
+
+def remove(*relatives: str) -> None:
+    for relative in relatives:
+        media_path(relative).unlink(missing_ok=True)

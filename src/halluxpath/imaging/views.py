@@ -1,0 +1,304 @@
+"""Radiograph pages: upload, the landmark tool, results, downloads, comparison, agreement."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from halluxpath.accounts.decorators import staff_required
+from halluxpath.accounts.models import User
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.imaging import actions, agreement, annotate, storage
+from halluxpath.imaging.access import radiograph_for, visible_radiographs
+from halluxpath.imaging.forms import CalibrationForm, UploadForm
+from halluxpath.imaging.guide import GROUP_LABELS, GUIDE
+from halluxpath.imaging.models import Measurement, Radiograph
+from halluxpath.imaging.results import comparison_rows, result_rows
+from halluxpath.patients.access import episode_for, may_edit
+from halluxpath.patients.actions import EditConflict
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+@staff_required
+def upload(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk, purpose="edit")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            radiograph = actions.upload_radiograph(
+                actor,
+                episode.pk,
+                uploaded,
+                uploaded.size,
+                time_point=form.cleaned_data["time_point"],
+                acquired_on=form.cleaned_data["acquired_on"],
+                weight_bearing=form.cleaned_data["weight_bearing"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "The film has been stored. Place the landmarks below.")
+            return redirect("imaging:radiograph", pk=radiograph.pk)
+    return render(
+        request,
+        "imaging/upload.html",
+        {"form": form, "episode": episode, "patient": episode.patient},
+    )
+
+
+def _tool_config(
+    radiograph: Radiograph, mine: Measurement | None, editable: bool
+) -> dict[str, Any]:
+    from django.urls import reverse
+
+    return {
+        "width": radiograph.width,
+        "height": radiograph.height,
+        "imageUrl": reverse("imaging:image", args=[radiograph.pk]),
+        "saveUrl": reverse("imaging:save_measurement", args=[radiograph.pk]),
+        "computeUrl": "/api/v1/measurements/compute",
+        "pixelSpacing": list(radiograph.pixel_spacing_mm) if radiograph.pixel_spacing_mm else None,
+        "landmarks": mine.landmarks if mine else None,
+        "guide": [asdict(g) for g in GUIDE],
+        "groupLabels": GROUP_LABELS,
+        "editable": editable,
+    }
+
+
+@staff_required
+def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    radiograph = radiograph_for(actor, pk)
+    user = _user(request)
+    current = list(
+        radiograph.measurements.filter(superseded_at__isnull=True)
+        .select_related("observer")
+        .order_by("created_at")
+    )
+    mine = next((m for m in current if m.observer_id == user.pk), None)
+    history = radiograph.measurements.filter(observer=user, superseded_at__isnull=False)
+    editable = may_edit(user)
+    others = Radiograph.objects.filter(episode=radiograph.episode_id).exclude(pk=radiograph.pk)
+    context = {
+        "radiograph": radiograph,
+        "episode": radiograph.episode,
+        "patient": radiograph.episode.patient,
+        "current": current,
+        "mine": mine,
+        "rows": result_rows(radiograph, current),
+        "history": history,
+        "editable": editable,
+        "tool_config": _tool_config(radiograph, mine, editable),
+        "calibration_form": CalibrationForm(initial={"version": radiograph.version}),
+        "other_films": others,
+    }
+    return render(request, "imaging/radiograph.html", context)
+
+
+@staff_required
+def image(request: HttpRequest, pk: int) -> FileResponse:
+    """The display image, for the tool. Access-checked; the page view is the audited read."""
+    user = _user(request)
+    radiograph = visible_radiographs(user).filter(pk=pk).first()
+    if radiograph is None:
+        radiograph_for(Actor.from_request(request), pk)  # records the refusal, raises 404
+        raise Http404
+    response = FileResponse(
+        storage.media_path(radiograph.display_file).open("rb"), content_type="image/png"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@staff_required
+@require_POST
+def save_measurement(request: HttpRequest, pk: int) -> JsonResponse:
+    actor = Actor.from_request(request)
+    try:
+        document = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"detail": "The landmarks were not sent as JSON."}, status=400)
+    try:
+        measurement = actions.save_measurement(actor, pk, document)
+    except ValidationError as error:
+        return JsonResponse({"detail": " ".join(error.messages)}, status=422)
+    return JsonResponse(
+        {
+            "id": measurement.pk,
+            "results": measurement.results,
+            "saved_at": measurement.created_at.isoformat(),
+        },
+        status=201,
+    )
+
+
+@staff_required
+@require_POST
+def calibrate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    form = CalibrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Place both calibration points and enter the known length "
+            "(1 to 300 mm); nothing was changed.",
+        )
+        return redirect("imaging:radiograph", pk=pk)
+    data = form.cleaned_data
+    try:
+        actions.calibrate(
+            actor,
+            pk,
+            data["version"],
+            (data["x1"], data["y1"]),
+            (data["x2"], data["y2"]),
+            data["length_mm"],
+        )
+    except (ValidationError, EditConflict) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            "Calibration saved: distances are now in millimetres at the level of the marker.",
+        )
+    return redirect("imaging:radiograph", pk=pk)
+
+
+@staff_required
+@require_POST
+def confirm_review(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    try:
+        version = int(request.POST.get("version", ""))
+        actions.confirm_pixel_review(actor, pk, version)
+    except ValueError:
+        messages.error(request, "The form was not understood; nothing was changed.")
+    except EditConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        messages.success(request, "Recorded: no identifying text in the picture.")
+    return redirect("imaging:radiograph", pk=pk)
+
+
+@staff_required
+def annotated(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    radiograph = radiograph_for(actor, pk)
+    measurement = radiograph.measurements.filter(pk=measurement_pk).first()
+    if measurement is None:
+        return render(request, "404.html", status=404)
+    png = annotate.render_png(radiograph, measurement)
+    record(
+        actor,
+        "export",
+        object_type="radiograph",
+        object_id=radiograph.pk,
+        patient_id=radiograph.episode.patient_id,
+        detail={"format": "annotated_png", "measurement": measurement.pk},
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = (
+        f'attachment; filename="radiograph-{radiograph.pk}-measurement-{measurement.pk}.png"'
+    )
+    return response
+
+
+@staff_required
+def download_stored(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored, de-identified file (DICOM or PNG)."""
+    actor = Actor.from_request(request)
+    radiograph = radiograph_for(actor, pk)
+    record(
+        actor,
+        "export",
+        object_type="radiograph",
+        object_id=radiograph.pk,
+        patient_id=radiograph.episode.patient_id,
+        detail={"format": "stored_file"},
+    )
+    suffix = storage.media_path(radiograph.stored_file).suffix
+    return FileResponse(
+        storage.media_path(radiograph.stored_file).open("rb"),
+        as_attachment=True,
+        filename=f"radiograph-{radiograph.pk}-deidentified{suffix}",
+    )
+
+
+@staff_required
+def compare(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk)
+    films = list(Radiograph.objects.filter(episode=episode).order_by("acquired_on", "pk"))
+    chosen: dict[str, Radiograph | None] = {"before": None, "after": None}
+    for key, default in (
+        ("before", films[0] if films else None),
+        ("after", films[-1] if len(films) > 1 else None),
+    ):
+        wanted = request.GET.get(key)
+        chosen[key] = next((f for f in films if str(f.pk) == wanted), default)
+    user = _user(request)
+    rows = comparison_rows(chosen["before"], chosen["after"], user)
+    return render(
+        request,
+        "imaging/compare.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "films": films,
+            "before": chosen["before"],
+            "after": chosen["after"],
+            "rows": rows,
+        },
+    )
+
+
+@staff_required
+def agreement_report(request: HttpRequest) -> HttpResponse:
+    """ICC and Bland–Altman over the user's visible films measured by several observers."""
+    user = _user(request)
+    films = list(visible_radiographs(user))
+    table = agreement.current_measurements(films)
+    measured_by = sorted({o for by in table.values() for o in by})
+    chosen: list[int] = []
+    for raw in request.GET.getlist("observer"):
+        if raw.isdigit() and int(raw) in measured_by and int(raw) not in chosen:
+            chosen.append(int(raw))
+    if len(chosen) < 2:
+        chosen = agreement.default_observers(table)
+    rows = agreement.agreement(table, chosen) if len(chosen) >= 2 else []
+    record(
+        Actor.from_request(request),
+        "view",
+        object_type="agreement_report",
+        detail={"observers": chosen, "films": len(table)},
+    )
+    return render(
+        request,
+        "imaging/agreement.html",
+        {
+            "rows": rows,
+            "observers": agreement.observer_names(chosen),
+            "candidates": agreement.observer_names(measured_by),
+            "chosen": chosen,
+            "plot_width": agreement.PLOT_WIDTH,
+            "plot_height": agreement.PLOT_HEIGHT,
+            "plot_margin": agreement.PLOT_MARGIN,
+        },
+    )

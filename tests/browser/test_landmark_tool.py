@@ -1,0 +1,150 @@
+"""The landmark tool in chromium: upload a film, place every landmark by clicking, save."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from halluxpath.core.radiograph import LANDMARK_ORDER, measure_document
+from halluxpath.imaging.models import Measurement
+from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
+from halluxpath.patients.models import Episode
+from tests.browser.conftest import screenshot
+from tests.browser.test_journeys import sign_in
+
+pytestmark = pytest.mark.browser
+
+PRE_OP = [
+    name for name in LANDMARK_ORDER if not name.startswith(("osteotomy", "head_"))
+]  # the twelve of a pre-op film
+
+
+def js_number(value: float) -> str:
+    """How JavaScript's String() writes a number (no trailing .0)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def click_at_image(page: Page, x: float, y: float) -> None:
+    page.locator("[data-landmark-layer]").wait_for()
+    screen = page.evaluate(
+        """([x, y]) => {
+            const svg = document.querySelector('[data-landmark-layer]');
+            const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM());
+            return [p.x, p.y];
+        }""",
+        [x, y],
+    )
+    page.mouse.click(screen[0], screen[1])
+
+
+@pytest.fixture
+def episode_with_film(
+    transactional_db: None, tmp_path: Path
+) -> tuple[Episode, Path, dict[str, Any]]:
+    from halluxpath.patients.demo import load_demo
+
+    load_demo(12)
+    episode = Episode.objects.filter(care_team__name="Forefoot team A").order_by("pk").first()
+    assert episode is not None
+    film = render(
+        FootGeometry(
+            hva_deg=31.0,
+            ima_deg=14.0,
+            hvia_deg=9.0,
+            dmaa_deg=11.0,
+            sesamoid_fraction=0.7,
+            side=episode.side,
+            width=900,
+            height=1200,
+            pixel_spacing_mm=(0.18, 0.18),
+            seed=3,
+        )
+    )
+    path = tmp_path / "film.dcm"
+    write_dicom(film, path)
+    return episode, path, film.landmarks
+
+
+def test_a_surgeon_uploads_a_film_places_all_landmarks_and_saves(
+    page: Page, live_server: LiveServer, episode_with_film: tuple[Episode, Path, dict[str, Any]]
+) -> None:
+    episode, path, truth = episode_with_film
+    sign_in(page, live_server.url, "surgeon")
+    page.goto(f"{live_server.url}/episodes/{episode.pk}/radiographs/new/")
+    page.get_by_label("Radiograph file").set_input_files(str(path))
+    page.get_by_label("Time point").select_option("pre_op")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Place the landmarks below")).to_be_visible()
+    save = page.get_by_role("button", name="Save")
+    expect(save).to_be_disabled()
+    layer = page.locator("[data-landmark-layer]")
+    expect(layer).to_have_attribute("viewBox", "0 0 900 1200")
+
+    for count, name in enumerate(PRE_OP, start=1):
+        x, y = truth["points"][name]
+        click_at_image(page, x, y)
+        expect(page.locator(f'[data-landmark="{name}"]')).to_have_count(1)
+        if count < 4:
+            expect(save).to_be_disabled()
+    expect(save).to_be_enabled()
+    expect(page.locator('[data-measure="severity"]')).not_to_have_text("")
+    screenshot(page, "landmark-tool")
+    save.click()
+    expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible()
+
+    saved = Measurement.objects.get()
+    for name in PRE_OP:
+        placed, intended = saved.landmarks["points"][name], truth["points"][name]
+        assert math.dist(placed, intended) < 2.0, name
+    assert set(saved.landmarks["points"]) == set(PRE_OP)
+    assert saved.results == measure_document(saved.landmarks)
+    for key in ("hva_deg", "ima_deg", "hvia_deg", "dmaa_deg", "sesamoid_position", "severity"):
+        expect(page.locator(f'[data-measure="{key}"]')).to_have_text(str(saved.results[key]))
+    assert abs(saved.results["hva_deg"] - 31.0) < 0.6
+    assert abs(saved.results["ima_deg"] - 14.0) < 0.6
+
+    page.reload()  # a saved film opens with its saved landmarks drawn
+    for name in PRE_OP:
+        marker = page.locator(f'[data-landmark="{name}"]')
+        expect(marker).to_have_attribute("cx", js_number(saved.landmarks["points"][name][0]))
+
+
+def test_undo_redo_skip_and_the_keyboard(
+    page: Page, live_server: LiveServer, episode_with_film: tuple[Episode, Path, dict[str, Any]]
+) -> None:
+    episode, path, truth = episode_with_film
+    sign_in(page, live_server.url, "surgeon")
+    page.goto(f"{live_server.url}/episodes/{episode.pk}/radiographs/new/")
+    page.get_by_label("Radiograph file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Place the landmarks below")).to_be_visible()
+    first = truth["points"]["m1_proximal"]
+    click_at_image(page, *first)
+    expect(page.locator('[data-landmark="m1_proximal"]')).to_have_count(1)
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator('[data-landmark="m1_proximal"]')).to_have_count(0)
+    page.get_by_role("button", name="Redo").click()
+    expect(page.locator('[data-landmark="m1_proximal"]')).to_have_count(1)
+
+    layer = page.locator("[data-landmark-layer]")
+    layer.focus()
+    page.keyboard.press("Escape")  # nothing selected: arrows move the cursor
+    page.keyboard.press("Enter")  # places m1_distal at the cursor (the image centre)
+    expect(page.locator('[data-landmark="m1_distal"]')).to_have_attribute("cx", "450")
+    page.keyboard.press("ArrowRight")  # the new point is selected: nudge it
+    cx = float(page.locator('[data-landmark="m1_distal"]').get_attribute("cx") or 0)
+    assert cx > 450
+
+    for name in ("m2_proximal", "m2_distal"):
+        click_at_image(page, *truth["points"][name])
+    expect(page.get_by_role("button", name="Save")).to_be_enabled()
+    expect(page.locator("[data-prompt]")).to_contain_text("Proximal phalanx")
+    page.get_by_role("button", name="Skip Proximal phalanx (for HVA)").click()
+    expect(page.locator("[data-prompt]")).to_contain_text("Distal phalanx")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("[data-prompt]")).to_contain_text("Proximal phalanx")
