@@ -41,11 +41,11 @@ def main() -> None:
     django.setup()
     import numpy as np
     import pydicom
-    from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
     from PIL import Image
 
     from halluxpath.imaging import storage
     from halluxpath.imaging.ingest import ingest
+    from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
 
     film = render(
         FootGeometry(

@@ -15,7 +15,7 @@ from halluxpath.imaging.models import Measurement
 from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
 from halluxpath.patients.models import Episode
 from tests.browser.conftest import screenshot
-from tests.browser.test_journeys import sign_in
+from tests.browser.test_journeys import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -94,6 +94,7 @@ def test_a_surgeon_uploads_a_film_places_all_landmarks_and_saves(
     expect(save).to_be_enabled()
     expect(page.locator('[data-measure="severity"]')).not_to_have_text("")
     screenshot(page, "landmark-tool")
+    assert serious_violations(page) == []
     save.click()
     expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible()
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from halluxpath.imaging.synthetic import FootGeometry, SyntheticFilm, render, write_dicom
 from pytest_django import Settings
+
+from halluxpath.imaging.synthetic import FootGeometry, SyntheticFilm, render, write_dicom
 
 FilmWriter = Callable[..., Path]
 

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from halluxpath.core.radiograph import measure_document
-from halluxpath.imaging.synthetic import SyntheticFilm
 from PIL import Image
 
 from halluxpath.accounts.models import Role
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
+from halluxpath.core.radiograph import measure_document
 from halluxpath.imaging import actions
 from halluxpath.imaging.models import Measurement, Radiograph
+from halluxpath.imaging.synthetic import SyntheticFilm
 from tests.conftest import Clinic
 from tests.imaging.conftest import FilmWriter
 

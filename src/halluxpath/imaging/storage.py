@@ -1,4 +1,4 @@
-"""Radiograph files on disk, under MEDIA_ROOT/radiographs/, never served directly.
+"""Files on disk under MEDIA_ROOT (radiographs, generated documents), never served directly.
 
 Files are written to a temporary name and renamed into place, so a crash
 cannot leave a half-written file under a real name; a file whose database row
@@ -64,6 +64,14 @@ def store(stored_bytes: bytes, suffix: str, display_png: bytes) -> tuple[str, st
         remove(stored)
         raise
     return stored, display, hashlib.sha256(stored_bytes).hexdigest()
+
+
+def store_document(data: bytes, suffix: str, *, folder: str) -> tuple[str, str]:
+    """Write a generated document (e.g. a consent PDF); return its path and SHA-256."""
+    name = uuid.uuid4().hex
+    relative = f"{folder}/{name[:2]}/{name}{suffix}"
+    _write_atomically(relative, data)
+    return relative, hashlib.sha256(data).hexdigest()
 
 
 def remove(*relatives: str) -> None:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "halluxpath.audit",
     "halluxpath.patients",
     "halluxpath.imaging",
+    "halluxpath.surgery",
     "halluxpath.api",
     "ninja",
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("audit/", include("halluxpath.audit.urls")),
     path("", include("halluxpath.patients.urls")),
     path("", include("halluxpath.imaging.urls")),
+    path("", include("halluxpath.surgery.urls")),
     path("api/v1/", api.urls),
 ]

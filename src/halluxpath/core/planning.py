@@ -1,0 +1,306 @@
+"""Operative planning suggestions for MIS hallux valgus correction (DOMAIN §3, §4).
+
+Advice only: every suggestion carries the rule that raised it, the inputs it
+used and its source, and the surgeon accepts or changes each one. Rule ids
+(R-SEL-n, R-PLAN-1) are DOMAIN's.
+
+The translation needed follows the contract's first-order planning model
+(spec/measurements.md, "Planning model"): moving the head laterally by ``d``
+at a distance ``L`` from the base turns the first metatarsal's axis by
+``atan(d / L)``, so ``d = L · tan(IMA_pre − IMA_target)``. It ignores
+rotation, shortening and soft-tissue effects, and says so wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+MODEL_LIMITS = (
+    "First-order geometric model: it ignores rotation, shortening and soft-tissue "
+    "effects; dorsal or plantar displacement and lost contact are invisible on the DP "
+    "view; one manual IMA reading varies by ±3.6°, which can exceed the planned step "
+    "(DOMAIN §4, limits)."
+)
+UPPER_REPORTED_SHIFT_PCT = 80.0  # R-PLAN-1: 80-100 % is the upper end of reported MIS shifts
+MAX_TRANSLATION_PCT = 100.0  # R-SEL-5
+DEFAULT_TARGET_IMA_DEG = 7.0
+# Population averages of first metatarsal shaft width (60 adults, one population) [50].
+AVERAGE_SHAFT_WIDTH_MM = {"female": 11.7, "male": 13.7}
+AVERAGE_SHAFT_WIDTH_SOURCE = "DOMAIN §4 [50]: 11.7 mm women, 13.7 mm men (one population)"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule that fired: what it suggests, why, and from where."""
+
+    rule: str
+    suggestion: str
+    reason: str
+    source: str
+    level: str = "advice"  # "advice", "warning" or "stop"
+
+
+@dataclass(frozen=True)
+class TranslationPlan:
+    ima_pre_deg: float
+    ima_target_deg: float
+    lever_mm: float
+    shaft_width_mm: float
+    shift_mm: float
+    shift_pct: float
+    reachable: bool
+    limits: str = MODEL_LIMITS
+
+
+@dataclass(frozen=True)
+class PlanningInputs:
+    """What the suggestions are computed from: the film and the clinical findings."""
+
+    hva_deg: float | None
+    ima_deg: float
+    hvia_deg: float | None = None
+    dmaa_deg: float | None = None
+    sesamoid_position: int | None = None
+    severity: str | None = None
+    m1_head_lateral_edge: str = "not_assessable"  # round | intermediate | angular | ...
+    mtp_arthritis_grade: str = "none"  # none | mild | moderate | severe
+    painful_stiff_mtp: bool = False
+    first_ray_instability: bool = False
+    inflammatory_forefoot_destruction: bool = False
+    growth_plates_open: bool = False
+    surgeon_mis_trained: bool = True
+
+
+IMPLANT_LABELS = {
+    "bevel_tip_screw": "bevel-tip screw",
+    "cannulated_screw": "cannulated screw",
+    "solid_screw": "solid screw",
+    "k_wire": "K-wire",
+    "staple": "staple",
+    "plate": "plate",
+}
+
+
+@dataclass(frozen=True)
+class FixationItem:
+    bone: str  # "m1" or "p1"
+    kind: str  # DOMAIN §5 implant kinds
+    count: int
+    diameter_mm: tuple[float, float] | None  # usual range, where a source gives one
+    note: str
+
+    @property
+    def kind_label(self) -> str:
+        return IMPLANT_LABELS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class PlanSuggestion:
+    technique: str
+    technique_label: str
+    akin: bool
+    fixation: tuple[FixationItem, ...]
+    translation: TranslationPlan | None
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+
+TECHNIQUE_LABELS = {
+    "mis_distal_metatarsal_osteotomy": "MIS distal metatarsal osteotomy (3rd/4th generation)",
+    "mtp_arthrodesis": "First MTP joint fusion (arthrodesis)",
+    "lapidus": "First TMT fusion (Lapidus)",
+    "open_proximal_osteotomy": "Proximal (basal) osteotomy",
+    "defer": "Defer surgery",
+}
+
+
+def translation_needed(
+    ima_pre_deg: float, ima_target_deg: float, lever_mm: float, shaft_width_mm: float
+) -> TranslationPlan:
+    """``d = L · tan(IMA_pre − IMA_target)``, in mm and as % of shaft width.
+
+    DOMAIN §4 test case: L = 50 mm, IMA 15° → 7° gives 7.0 mm, 59 % of a 12 mm shaft.
+    """
+    if lever_mm <= 0 or shaft_width_mm <= 0:
+        raise ValueError("the lever arm and the shaft width must be positive")
+    if not (-5 <= ima_target_deg <= 20):
+        raise ValueError("the target IMA must lie between -5° and 20°")
+    step = max(ima_pre_deg - ima_target_deg, 0.0)
+    shift = lever_mm * math.tan(math.radians(step))
+    pct = 100 * shift / shaft_width_mm
+    return TranslationPlan(
+        ima_pre_deg,
+        ima_target_deg,
+        lever_mm,
+        shaft_width_mm,
+        shift,
+        pct,
+        reachable=pct <= MAX_TRANSLATION_PCT,
+    )
+
+
+def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> PlanSuggestion:
+    """Technique, Akin and fixation suggestions with the rules behind them (DOMAIN §3)."""
+    findings: list[Finding] = []
+    technique = "mis_distal_metatarsal_osteotomy"
+    if inputs.growth_plates_open:
+        technique = "defer"
+        findings.append(
+            Finding(
+                "R-SEL-9",
+                "defer_until_mature",
+                "Growth plates are open: recurrence is likelier before skeletal maturity.",
+                "DOMAIN §3 R-SEL-9 [10]",
+                "stop",
+            )
+        )
+    if inputs.mtp_arthritis_grade in ("moderate", "severe") or inputs.painful_stiff_mtp:
+        stiff = " and the joint is painful and stiff" if inputs.painful_stiff_mtp else ""
+        technique = "mtp_arthrodesis" if technique != "defer" else technique
+        findings.append(
+            Finding(
+                "R-SEL-1",
+                "mtp_arthrodesis",
+                f"First MTP joint arthritis is {inputs.mtp_arthritis_grade}{stiff}: "
+                "a joint-preserving osteotomy is relatively contraindicated.",
+                "DOMAIN §3 R-SEL-1 [35][36]",
+                "warning",
+            )
+        )
+    if inputs.inflammatory_forefoot_destruction:
+        technique = "mtp_arthrodesis" if technique != "defer" else technique
+        findings.append(
+            Finding(
+                "R-SEL-3",
+                "mtp_arthrodesis",
+                "Inflammatory arthritis has destroyed forefoot joints.",
+                "DOMAIN §3 R-SEL-3 [35][36]",
+                "warning",
+            )
+        )
+    if inputs.first_ray_instability:
+        findings.append(
+            Finding(
+                "R-SEL-2",
+                "consider_lapidus",
+                "First-ray instability was recorded clinically "
+                "(no validated radiographic threshold).",
+                "DOMAIN §3 R-SEL-2 [1][2]",
+                "warning",
+            )
+        )
+    distal = technique == "mis_distal_metatarsal_osteotomy"
+    if translation is not None and distal:
+        if not translation.reachable:
+            technique = "open_proximal_osteotomy"
+            distal = False
+            findings.append(
+                Finding(
+                    "R-SEL-5",
+                    "translation_cannot_reach_target",
+                    f"The shift needed is {translation.shift_pct:.0f} % of the shaft width, more "
+                    "than 100 %: translation alone cannot reach the target IMA. Consider a "
+                    "proximal, rotational or fusion option.",
+                    "spec/measurements.md planning model; DOMAIN §3 R-SEL-5",
+                    "warning",
+                )
+            )
+        elif translation.shift_pct > UPPER_REPORTED_SHIFT_PCT:
+            findings.append(
+                Finding(
+                    "R-PLAN-1",
+                    "upper_end_of_reported_shifts",
+                    f"The shift needed is {translation.shift_pct:.0f} % of the shaft width: the "
+                    "upper end of reported MIS shifts; check contact.",
+                    "DOMAIN §4 R-PLAN-1 [47][45]",
+                    "warning",
+                )
+            )
+    if distal and inputs.severity == "severe":
+        findings.append(
+            Finding(
+                "R-SEL-4",
+                "distal_mis_at_upper_limit",
+                "Severe deformity: in an RCT, HVA > 15° "
+                "at 2 years in 39 % after distal vs 17.5 % after proximal MICA.",
+                "DOMAIN §3 R-SEL-4 [29][47]",
+                "warning",
+            )
+        )
+    akin = inputs.hvia_deg is not None and inputs.hvia_deg >= 10
+    if akin:
+        findings.append(
+            Finding(
+                "R-SEL-6",
+                "add_akin",
+                f"HVIA is {inputs.hvia_deg:.1f}° (10° or more): add an Akin "
+                "osteotomy of the proximal phalanx. Residual HVA after the metatarsal correction "
+                "is also a reason, judged by the surgeon.",
+                "DOMAIN §3 R-SEL-6 [14][42][37]",
+            )
+        )
+    if inputs.dmaa_deg is not None and inputs.dmaa_deg >= 10:
+        findings.append(
+            Finding(
+                "R-SEL-7",
+                "incongruent_joint_risk",
+                f"DMAA is {inputs.dmaa_deg:.1f}° (10° or "
+                "more): consider biplanar or rotational head correction. DMAA is the least "
+                "reliable angle.",
+                "DOMAIN §3 R-SEL-7 [14][18][48]",
+            )
+        )
+    if inputs.m1_head_lateral_edge == "round" or (inputs.sesamoid_position or 0) >= 5:
+        findings.append(
+            Finding(
+                "R-SEL-8",
+                "rotation_to_address",
+                "A round lateral edge of the first metatarsal "
+                "head or a sesamoid position of 5 or more suggests pronation: consider head "
+                "supination or a Lapidus.",
+                "DOMAIN §3 R-SEL-8 [24][25][30]",
+            )
+        )
+    if not inputs.surgeon_mis_trained:
+        findings.append(
+            Finding(
+                "R-SEL-10",
+                "nice_ipg789_training",
+                "No MIS training is recorded for the "
+                "surgeon: NICE IPG789 asks for specific training.",
+                "DOMAIN §3 R-SEL-10 [8]",
+                "warning",
+            )
+        )
+    fixation = _fixation(technique, akin)
+    return PlanSuggestion(
+        technique, TECHNIQUE_LABELS[technique], akin, fixation, translation, tuple(findings)
+    )
+
+
+def _fixation(technique: str, akin: bool) -> tuple[FixationItem, ...]:
+    """The usual fixation of the suggested technique (DOMAIN §3 generations table)."""
+    if technique != "mis_distal_metatarsal_osteotomy":
+        return ()
+    items = [
+        FixationItem(
+            "m1",
+            "bevel_tip_screw",
+            2,
+            (3.5, 4.0),
+            "Two fully threaded bevel-tip screws across the osteotomy "
+            "(3rd/4th generation; a one-screw variant exists). DOMAIN §3 [39][46]",
+        )
+    ]
+    if akin:
+        items.append(
+            FixationItem(
+                "p1",
+                "cannulated_screw",
+                1,
+                None,
+                "One screw across the Akin osteotomy; size chosen by the "
+                "surgeon. DOMAIN §3 [39][43]",
+            )
+        )
+    return tuple(items)

@@ -1,0 +1,1 @@
+"""Surgery: pre-operative assessment, planning, the safety checklist and the operative record."""

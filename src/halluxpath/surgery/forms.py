@@ -1,0 +1,131 @@
+"""Forms for the pre-operative assessment and the plan. Substance is checked in actions/core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from halluxpath.core.planning import TECHNIQUE_LABELS
+from halluxpath.site.forms import ClinicForm, ClinicModelForm
+from halluxpath.surgery.actions import ASSESSMENT_FIELDS
+from halluxpath.surgery.models import PreoperativeAssessment
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AssessmentForm(ClinicModelForm[PreoperativeAssessment]):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PreoperativeAssessment
+        fields = list(ASSESSMENT_FIELDS)
+        widgets = {
+            "hba1c_date": DATE_INPUT,
+            "hba1c_mmol_mol": forms.NumberInput(attrs={"step": "1", "min": 20, "max": 200}),
+            "bmi": forms.NumberInput(attrs={"step": "0.1"}),
+            "abpi": forms.NumberInput(attrs={"step": "0.01"}),
+        }
+        help_texts = {
+            "hba1c_mmol_mol": "In mmol/mol (IFCC), from the last 3 months.",
+            "abpi": "Ankle-brachial pressure index, when a foot pulse is absent.",
+        }
+
+
+class PlanFindingsForm(ClinicForm):
+    """Clinical findings the film cannot show, and the planning targets."""
+
+    mtp_arthritis_grade = forms.ChoiceField(
+        label="First MTP joint arthritis",
+        choices=[
+            ("none", "None"),
+            ("mild", "Mild"),
+            ("moderate", "Moderate"),
+            ("severe", "Severe"),
+        ],
+    )
+    painful_stiff_mtp = forms.BooleanField(required=False, label="Painful, stiff MTP joint")
+    first_ray_instability = forms.BooleanField(
+        required=False, label="First-ray instability (clinical)"
+    )
+    inflammatory_forefoot_destruction = forms.BooleanField(
+        required=False, label="Inflammatory arthritis with destroyed forefoot joints"
+    )
+    m1_head_lateral_edge = forms.ChoiceField(
+        label="Lateral edge of the first metatarsal head (round sign)",
+        choices=[
+            ("not_assessable", "Not assessed"),
+            ("angular", "Angular"),
+            ("intermediate", "Intermediate"),
+            ("round", "Round"),
+        ],
+    )
+    growth_plates_open = forms.BooleanField(required=False, label="Growth plates open")
+    surgeon_mis_trained = forms.BooleanField(
+        required=False, initial=True, label="Operating surgeon has MIS training"
+    )
+    target_ima_deg = forms.FloatField(
+        label="Target IMA (°)", min_value=-5, max_value=20, initial=7.0
+    )
+    lever_mm = forms.FloatField(
+        label="Lever arm L (mm)",
+        min_value=10,
+        max_value=120,
+        help_text="Distance from the base centre to the head along the first metatarsal. "
+        "Filled in from the film's landmarks when its pixel size is known.",
+    )
+    shaft_width_mm = forms.FloatField(
+        label="Shaft width at the osteotomy (mm)",
+        min_value=5,
+        max_value=30,
+        help_text="Measure it on the film if you can; the default is a population average.",
+    )
+
+
+class PlanChoiceForm(ClinicForm):
+    technique = forms.ChoiceField(label="Operation", choices=list(TECHNIQUE_LABELS.items()))
+    akin = forms.BooleanField(required=False, label="Add an Akin osteotomy")
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Notes for the record",
+    )
+
+
+class ImplantForm(ClinicForm):
+    """One line of the fixation plan (DOMAIN §5 implant kinds and sanity ranges)."""
+
+    bone = forms.ChoiceField(choices=[("m1", "First metatarsal"), ("p1", "Proximal phalanx")])
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "—"),
+            ("bevel_tip_screw", "Bevel-tip screw"),
+            ("cannulated_screw", "Cannulated screw"),
+            ("solid_screw", "Solid screw"),
+            ("k_wire", "K-wire"),
+            ("staple", "Staple"),
+            ("plate", "Plate"),
+        ],
+    )
+    count = forms.IntegerField(min_value=1, max_value=6, required=False, initial=1)
+    diameter_mm = forms.FloatField(
+        required=False, min_value=1.0, max_value=5.0, label="Diameter (mm)"
+    )
+    length_mm = forms.FloatField(required=False, min_value=8, max_value=80, label="Length (mm)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind"):
+            for name, label in (
+                ("count", "how many"),
+                ("diameter_mm", "the diameter"),
+                ("length_mm", "the length"),
+            ):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, f"An implant needs {label}.")
+        return data
+
+
+ImplantFormSet = forms.formset_factory(ImplantForm, extra=0, max_num=6, validate_max=True)

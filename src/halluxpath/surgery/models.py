@@ -1,0 +1,196 @@
+"""Pre-operative assessment and the surgical plan of an episode (DOMAIN §3–§6).
+
+Both keep what was computed (risk flags, planning suggestions) beside what
+the clinician recorded or chose, so a later reader sees what the software
+suggested and what was decided. Each carries a version for conflict-safe
+edits; every change is in the audit log with its before and after values.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from halluxpath.core.planning import TECHNIQUE_LABELS
+
+
+class Smoking(models.TextChoices):
+    NEVER = "never", "Never smoked"
+    EX = "ex", "Ex-smoker"
+    CURRENT = "current", "Current smoker"
+
+
+class Diabetes(models.TextChoices):
+    NONE = "none", "No diabetes"
+    TYPE1 = "type1", "Type 1"
+    TYPE2 = "type2", "Type 2"
+    OTHER = "other", "Other"
+
+
+class Neuropathy(models.TextChoices):
+    NONE = "none", "None"
+    SUSPECTED = "suspected", "Suspected"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
+class InflammatoryArthritis(models.TextChoices):
+    NONE = "none", "None"
+    RHEUMATOID = "rheumatoid", "Rheumatoid"
+    PSORIATIC = "psoriatic", "Psoriatic"
+    GOUT = "gout", "Gout"
+    OTHER = "other", "Other"
+
+
+class Oestrogen(models.TextChoices):
+    NONE = "none", "None"
+    COC = "coc", "Combined oral contraceptive"
+    HRT = "hrt", "Hormone replacement therapy"
+
+
+class AsaGrade(models.TextChoices):
+    I = "I", "I: healthy"  # noqa: E741
+    II = "II", "II: mild systemic disease"
+    III = "III", "III: severe systemic disease"
+    IV = "IV", "IV: constant threat to life"
+    V = "V", "V: not expected to survive without the operation"
+
+
+class Anaesthesia(models.TextChoices):
+    """DOMAIN §5 ``anaesthesia_primary``; ankle block is PROSPECT's first choice [53]."""
+
+    LOCAL = "local_infiltration", "Local infiltration"
+    ANKLE_BLOCK = "ankle_block", "Ankle block"
+    POPLITEAL = "popliteal_sciatic_block", "Popliteal sciatic block"
+    POPLITEAL_SAPHENOUS = "popliteal_plus_saphenous", "Popliteal and saphenous block"
+    SPINAL = "spinal", "Spinal"
+    GENERAL = "general", "General"
+
+
+class AnaesthesiaReason(models.TextChoices):
+    MEDICAL = "medical", "A medical condition"
+    PREFERENCE = "preference", "The patient's preference"
+    BOTH = "both", "Both"
+
+
+class PreoperativeAssessment(models.Model):
+    episode = models.OneToOneField(
+        "patients.Episode", on_delete=models.PROTECT, related_name="assessment"
+    )
+    smoking = models.CharField(max_length=10, choices=Smoking.choices, default=Smoking.NEVER)
+    diabetes = models.CharField(max_length=10, choices=Diabetes.choices, default=Diabetes.NONE)
+    hba1c_mmol_mol = models.FloatField("HbA1c (mmol/mol)", null=True, blank=True)
+    hba1c_date = models.DateField("HbA1c date", null=True, blank=True)
+    neuropathy = models.CharField(
+        max_length=10, choices=Neuropathy.choices, default=Neuropathy.NONE
+    )
+    foot_pulses_absent = models.BooleanField("A foot pulse is absent", default=False)
+    abpi = models.FloatField("ABPI", null=True, blank=True)
+    ankle_pressure_mmhg = models.FloatField("Ankle pressure (mmHg)", null=True, blank=True)
+    inflammatory_arthritis = models.CharField(
+        max_length=12, choices=InflammatoryArthritis.choices, default=InflammatoryArthritis.NONE
+    )
+    steroid = models.BooleanField("Takes steroids", default=False)
+    immunosuppressants = models.CharField(
+        "Immunosuppressants or biologics", max_length=200, blank=True
+    )
+    bmi = models.FloatField("BMI (kg/m²)", null=True, blank=True)
+    asa_grade = models.CharField(
+        "ASA grade", max_length=4, choices=AsaGrade.choices, default=AsaGrade.I
+    )
+    previous_surgery_same_foot = models.BooleanField("Previous surgery on this foot", default=False)
+    allergies = models.CharField(max_length=300, blank=True)
+    anticoagulant = models.CharField("Anticoagulant or antiplatelet", max_length=200, blank=True)
+    vte_history = models.BooleanField("Previous VTE", default=False)
+    vte_family_history = models.BooleanField("VTE in a first-degree relative", default=False)
+    recent_cancer = models.BooleanField("Recent cancer", default=False)
+    oestrogen = models.CharField(max_length=5, choices=Oestrogen.choices, default=Oestrogen.NONE)
+    immobilisation_planned = models.BooleanField(
+        "Cast, boot or orthosis with reduced weight-bearing planned", default=False
+    )
+    vte_bleeding_assessed = models.BooleanField(
+        "VTE and bleeding risk assessed (R-VTE-1)", default=False
+    )
+    vte_decision = models.CharField("VTE prophylaxis decision", max_length=300, blank=True)
+    anaesthesia = models.CharField(
+        max_length=30, choices=Anaesthesia.choices, default=Anaesthesia.ANKLE_BLOCK
+    )
+    anaesthesia_reason = models.CharField(
+        "Reason for the anaesthesia",
+        max_length=12,
+        choices=AnaesthesiaReason.choices,
+        default=AnaesthesiaReason.PREFERENCE,
+    )
+    anaesthesia_reason_detail = models.CharField("Reason, in words", max_length=300, blank=True)
+    flags = models.JSONField(default=list, help_text="Risk flags computed at the last save.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"pre-operative assessment of episode {self.episode_id}"
+
+
+class SurgicalPlan(models.Model):
+    episode = models.OneToOneField(
+        "patients.Episode", on_delete=models.PROTECT, related_name="plan"
+    )
+    measurement = models.ForeignKey(
+        "imaging.Measurement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The pre-operative landmarks the plan used.",
+    )
+    inputs = models.JSONField(help_text="Everything the suggestions were computed from.")
+    suggested = models.JSONField(help_text="What HalluxPath suggested, with rules and sources.")
+    technique = models.CharField(max_length=40, choices=list(TECHNIQUE_LABELS.items()))
+    akin = models.BooleanField("Akin osteotomy", default=False)
+    target_ima_deg = models.FloatField("Target IMA (°)")
+    planned_shift_mm = models.FloatField(null=True, blank=True)
+    planned_shift_pct = models.FloatField(null=True, blank=True)
+    fixation = models.JSONField(
+        default=list, help_text="Implants chosen: bone, kind, count, diameter and length in mm."
+    )
+    notes = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"plan for episode {self.episode_id}: {self.get_technique_display()}"
+
+
+class ConsentSheet(models.Model):
+    """One issued version of the personalised consent and risk sheet.
+
+    The content shown and the PDF given are both kept, so what the patient saw
+    can always be produced again exactly; a new sheet never changes an old one.
+    """
+
+    episode = models.ForeignKey(
+        "patients.Episode", on_delete=models.PROTECT, related_name="consent_sheets"
+    )
+    number = models.PositiveIntegerField(help_text="1 for the first sheet of the episode.")
+    content = models.JSONField(help_text="core.consent content as shown.")
+    pdf_file = models.CharField(max_length=200, help_text="Path under the media directory.")
+    sha256 = models.CharField(max_length=64)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "number"], name="one_number_per_consent_sheet"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"consent sheet {self.number} of episode {self.episode_id}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from halluxpath.surgery import views
+
+app_name = "surgery"
+
+urlpatterns = [
+    path("episodes/<int:episode_pk>/assessment/", views.assessment, name="assessment"),
+    path("episodes/<int:episode_pk>/plan/", views.plan, name="plan"),
+    path("episodes/<int:episode_pk>/consent/", views.consent_sheets, name="consent"),
+    path(
+        "episodes/<int:episode_pk>/consent/<int:number>.pdf",
+        views.consent_pdf_download,
+        name="consent_pdf",
+    ),
+]

@@ -1,0 +1,101 @@
+"""From a measured film to a saved plan and a downloaded consent sheet, in chromium."""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+from pytest_django.live_server_helper import LiveServer
+
+from halluxpath.accounts.models import User
+from halluxpath.audit.context import Actor
+from halluxpath.imaging import actions as imaging_actions
+from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
+from halluxpath.patients.demo import load_demo
+from halluxpath.patients.models import Episode
+from halluxpath.surgery.models import SurgicalPlan
+from tests.browser.conftest import screenshot
+from tests.browser.test_journeys import serious_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def measured_episode(transactional_db: None, tmp_path: Path, settings: object) -> Episode:
+    load_demo(12)
+    surgeon = User.objects.get(username="surgeon")
+    episode = Episode.objects.filter(responsible_surgeon=surgeon).order_by("pk").first()
+    assert episode is not None
+    film = render(
+        FootGeometry(
+            hva_deg=34.0,
+            ima_deg=15.0,
+            hvia_deg=12.0,
+            dmaa_deg=8.0,
+            sesamoid_fraction=0.7,
+            side=episode.side,
+            width=500,
+            height=650,
+            pixel_spacing_mm=(0.3, 0.3),
+            seed=4,
+        )
+    )
+    path = tmp_path / "pre.dcm"
+    write_dicom(film, path)
+    actor = Actor(surgeon)
+    with path.open("rb") as handle:
+        radiograph = imaging_actions.upload_radiograph(
+            actor, episode.pk, handle, path.stat().st_size, time_point="pre_op", acquired_on=None
+        )
+    imaging_actions.save_measurement(actor, radiograph.pk, copy.deepcopy(film.landmarks))
+    return episode
+
+
+def test_surgeon_assesses_plans_and_downloads_the_consent_sheet(
+    page: Page, live_server: LiveServer, measured_episode: Episode
+) -> None:
+    episode = measured_episode
+    sign_in(page, live_server.url, "surgeon")
+    page.goto(f"{live_server.url}/patients/{episode.patient_id}/")
+    card = page.locator(
+        "article.episode",
+        has=page.get_by_role("heading", name=f"{episode.get_side_display()} foot"),
+    )
+    card.get_by_role("link", name="Pre-operative assessment").click()
+    page.get_by_label("Smoking").select_option("current")
+    page.get_by_label("BMI (kg/m²)").fill("36")
+    page.get_by_role("button", name="Save assessment").click()
+    expect(page.get_by_text("Pre-operative assessment saved")).to_be_visible()
+    expect(page.get_by_text("Current smoker: forefoot complications").first).to_be_visible()
+    assert serious_violations(page) == []
+
+    page.goto(f"{live_server.url}/episodes/{episode.pk}/plan/")
+    expect(page.get_by_text("MIS distal metatarsal osteotomy").first).to_be_visible()
+    expect(page.get_by_text("R-SEL-6").first).to_be_visible()  # HVIA 12°: Akin
+    expect(page.get_by_label("Add an Akin osteotomy")).to_be_checked()
+    page.locator("#id_fix-0-length_mm").fill("26")
+    page.locator("#id_fix-1-length_mm").fill("20")
+    page.locator("#id_fix-1-diameter_mm").fill("3.0")
+    screenshot(page, "plan")
+    page.get_by_role("button", name="Save plan").click()
+    expect(page.get_by_text("Plan saved")).to_be_visible()
+    plan = SurgicalPlan.objects.get(episode=episode)
+    assert plan.akin
+    assert len(plan.fixation) == 2
+
+    page.goto(f"{live_server.url}/episodes/{episode.pk}/consent/")
+    page.get_by_role("button", name="Prepare a new sheet").click()
+    expect(page.get_by_text("Consent sheet 1 prepared")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Sheet 1 (PDF)").click()
+    data = Path(download_info.value.path()).read_bytes()
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert episode.patient.full_name in text
+    assert "Akin" in text
+    assert "Risks that are higher for you" in text
+    assert "You smoke" in text
+    assert "Your weight" in text

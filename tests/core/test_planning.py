@@ -1,0 +1,121 @@
+"""Planning maths and suggestions against hand-worked examples (DOMAIN §3, §4)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from halluxpath.core.planning import PlanningInputs, suggest, translation_needed
+
+
+def test_the_domain_test_case_needs_7_mm_or_59_percent() -> None:
+    """L = 50 mm, IMA 15° → 7°: d = 50 · tan 8° = 7.0 mm = 59 % of a 12 mm shaft."""
+    plan = translation_needed(15.0, 7.0, 50.0, 12.0)
+    assert round(plan.shift_mm, 1) == 7.0
+    assert round(plan.shift_pct) == 59
+    assert plan.reachable
+
+
+def test_one_degree_needs_tan_1_degree_of_the_lever_just_under_the_0_018_rule() -> None:
+    """DOMAIN §4: shift ≥ 0.018 × M1 length per degree; tan 1° = 0.0175."""
+    plan = translation_needed(8.0, 7.0, 60.0, 12.0)
+    assert plan.shift_mm == pytest.approx(0.0175 * 60, rel=0.01)
+    assert plan.shift_mm < 0.018 * 60
+
+
+def test_no_shift_is_needed_when_the_ima_is_already_at_target() -> None:
+    assert translation_needed(6.0, 7.0, 50.0, 12.0).shift_mm == 0.0
+
+
+@pytest.mark.parametrize(("lever", "width"), [(0, 12), (50, 0), (-1, 12)])
+def test_impossible_geometry_is_refused(lever: float, width: float) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        translation_needed(15, 7, lever, width)
+
+
+def inputs(**changes: object) -> PlanningInputs:
+    values: dict[str, object] = {
+        "hva_deg": 30.0,
+        "ima_deg": 13.0,
+        "hvia_deg": 6.0,
+        "dmaa_deg": 6.0,
+        "sesamoid_position": 4,
+        "severity": "moderate",
+    }
+    values.update(changes)
+    return PlanningInputs(**values)  # type: ignore[arg-type]
+
+
+def rules(suggestion: object) -> list[str]:
+    return [f.rule for f in suggestion.findings]  # type: ignore[attr-defined]
+
+
+def test_a_moderate_deformity_suggests_a_distal_mis_osteotomy_with_two_screws() -> None:
+    result = suggest(inputs(), translation_needed(13, 7, 50, 12))
+    assert result.technique == "mis_distal_metatarsal_osteotomy"
+    assert not result.akin
+    assert [(f.bone, f.count) for f in result.fixation] == [("m1", 2)]
+    assert rules(result) == []
+
+
+def test_a_shift_over_100_percent_says_translation_alone_cannot_reach_the_target() -> None:
+    needed = translation_needed(20, 7, 60, 12)  # 13.9 mm, 116 %
+    result = suggest(inputs(ima_deg=20.0), needed)
+    assert "R-SEL-5" in rules(result)
+    assert result.technique == "open_proximal_osteotomy"
+
+
+def test_a_shift_of_80_to_100_percent_warns_to_check_contact() -> None:
+    needed = translation_needed(17, 7, 55, 11.7)
+    assert 80 < needed.shift_pct <= 100
+    assert "R-PLAN-1" in rules(suggest(inputs(ima_deg=17.0), needed))
+
+
+def test_severe_deformity_warns_that_distal_mis_is_at_its_upper_limit() -> None:
+    assert "R-SEL-4" in rules(suggest(inputs(severity="severe"), None))
+
+
+@pytest.mark.parametrize(("hvia", "akin"), [(9.9, False), (10.0, True), (14.0, True)])
+def test_akin_is_suggested_from_an_hvia_of_10_degrees(hvia: float, akin: bool) -> None:
+    result = suggest(inputs(hvia_deg=hvia), None)
+    assert result.akin is akin
+    assert ("R-SEL-6" in rules(result)) is akin
+    assert any(f.bone == "p1" for f in result.fixation) is akin
+
+
+def test_moderate_mtp_arthritis_suggests_fusion() -> None:
+    result = suggest(inputs(mtp_arthritis_grade="moderate"), None)
+    assert result.technique == "mtp_arthrodesis"
+    assert "R-SEL-1" in rules(result)
+    assert result.fixation == ()
+
+
+def test_open_growth_plates_defer_surgery() -> None:
+    result = suggest(inputs(growth_plates_open=True, mtp_arthritis_grade="severe"), None)
+    assert result.technique == "defer"
+    assert rules(result)[0] == "R-SEL-9"
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({"first_ray_instability": True}, "R-SEL-2"),
+        ({"inflammatory_forefoot_destruction": True}, "R-SEL-3"),
+        ({"dmaa_deg": 12.0}, "R-SEL-7"),
+        ({"sesamoid_position": 5}, "R-SEL-8"),
+        ({"m1_head_lateral_edge": "round"}, "R-SEL-8"),
+        ({"surgeon_mis_trained": False}, "R-SEL-10"),
+    ],
+)
+def test_each_selection_rule_fires_with_its_source(changes: dict[str, object], rule: str) -> None:
+    result = suggest(inputs(**changes), None)
+    finding = next(f for f in result.findings if f.rule == rule)
+    assert finding.source.startswith("DOMAIN §3")
+    assert finding.reason
+
+
+def test_the_model_limits_are_stated_with_every_translation() -> None:
+    plan = translation_needed(15, 7, 50, 12)
+    assert "first-order" in plan.limits.lower()
+    assert math.isfinite(plan.shift_pct)
