@@ -210,3 +210,35 @@ def test_other_teams_and_read_only_roles_cannot_change_the_plan(
     response = client.post(reverse("surgery:assessment", args=[episode.pk]), ASSESSMENT)
     assert response.status_code == 200
     assert not PreoperativeAssessment.objects.exists()
+
+
+def test_saving_the_plan_again_unchanged_keeps_its_implants(
+    clinic: Clinic, surgeon: Client, tmp_path: Any, settings: Any
+) -> None:
+    """Regression: bound formsets with initial rows dropped unchanged rows."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    episode = measured_episode(clinic, tmp_path)
+    url = reverse("surgery:plan", args=[episode.pk])
+    form = {
+        "action": "save",
+        "find-mtp_arthritis_grade": "none",
+        "find-m1_head_lateral_edge": "angular",
+        "find-target_ima_deg": "7",
+        "find-lever_mm": "45",
+        "find-shaft_width_mm": "12",
+        "choice-technique": "mis_distal_metatarsal_osteotomy",
+        "fix-TOTAL_FORMS": "1",
+        "fix-INITIAL_FORMS": "0",
+        "fix-MIN_NUM_FORMS": "0",
+        "fix-MAX_NUM_FORMS": "6",
+        "fix-0-bone": "m1",
+        "fix-0-kind": "bevel_tip_screw",
+        "fix-0-count": "2",
+        "fix-0-diameter_mm": "3.5",
+        "fix-0-length_mm": "24",
+    }
+    surgeon.post(url, {**form, "version": "0"})
+    surgeon.post(url, {**form, "version": "1"})
+    plan = SurgicalPlan.objects.get()
+    assert plan.version == 2
+    assert len(plan.fixation) == 1

@@ -13,13 +13,20 @@ from django.utils import timezone
 from halluxpath.accounts.models import User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core import consent, planning, risk
+from halluxpath.core import checklist, consent, operative, planning, risk
 from halluxpath.imaging import storage
 from halluxpath.patients.access import episode_for, may_edit
 from halluxpath.patients.actions import EditConflict
 from halluxpath.patients.models import Episode
 from halluxpath.surgery import consent_pdf
-from halluxpath.surgery.models import ConsentSheet, PreoperativeAssessment, SurgicalPlan
+from halluxpath.surgery.models import (
+    Amendment,
+    ConsentSheet,
+    OperativeRecord,
+    PreoperativeAssessment,
+    SafetyChecklist,
+    SurgicalPlan,
+)
 
 ASSESSMENT_FIELDS = tuple(
     f.name
@@ -261,3 +268,199 @@ def issue_consent_sheet(actor: Actor, episode_id: int) -> ConsentSheet:
             storage.remove(path)
             raise
     return sheet
+
+
+# --- the safety checklist -------------------------------------------------------------------
+
+
+def laterality_for(episode: Episode) -> checklist.LateralityCheck:
+    """Episode side, the latest consent sheet's side, the planning film's label."""
+    sheet = ConsentSheet.objects.filter(episode=episode).order_by("-number").first()
+    plan = (
+        SurgicalPlan.objects.filter(episode=episode)
+        .select_related("measurement__radiograph")
+        .first()
+    )
+    film = plan.measurement.radiograph if plan and plan.measurement else None
+    return checklist.check_laterality(
+        episode.side,
+        str(sheet.content.get("side", "")) if sheet else "",
+        film.laterality if film else "",
+    )
+
+
+def complete_checklist_phase(
+    actor: Actor,
+    episode_id: int,
+    expected_version: int,
+    phase: str,
+    ticked: list[int],
+    site: dict[str, Any],
+) -> SafetyChecklist:
+    """Tick a phase's items and complete it, if every rule allows (core.checklist)."""
+    user = _editor(actor)
+    episode = episode_for(actor, episode_id, purpose="edit")
+    with transaction.atomic():
+        sheet, _ = SafetyChecklist.objects.select_for_update().get_or_create(episode=episode)
+        if sheet.version != expected_version:
+            raise EditConflict("checklist", sheet.version)
+        now = timezone.now().isoformat()
+        marks = {int(k): True for k in sheet.ticked}
+        marks.update(dict.fromkeys(ticked, True))
+        laterality = laterality_for(episode)
+        try:
+            checklist.check_phase(phase, marks, set(sheet.completed), laterality)
+        except checklist.ChecklistRefused as refusal:
+            record(
+                actor,
+                "change",
+                object_type="checklist",
+                object_id=sheet.pk,
+                patient_id=episode.patient_id,
+                outcome="denied",
+                detail={"phase": phase, "reason": str(refusal)},
+            )
+            raise ValidationError(str(refusal)) from None
+        for number in ticked:
+            sheet.ticked[str(number)] = {"by": user.username, "at": now}
+        sheet.completed[phase] = {"by": user.username, "at": now}
+        if phase == "sign_in":
+            sheet.site_marked = bool(site.get("site_marked"))
+            sheet.marked_by = str(site.get("marked_by", ""))[:150]
+        if phase == "time_out":
+            sheet.laterality = {
+                "ok": laterality.ok,
+                "message": laterality.message,
+                "sources": [list(s) for s in laterality.sources],
+            }
+            sheet.mark_visible_after_draping = site.get("mark_visible_after_draping")
+        sheet.version += 1
+        sheet.save()
+        record(
+            actor,
+            "change",
+            object_type="checklist",
+            object_id=sheet.pk,
+            patient_id=episode.patient_id,
+            detail={"phase": phase, "ticked": ticked},
+        )
+    return sheet
+
+
+# --- the operative record ---------------------------------------------------------------------
+
+
+def _validated_content(data: dict[str, Any]) -> dict[str, Any]:
+    incisions = [
+        operative.Incision(i["site"], float(i["length_mm"])) for i in data.get("incisions", [])
+    ]
+    try:
+        operative.validate(data, incisions, data.get("implants", []))
+    except operative.RecordError as error:
+        raise ValidationError({error.field: str(error)}) from None
+    return {
+        **data,
+        "mis_all_within_5mm": operative.all_minimally_invasive(incisions),
+        "incisions_over_5mm": [vars(i) for i in operative.long_incisions(incisions)],
+    }
+
+
+def save_operative_record(
+    actor: Actor,
+    episode_id: int,
+    expected_version: int,
+    operated_on: dt.date,
+    data: dict[str, Any],
+    reason: str = "",
+) -> OperativeRecord:
+    """Write the record; once signed, a change is an amendment and needs a reason."""
+    user = _editor(actor)
+    episode = episode_for(actor, episode_id, purpose="edit")
+    if operated_on > timezone.localdate():
+        raise ValidationError({"operated_on": "The operation date cannot be in the future."})
+    content = _validated_content(data)
+    with transaction.atomic():
+        current = OperativeRecord.objects.select_for_update().filter(episode=episode).first()
+        if current is None:
+            if expected_version != 0:
+                raise EditConflict("operative record", 0)
+            current = OperativeRecord.objects.create(
+                episode=episode, operated_on=operated_on, content=content, recorded_by=user
+            )
+            record(
+                actor,
+                "create",
+                object_type="operative_record",
+                object_id=current.pk,
+                patient_id=episode.patient_id,
+                detail={"content": content},
+            )
+            return current
+        if current.version != expected_version:
+            raise EditConflict("operative record", current.version)
+        before = {**current.content, "operated_on": current.operated_on.isoformat()}
+        after = {**content, "operated_on": operated_on.isoformat()}
+        changes = {
+            k: {"before": before.get(k), "after": v} for k, v in after.items() if before.get(k) != v
+        }
+        if not changes:
+            return current
+        if current.is_signed:
+            if not reason.strip():
+                raise ValidationError(
+                    {"reason": "The record is signed: give the reason for this amendment."}
+                )
+            Amendment.objects.create(
+                record=current, changes=changes, reason=reason.strip(), author=user
+            )
+        current.content = content
+        current.operated_on = operated_on
+        current.version += 1
+        current.save()
+        record(
+            actor,
+            "change",
+            object_type="operative_record",
+            object_id=current.pk,
+            patient_id=episode.patient_id,
+            detail={"changes": changes, "amendment": current.is_signed, "reason": reason.strip()},
+        )
+    return current
+
+
+def sign_operative_record(actor: Actor, episode_id: int, expected_version: int) -> OperativeRecord:
+    """The surgeon signs the record; the checklist must be complete first."""
+    user = _editor(actor)
+    if user.role not in ("surgeon", "admin"):
+        raise PermissionDenied("Only a surgeon signs the operative record.")
+    episode = episode_for(actor, episode_id, purpose="edit")
+    with transaction.atomic():
+        current = OperativeRecord.objects.select_for_update().filter(episode=episode).first()
+        if current is None:
+            raise ValidationError("Write the operative record before signing it.")
+        if current.version != expected_version:
+            raise EditConflict("operative record", current.version)
+        if current.is_signed:
+            raise ValidationError("The record is already signed; changes are amendments.")
+        sheet = SafetyChecklist.objects.filter(episode=episode).first()
+        missing = [p for p in checklist.PHASES if not sheet or p not in sheet.completed]
+        if missing:
+            raise ValidationError(
+                "The safety checklist is not complete ("
+                + ", ".join(checklist.PHASE_LABELS[p].split(" (")[0] for p in missing)
+                + " open): the record cannot be signed yet."
+            )
+        current.signed_content = {**current.content, "operated_on": current.operated_on.isoformat()}
+        current.signed_by = user
+        current.signed_at = timezone.now()
+        current.version += 1
+        current.save()
+        record(
+            actor,
+            "change",
+            object_type="operative_record",
+            object_id=current.pk,
+            patient_id=episode.patient_id,
+            detail={"signed": True},
+        )
+    return current

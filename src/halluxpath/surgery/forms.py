@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
+from halluxpath.core.operative import EVENTS, IMPLANT_KINDS, INCISION_SITES
 from halluxpath.core.planning import TECHNIQUE_LABELS
 from halluxpath.site.forms import ClinicForm, ClinicModelForm
 from halluxpath.surgery.actions import ASSESSMENT_FIELDS
-from halluxpath.surgery.models import PreoperativeAssessment
+from halluxpath.surgery.models import Anaesthesia, PreoperativeAssessment
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -129,3 +130,126 @@ class ImplantForm(ClinicForm):
 
 
 ImplantFormSet = forms.formset_factory(ImplantForm, extra=0, max_num=6, validate_max=True)
+
+
+class IncisionForm(ClinicForm):
+    site = forms.ChoiceField(choices=[(s, s.replace("_", " ")) for s in INCISION_SITES])
+    length_mm = forms.FloatField(label="Length (mm)", min_value=1, max_value=60)
+
+
+IncisionFormSet = forms.formset_factory(
+    IncisionForm, extra=2, min_num=1, max_num=8, validate_min=True, validate_max=True
+)
+
+
+class RecordImplantForm(ClinicForm):
+    bone = forms.ChoiceField(choices=[("m1", "First metatarsal"), ("p1", "Proximal phalanx")])
+    kind = forms.ChoiceField(choices=[(k, k.replace("_", " ")) for k in IMPLANT_KINDS])
+    diameter_mm = forms.FloatField(label="Diameter (mm)", min_value=1.0, max_value=5.0)
+    length_mm = forms.FloatField(label="Length (mm)", min_value=8, max_value=80)
+    manufacturer = forms.CharField(max_length=100, required=False)
+    lot = forms.CharField(max_length=60, required=False, label="Lot / UDI")
+
+
+RecordImplantFormSet = forms.formset_factory(
+    RecordImplantForm, extra=3, max_num=8, validate_max=True
+)
+
+
+class OperativeRecordForm(ClinicForm):
+    """DOMAIN §5 fields; list-valued parts (incisions, implants) are formsets."""
+
+    operated_on = forms.DateField(label="Date of operation", widget=DATE_INPUT)
+    anaesthesia_primary = forms.ChoiceField(label="Anaesthesia given", choices=Anaesthesia.choices)
+    sedation = forms.ChoiceField(
+        choices=[
+            ("none", "None"),
+            ("minimal", "Minimal"),
+            ("moderate", "Moderate"),
+            ("deep", "Deep"),
+        ]
+    )
+    tourniquet = forms.BooleanField(required=False)
+    tourniquet_site = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), ("ankle", "Ankle"), ("calf", "Calf"), ("thigh", "Thigh")],
+    )
+    tourniquet_pressure_mmhg = forms.FloatField(required=False, label="Tourniquet pressure (mmHg)")
+    tourniquet_minutes = forms.FloatField(required=False, label="Tourniquet time (min)")
+    lateral_release = forms.ChoiceField(
+        label="Soft-tissue dissection: lateral release",
+        choices=[
+            ("none", "None"),
+            ("percutaneous_adductor", "Percutaneous adductor"),
+            ("percutaneous_capsule", "Percutaneous capsule"),
+            ("open", "Open"),
+        ],
+    )
+    osteotomy_level = forms.ChoiceField(
+        label="First metatarsal osteotomy: level",
+        choices=[
+            ("distal_metaphyseal", "Distal metaphyseal"),
+            ("subcapital", "Subcapital"),
+            ("shaft", "Shaft"),
+            ("proximal", "Proximal"),
+        ],
+    )
+    osteotomy_type = forms.ChoiceField(
+        label="Osteotomy type",
+        choices=[
+            ("chevron", "Chevron"),
+            ("transverse", "Transverse"),
+            ("oblique", "Oblique"),
+            ("scarf", "Scarf"),
+            ("other", "Other"),
+        ],
+    )
+    osteotomy_instrument = forms.ChoiceField(
+        label="Instrument", choices=[("burr", "Burr"), ("saw", "Saw")]
+    )
+    akin_done = forms.BooleanField(required=False, label="Akin osteotomy of the proximal phalanx")
+    translation_achieved_pct = forms.FloatField(
+        required=False, label="Translation achieved (% of shaft width)"
+    )
+    rotation = forms.CharField(required=False, max_length=100, label="Rotation (supination)")
+    soft_tissue_repair = forms.ChoiceField(
+        choices=[("none", "None"), ("capsulorrhaphy", "Capsulorrhaphy"), ("other", "Other")]
+    )
+    exostectomy = forms.BooleanField(required=False, label="Exostectomy (bump removed)")
+    closure = forms.ChoiceField(
+        choices=[
+            ("suture", "Sutures"),
+            ("adhesive_strip", "Adhesive strips"),
+            ("tissue_adhesive", "Tissue adhesive"),
+            ("none", "None"),
+        ]
+    )
+    dressing = forms.ChoiceField(
+        choices=[
+            ("corrective_bandage", "Corrective bandage"),
+            ("compressive", "Compressive"),
+            ("simple", "Simple"),
+        ]
+    )
+    fluoro_shots = forms.IntegerField(required=False, label="Fluoroscopy shots")
+    fluoro_time_s = forms.FloatField(required=False, label="Fluoroscopy time (s)")
+    fluoro_dap_mgy_cm2 = forms.FloatField(
+        required=False, min_value=0, label="Dose-area product (mGy·cm²)"
+    )
+    operative_time_min = forms.FloatField(
+        required=False, label="Operative time, skin to skin (min)"
+    )
+    conversion_to_open = forms.BooleanField(required=False, label="Converted to open surgery")
+    conversion_reason = forms.CharField(required=False, max_length=300)
+    intraop_events = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Intra-operative events",
+        choices=[(e, e.replace("_", " ")) for e in EVENTS],
+    )
+    notes = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        required=False, max_length=500, label="Reason for the amendment (signed records only)"
+    )

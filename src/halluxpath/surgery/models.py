@@ -194,3 +194,67 @@ class ConsentSheet(models.Model):
 
     def __str__(self) -> str:
         return f"consent sheet {self.number} of episode {self.episode_id}"
+
+
+class SafetyChecklist(models.Model):
+    """The WHO checklist of one operation (core.checklist), phase by phase."""
+
+    episode = models.OneToOneField(
+        "patients.Episode", on_delete=models.PROTECT, related_name="safety_checklist"
+    )
+    ticked = models.JSONField(default=dict, help_text="Item number -> who and when.")
+    completed = models.JSONField(default=dict, help_text="Phase -> who and when.")
+    site_marked = models.BooleanField(default=False)
+    marked_by = models.CharField(max_length=150, blank=True)
+    mark_visible_after_draping = models.BooleanField(null=True, blank=True)
+    laterality = models.JSONField(default=dict, help_text="The three-way check at Time Out.")
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"safety checklist of episode {self.episode_id}"
+
+
+class OperativeRecord(models.Model):
+    """The structured record of the operation (DOMAIN §5).
+
+    Signed once by the surgeon; after that every change is an ``Amendment``
+    with its reason, author and time, and ``signed_content`` keeps the record
+    exactly as it was signed.
+    """
+
+    episode = models.OneToOneField(
+        "patients.Episode", on_delete=models.PROTECT, related_name="operative_record"
+    )
+    operated_on = models.DateField()
+    content = models.JSONField(help_text="The current record (fields of DOMAIN §5).")
+    signed_content = models.JSONField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"operative record of episode {self.episode_id}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class Amendment(models.Model):
+    record = models.ForeignKey(OperativeRecord, on_delete=models.PROTECT, related_name="amendments")
+    changes = models.JSONField(help_text="Field -> before and after.")
+    reason = models.CharField(max_length=500)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"amendment to {self.record}"

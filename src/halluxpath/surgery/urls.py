@@ -8,6 +8,8 @@ urlpatterns = [
     path("episodes/<int:episode_pk>/assessment/", views.assessment, name="assessment"),
     path("episodes/<int:episode_pk>/plan/", views.plan, name="plan"),
     path("episodes/<int:episode_pk>/consent/", views.consent_sheets, name="consent"),
+    path("episodes/<int:episode_pk>/checklist/", views.safety_checklist, name="checklist"),
+    path("episodes/<int:episode_pk>/operation/", views.operative_record, name="operation"),
     path(
         "episodes/<int:episode_pk>/consent/<int:number>.pdf",
         views.consent_pdf_download,

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from halluxpath.accounts.decorators import staff_required
 from halluxpath.accounts.models import User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core import planning, risk
+from halluxpath.core import checklist, planning, risk
 from halluxpath.imaging import storage
 from halluxpath.imaging.models import Measurement
 from halluxpath.patients.access import episode_for, may_edit
@@ -24,10 +25,19 @@ from halluxpath.surgery import actions
 from halluxpath.surgery.forms import (
     AssessmentForm,
     ImplantFormSet,
+    IncisionFormSet,
+    OperativeRecordForm,
     PlanChoiceForm,
     PlanFindingsForm,
+    RecordImplantFormSet,
 )
-from halluxpath.surgery.models import ConsentSheet, PreoperativeAssessment, SurgicalPlan
+from halluxpath.surgery.models import (
+    ConsentSheet,
+    OperativeRecord,
+    PreoperativeAssessment,
+    SafetyChecklist,
+    SurgicalPlan,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -211,7 +221,7 @@ def plan(request: HttpRequest, episode_pk: int) -> HttpResponse:
         else _fixation_initial(suggestion)
     )
     implants = ImplantFormSet(
-        request.POST if saving else None, prefix="fix", initial=fixation_initial
+        request.POST if saving else None, prefix="fix", initial=None if saving else fixation_initial
     )
     if saving and findings_form.is_valid() and choice_form.is_valid() and implants.is_valid():
         fixation = [
@@ -302,4 +312,160 @@ def consent_pdf_download(request: HttpRequest, episode_pk: int, number: int) -> 
         as_attachment=True,
         filename=f"consent-sheet-{number}.pdf",
         content_type="application/pdf",
+    )
+
+
+@staff_required
+def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk)
+    sheet = SafetyChecklist.objects.filter(episode=episode).first()
+    editable = may_edit(_user(request))
+    if request.method == "POST" and editable:
+        phase = request.POST.get("phase", "")
+        try:
+            ticked = [int(n) for n in request.POST.getlist("item")]
+            version = int(request.POST.get("version", "1"))
+            site = {
+                "site_marked": request.POST.get("site_marked") == "on",
+                "marked_by": request.POST.get("marked_by", ""),
+                "mark_visible_after_draping": {"yes": True, "no": False}.get(
+                    request.POST.get("mark_visible", "")
+                ),
+            }
+            actions.complete_checklist_phase(actor, episode.pk, version, phase, ticked, site)
+        except ValueError:
+            messages.error(request, "The checklist form was not understood; nothing changed.")
+        except EditConflict as conflict:
+            messages.error(request, str(conflict))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{checklist.PHASE_LABELS[phase].split(' (')[0]} complete.")
+        return redirect("surgery:checklist", episode_pk=episode.pk)
+    ticks = {int(k): v for k, v in (sheet.ticked if sheet else {}).items()}
+    completed = sheet.completed if sheet else {}
+    phases = [
+        {
+            "key": p,
+            "label": checklist.PHASE_LABELS[p],
+            "done": completed.get(p),
+            "items": [(i, ticks.get(i.number)) for i in checklist.items_of(p)],
+        }
+        for p in checklist.PHASES
+    ]
+    return render(
+        request,
+        "surgery/checklist.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "sheet": sheet,
+            "phases": phases,
+            "laterality": actions.laterality_for(episode),
+            "editable": editable,
+            "version": sheet.version if sheet else 1,
+        },
+    )
+
+
+def _record_content(form: OperativeRecordForm, incisions: Any, implants: Any) -> dict[str, Any]:
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("operated_on", "reason")}
+    data["osteotomies"] = [
+        {
+            "bone": "m1",
+            "level": data.pop("osteotomy_level"),
+            "type": data.pop("osteotomy_type"),
+            "instrument": data.pop("osteotomy_instrument"),
+        }
+    ]
+    if data.pop("akin_done"):
+        data["osteotomies"].append(
+            {"bone": "p1", "level": "proximal", "type": "closing_wedge_akin", "instrument": "burr"}
+        )
+    data["incisions"] = [dict(row) for row in incisions.cleaned_data if row]
+    data["implants"] = [dict(row) for row in implants.cleaned_data if row]
+    return data
+
+
+def _record_initial(record: OperativeRecord | None) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    if record is None:
+        return (
+            {"operated_on": timezone.localdate(), "anaesthesia_primary": "ankle_block"},
+            [{"site": "medial_m1_neck", "length_mm": 3}],
+            [],
+        )
+    content = dict(record.content)
+    first = content.get("osteotomies", [{}])[0]
+    initial = {
+        **content,
+        "operated_on": record.operated_on,
+        "osteotomy_level": first.get("level"),
+        "osteotomy_type": first.get("type"),
+        "osteotomy_instrument": first.get("instrument"),
+        "akin_done": any(o.get("bone") == "p1" for o in content.get("osteotomies", [])),
+    }
+    return initial, content.get("incisions", []), content.get("implants", [])
+
+
+@staff_required
+def operative_record(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk)
+    record_ = OperativeRecord.objects.filter(episode=episode).first()
+    user = _user(request)
+    editable = may_edit(user)
+    posted = request.method == "POST" and editable
+    if posted and request.POST.get("action") == "sign":
+        try:
+            actions.sign_operative_record(actor, episode.pk, int(request.POST.get("version", "0")))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        except EditConflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            messages.success(request, "Operative record signed.")
+        return redirect("surgery:operation", episode_pk=episode.pk)
+    initial, incision_rows, implant_rows = _record_initial(record_)
+    form = OperativeRecordForm(request.POST if posted else None, initial=initial)
+    # Bound formsets take the posted rows as they are: with initial rows, an
+    # unchanged row would count as empty.
+    incisions = IncisionFormSet(
+        request.POST if posted else None, prefix="inc", initial=None if posted else incision_rows
+    )
+    implants = RecordImplantFormSet(
+        request.POST if posted else None, prefix="imp", initial=None if posted else implant_rows
+    )
+    if posted and form.is_valid() and incisions.is_valid() and implants.is_valid():
+        try:
+            actions.save_operative_record(
+                actor,
+                episode.pk,
+                int(request.POST.get("version", "0")),
+                form.cleaned_data["operated_on"],
+                _record_content(form, incisions, implants),
+                reason=form.cleaned_data["reason"],
+            )
+        except EditConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Operative record saved.")
+            return redirect("surgery:operation", episode_pk=episode.pk)
+    return render(
+        request,
+        "surgery/operation.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "record": record_,
+            "form": form,
+            "incisions": incisions,
+            "implants": implants,
+            "editable": editable,
+            "version": record_.version if record_ else 0,
+            "amendments": record_.amendments.select_related("author") if record_ else [],
+        },
     )

@@ -1,0 +1,54 @@
+"""The operative record's limits (DOMAIN §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from halluxpath.core.operative import (
+    Incision,
+    RecordError,
+    all_minimally_invasive,
+    long_incisions,
+    validate,
+)
+
+SCREW = {"kind": "bevel_tip_screw", "diameter_mm": 3.5, "length_mm": 24}
+
+
+def test_an_incision_over_5_mm_is_flagged_outside_the_mis_definition() -> None:
+    cuts = [
+        Incision("medial_m1_neck", 3.0),
+        Incision("dorsomedial", 5.0),
+        Incision("medial_p1_base", 12.0),
+    ]
+    assert [i.length_mm for i in long_incisions(cuts)] == [12.0]
+    assert not all_minimally_invasive(cuts)
+    assert all_minimally_invasive(cuts[:2])
+
+
+@pytest.mark.parametrize(
+    ("record", "incisions", "implants", "field"),
+    [
+        ({}, [], [SCREW], "incisions"),
+        ({}, [Incision("medial_m1_neck", -2)], [SCREW], "incision_length_mm"),
+        ({}, [Incision("medial_m1_neck", 3)], [{"kind": "bevel_tip_screw"}], "implants"),
+        ({}, [Incision("medial_m1_neck", 3)], [{**SCREW, "diameter_mm": 9}], "implant_diameter_mm"),
+        (
+            {"tourniquet": True, "tourniquet_minutes": 400},
+            [Incision("medial_m1_neck", 3)],
+            [],
+            "tourniquet_minutes",
+        ),
+        ({"fluoro_time_s": 5000}, [Incision("medial_m1_neck", 3)], [], "fluoro_time_s"),
+        ({"conversion_to_open": True}, [Incision("medial_m1_neck", 3)], [], "conversion_reason"),
+        ({"intraop_events": ["alien"]}, [Incision("medial_m1_neck", 3)], [], "intraop_events"),
+    ],
+)
+def test_impossible_values_are_refused(
+    record: dict[str, Any], incisions: list[Incision], implants: list[dict[str, Any]], field: str
+) -> None:
+    with pytest.raises(RecordError) as refused:
+        validate(record, incisions, implants)
+    assert refused.value.field == field
