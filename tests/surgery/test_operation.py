@@ -98,7 +98,7 @@ def test_a_side_mismatch_blocks_the_time_out(
     body = complete(client, ready, "time_out", 2)
     assert "sides do not match" in body
     assert "consent sheet says LEFT" in body
-    assert "time_out" not in ready.safety_checklist.completed  # type: ignore[attr-defined]
+    assert "time_out" not in ready.safety_checklist.completed
 
 
 def test_the_record_flags_long_incisions_and_cannot_be_signed_with_an_open_checklist(
@@ -170,3 +170,11 @@ def test_only_a_surgeon_signs(clinic: Clinic, client: Client, ready: Episode) ->
     client.post(url, {**RECORD, "version": "0"})
     response = client.post(url, {"action": "sign", "version": "1"}, follow=True)
     assert "Only a surgeon" in response.content.decode()
+
+
+def test_every_field_of_the_record_form_is_shown_in_a_step() -> None:
+    from halluxpath.surgery.forms import OperativeRecordForm
+    from halluxpath.surgery.views import RECORD_STEPS
+
+    shown = [name for _, names in RECORD_STEPS for name in names]
+    assert sorted(shown) == sorted(OperativeRecordForm().fields)

@@ -15,6 +15,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import checklist, consent, operative, planning, risk
 from halluxpath.imaging import storage
+from halluxpath.imaging.models import Radiograph
 from halluxpath.patients.access import episode_for, may_edit
 from halluxpath.patients.actions import EditConflict
 from halluxpath.patients.models import Episode
@@ -274,14 +275,23 @@ def issue_consent_sheet(actor: Actor, episode_id: int) -> ConsentSheet:
 
 
 def laterality_for(episode: Episode) -> checklist.LateralityCheck:
-    """Episode side, the latest consent sheet's side, the planning film's label."""
+    """Episode side, the latest consent sheet's side, the planning (or latest pre-operative)
+    film's label."""
     sheet = ConsentSheet.objects.filter(episode=episode).order_by("-number").first()
     plan = (
         SurgicalPlan.objects.filter(episode=episode)
         .select_related("measurement__radiograph")
         .first()
     )
-    film = plan.measurement.radiograph if plan and plan.measurement else None
+    film = (
+        plan.measurement.radiograph
+        if plan and plan.measurement
+        else (
+            Radiograph.objects.filter(episode=episode, time_point="pre_op")
+            .order_by("-acquired_on", "-pk")
+            .first()
+        )
+    )
     return checklist.check_laterality(
         episode.side,
         str(sheet.content.get("side", "")) if sheet else "",

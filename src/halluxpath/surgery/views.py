@@ -369,6 +369,94 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
     )
 
 
+RECORD_STEPS = (
+    (
+        "1. Anaesthesia",
+        (
+            "operated_on",
+            "anaesthesia_primary",
+            "sedation",
+            "tourniquet",
+            "tourniquet_site",
+            "tourniquet_pressure_mmhg",
+            "tourniquet_minutes",
+        ),
+    ),
+    ("3. Soft-tissue dissection", ("lateral_release",)),
+    (
+        "4. Osteotomy",
+        (
+            "osteotomy_level",
+            "osteotomy_type",
+            "osteotomy_instrument",
+            "akin_done",
+            "translation_achieved_pct",
+            "rotation",
+        ),
+    ),
+    ("6. Soft-tissue repair", ("soft_tissue_repair", "exostectomy")),
+    ("7. Closure", ("closure", "dressing")),
+    (
+        "In theatre",
+        (
+            "fluoro_shots",
+            "fluoro_time_s",
+            "fluoro_dap_mgy_cm2",
+            "operative_time_min",
+            "conversion_to_open",
+            "conversion_reason",
+            "intraop_events",
+            "notes",
+            "reason",
+        ),
+    ),
+)
+
+
+RECORD_STEPS = (
+    (
+        "1. Anaesthesia",
+        (
+            "operated_on",
+            "anaesthesia_primary",
+            "sedation",
+            "tourniquet",
+            "tourniquet_site",
+            "tourniquet_pressure_mmhg",
+            "tourniquet_minutes",
+        ),
+    ),
+    ("3. Soft-tissue dissection", ("lateral_release",)),
+    (
+        "4. Osteotomy",
+        (
+            "osteotomy_level",
+            "osteotomy_type",
+            "osteotomy_instrument",
+            "akin_done",
+            "translation_achieved_pct",
+            "rotation",
+        ),
+    ),
+    ("6. Soft-tissue repair", ("soft_tissue_repair", "exostectomy")),
+    ("7. Closure", ("closure", "dressing")),
+    (
+        "In theatre",
+        (
+            "fluoro_shots",
+            "fluoro_time_s",
+            "fluoro_dap_mgy_cm2",
+            "operative_time_min",
+            "conversion_to_open",
+            "conversion_reason",
+            "intraop_events",
+            "notes",
+            "reason",
+        ),
+    ),
+)
+
+
 def _record_content(form: OperativeRecordForm, incisions: Any, implants: Any) -> dict[str, Any]:
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("operated_on", "reason")}
     data["osteotomies"] = [
@@ -458,6 +546,7 @@ def operative_record(request: HttpRequest, episode_pk: int) -> HttpResponse:
         request,
         "surgery/operation.html",
         {
+            "steps": [(title, [form[name] for name in names]) for title, names in RECORD_STEPS],
             "episode": episode,
             "patient": episode.patient,
             "record": record_,
