@@ -178,3 +178,41 @@ def test_every_field_of_the_record_form_is_shown_in_a_step() -> None:
 
     shown = [name for _, names in RECORD_STEPS for name in names]
     assert sorted(shown) == sorted(OperativeRecordForm().fields)
+
+
+def test_the_operative_note_pdf_reads_back_with_its_steps(
+    clinic: Clinic, client: Client, ready: Episode
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(clinic.user(Role.SURGEON))
+    client.post(reverse("surgery:operation", args=[ready.pk]), {**RECORD, "version": "0"})
+    response = client.get(reverse("surgery:operative_note", args=[ready.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    assert "Operative note" in text
+    assert "NOT SIGNED" in text
+    assert "bevel tip screw" in text
+    assert "outside the MIS definition" in text
+
+
+def test_the_plan_overlay_turns_the_axis_towards_the_second_metatarsal() -> None:
+    import math
+
+    from halluxpath.surgery.overlay import planned_axis
+
+    points = {
+        "m1_proximal": [0, 0],
+        "m1_distal": [0, -100],
+        "m2_proximal": [40, 0],
+        "m2_distal": [60, -100],
+    }
+    for mirror in (1, -1):
+        mirrored = {k: [mirror * x, y] for k, (x, y) in points.items()}
+        base, end = planned_axis(mirrored, 5.0)
+        angle = math.degrees(math.atan2(end[0] - base[0], -(end[1] - base[1])))
+        assert angle == pytest.approx(mirror * 5.0)

@@ -163,6 +163,9 @@ def test_the_plan_page_suggests_from_the_film_and_keeps_suggestion_and_decision(
     assert plan.planned_shift_mm is not None
     assert plan.planned_shift_mm > 0
     assert plan.measurement == Measurement.objects.get()
+    picture = surgeon.get(reverse("surgery:plan_overlay", args=[episode.pk]))
+    assert picture["Content-Type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG")
 
 
 def test_an_implant_without_a_size_is_refused(

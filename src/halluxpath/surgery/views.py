@@ -21,7 +21,7 @@ from halluxpath.imaging.models import Measurement
 from halluxpath.patients.access import episode_for, may_edit
 from halluxpath.patients.actions import EditConflict
 from halluxpath.patients.models import Episode
-from halluxpath.surgery import actions
+from halluxpath.surgery import actions, operative_note, overlay
 from halluxpath.surgery.forms import (
     AssessmentForm,
     ImplantFormSet,
@@ -558,3 +558,44 @@ def operative_record(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "amendments": record_.amendments.select_related("author") if record_ else [],
         },
     )
+
+
+@staff_required
+def operative_note_pdf(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk)
+    record_ = (
+        OperativeRecord.objects.filter(episode=episode)
+        .select_related("episode__patient", "signed_by")
+        .first()
+    )
+    if record_ is None:
+        raise Http404("No operative record yet.")
+    record(
+        actor,
+        "export",
+        object_type="operative_record",
+        object_id=record_.pk,
+        patient_id=episode.patient_id,
+        detail={"format": "pdf"},
+    )
+    response = HttpResponse(operative_note.render(record_), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="operative-note-{episode.pk}.pdf"'
+    return response
+
+
+@staff_required
+def plan_overlay(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    """The planned correction drawn on the film the plan was made from."""
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk)
+    saved = (
+        SurgicalPlan.objects.filter(episode=episode)
+        .select_related("measurement__radiograph")
+        .first()
+    )
+    if saved is None or saved.measurement is None:
+        raise Http404("No saved plan with a measured film.")
+    response = HttpResponse(overlay.render_png(saved, saved.measurement), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
