@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def measured_episode(transactional_db: None, tmp_path: Path, settings: object) -
     return episode
 
 
-def test_surgeon_assesses_plans_and_downloads_the_consent_sheet(
+def test_surgeon_goes_from_measurements_to_a_signed_operative_record(
     page: Page, live_server: LiveServer, measured_episode: Episode
 ) -> None:
     episode = measured_episode
@@ -99,3 +100,36 @@ def test_surgeon_assesses_plans_and_downloads_the_consent_sheet(
     assert "Risks that are higher for you" in text
     assert "You smoke" in text
     assert "Your weight" in text
+
+    # The WHO checklist: the side agrees three ways, so every phase completes.
+    page.goto(f"{live_server.url}/episodes/{episode.pk}/checklist/")
+    expect(page.get_by_text(f"All three say {episode.side.upper()}")).to_be_visible()
+    for phase in ("Sign In", "Time Out", "Sign Out"):
+        section = page.locator(
+            "section.card", has=page.get_by_role("heading", name=re.compile(phase))
+        )
+        for box in section.locator("input[name=item]").all():
+            box.check()
+        section.get_by_role("button", name=f"Complete {phase}").click()
+        expect(page.get_by_text(f"{phase} complete")).to_be_visible()
+
+    # The operative record, then the surgeon's signature.
+    page.goto(f"{live_server.url}/episodes/{episode.pk}/operation/")
+    page.locator("#id_imp-0-bone").select_option("m1")
+    page.locator("#id_imp-0-kind").select_option("bevel_tip_screw")
+    page.locator("#id_imp-0-diameter_mm").fill("3.5")
+    page.locator("#id_imp-0-length_mm").fill("24")
+    page.get_by_label("Operative time, skin to skin (min)").fill("42")
+    page.get_by_role("button", name="Save record").click()
+    expect(page.get_by_text("Operative record saved")).to_be_visible()
+    page.get_by_role("button", name="Sign the operative record").click()
+    expect(page.get_by_text("Operative record signed")).to_be_visible()
+    screenshot(page, "operative-record")
+    with page.expect_download() as note_info:
+        page.get_by_role("link", name="Operative note (PDF)").click()
+    note = Path(note_info.value.path()).read_bytes()
+    note_text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(note)).pages).split()
+    )
+    assert "Signed by" in note_text
+    assert "bevel tip screw" in note_text

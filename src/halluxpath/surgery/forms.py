@@ -132,8 +132,13 @@ class ImplantForm(ClinicForm):
 ImplantFormSet = forms.formset_factory(ImplantForm, extra=0, max_num=6, validate_max=True)
 
 
+# Row forms start with an empty choice so that an untouched extra row posts
+# nothing and is ignored, rather than half a row that fails validation.
+BLANK = ("", "—")
+
+
 class IncisionForm(ClinicForm):
-    site = forms.ChoiceField(choices=[(s, s.replace("_", " ")) for s in INCISION_SITES])
+    site = forms.ChoiceField(choices=[BLANK, *((s, s.replace("_", " ")) for s in INCISION_SITES)])
     length_mm = forms.FloatField(label="Length (mm)", min_value=1, max_value=60)
 
 
@@ -143,8 +148,10 @@ IncisionFormSet = forms.formset_factory(
 
 
 class RecordImplantForm(ClinicForm):
-    bone = forms.ChoiceField(choices=[("m1", "First metatarsal"), ("p1", "Proximal phalanx")])
-    kind = forms.ChoiceField(choices=[(k, k.replace("_", " ")) for k in IMPLANT_KINDS])
+    bone = forms.ChoiceField(
+        choices=[BLANK, ("m1", "First metatarsal"), ("p1", "Proximal phalanx")]
+    )
+    kind = forms.ChoiceField(choices=[BLANK, *((k, k.replace("_", " ")) for k in IMPLANT_KINDS)])
     diameter_mm = forms.FloatField(label="Diameter (mm)", min_value=1.0, max_value=5.0)
     length_mm = forms.FloatField(label="Length (mm)", min_value=8, max_value=80)
     manufacturer = forms.CharField(max_length=100, required=False)
