@@ -19,21 +19,26 @@ USAGE = "usage: halluxpath measure FILE   (FILE may be - for standard input)"
 
 
 def measure_command(args: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Exit 0 with the measurements on stdout, or 2 with ``error: ...`` on stderr."""
+    """Exit 0 with the measurements on stdout, or 2 with ``error: ...`` on stderr.
+
+    Only the clinical core is imported: measuring a file needs no settings,
+    no database and no Django.
+    """
     from halluxpath.core.radiograph import LandmarkError, measure, parse_landmarks_json
 
-    if len(args) != 1 or args[0] in ("-h", "--help"):
+    if args in (["-h"], ["--help"]):
+        stdout.write(USAGE + "\n")
+        return 0
+    if len(args) != 1:
         stderr.write(f"error: give exactly one landmarks file\n{USAGE}\n")
         return 2
     source = args[0]
     try:
-        if source == "-":
-            raw = sys.stdin.buffer.read()
-        else:
-            with open(source, "rb") as handle:
-                raw = handle.read()
-    except OSError as error:
-        stderr.write(f"error: cannot read {source}: {error.strerror or error}\n")
+        raw = _read_standard_input() if source == "-" else _read_file(source)
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        name = "standard input" if source == "-" else source
+        stderr.write(f"error: cannot read {name}: {reason}\n")
         return 2
     try:
         result = measure(parse_landmarks_json(raw)).to_json()
@@ -42,6 +47,18 @@ def measure_command(args: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return 2
     stdout.write(json.dumps(result) + "\n")
     return 0
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _read_standard_input() -> bytes | str:
+    if sys.stdin is None:
+        raise OSError("there is no standard input")
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read() if buffer is not None else sys.stdin.read()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from halluxpath.api.auth import StaffSession
 from halluxpath.api.measurements import router as measurements
+from halluxpath.api.surgery import router as surgery
 
 api = NinjaAPI(
     title="HalluxPath API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
     docs_decorator=csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
 )
 api.add_router("/measurements", measurements)
+api.add_router("/", surgery)

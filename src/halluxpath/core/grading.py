@@ -1,44 +1,60 @@
 """Severity grading of hallux valgus from HVA and IMA (spec/measurements.md, DOMAIN §2).
 
-The contract's bands (v1): the worse of the HVA grade and the IMA grade.
-Upper bounds are inclusive (HVA 20.0 is mild, 20.01 moderate) and grading
-uses unrounded values. A negative angle grades as normal for that angle.
-No standard scale exists (DOMAIN §2, note "literature vs contract"), so the
-scale's name is printed beside every grade.
+The contract's bands (v1) grade each angle on its own, and the foot takes the
+worse of the two grades:
+
+    grade      HVA          IMA
+    normal     < 15         < 9
+    mild       15 to 20     9 to 11
+    moderate   > 20 to 40   > 11 to 16
+    severe     > 40         > 16
+
+Every band includes its upper bound (HVA 20.0 is mild, 20.01 moderate), and
+grading uses the unrounded angles, so a displayed "20.0" may be moderate. A
+negative angle grades as normal for that angle; a negative HVA is hallux
+varus (DOMAIN §2, post-operative definitions).
+
+No standard scale exists (DOMAIN §2, note "literature vs contract": the bands
+attributed to Coughlin & Mann differ from, e.g., Piqué-Vidal & Vila 2009 at
+HVA 40° and IMA 16–20°), so every surface prints ``SEVERITY_SCALE_NAME``
+beside a grade.
 """
 
 from __future__ import annotations
 
-SEVERITY_SCALE_NAME = "HalluxPath contract v1 bands (after Coughlin & Mann)"
-GRADES = ("normal", "mild", "moderate", "severe")
+SEVERITY_SCALE_NAME = "HalluxPath contract v1 (after Coughlin & Mann)"
+GRADES: tuple[str, ...] = ("normal", "mild", "moderate", "severe")
 
-# Inclusive upper bound of normal, mild and moderate; above the last: severe.
-HVA_UPPER_BOUNDS = (15.0, 20.0, 40.0)
-IMA_UPPER_BOUNDS = (9.0, 11.0, 16.0)
+# Lower bound of mild (inclusive), then inclusive upper bounds of mild and moderate.
+HVA_BOUNDS_DEG: tuple[float, float, float] = (15.0, 20.0, 40.0)
+IMA_BOUNDS_DEG: tuple[float, float, float] = (9.0, 11.0, 16.0)
 
 
-def _grade(angle_deg: float, bounds: tuple[float, float, float]) -> str:
-    if angle_deg < bounds[0]:  # "normal" is strictly below the first bound
-        return GRADES[0]
-    for grade, upper in zip(GRADES[1:3], bounds[1:], strict=True):
-        if angle_deg <= upper:
-            return grade
-    return GRADES[3]
+def _rank(angle_deg: float, bounds: tuple[float, float, float]) -> int:
+    """0 normal, 1 mild, 2 moderate, 3 severe."""
+    mild_from, mild_to, moderate_to = bounds
+    if angle_deg < mild_from:
+        return 0
+    if angle_deg <= mild_to:
+        return 1
+    if angle_deg <= moderate_to:
+        return 2
+    return 3
 
 
 def hva_grade(hva_deg: float) -> str:
-    """HVA < 15 normal; 15-20 mild; > 20-40 moderate; > 40 severe."""
-    return _grade(hva_deg, HVA_UPPER_BOUNDS)
+    """HVA < 15 normal; 15 to 20 mild; > 20 to 40 moderate; > 40 severe."""
+    return GRADES[_rank(hva_deg, HVA_BOUNDS_DEG)]
 
 
 def ima_grade(ima_deg: float) -> str:
-    """IMA < 9 normal; 9-11 mild; > 11-16 moderate; > 16 severe."""
-    return _grade(ima_deg, IMA_UPPER_BOUNDS)
+    """IMA < 9 normal; 9 to 11 mild; > 11 to 16 moderate; > 16 severe."""
+    return GRADES[_rank(ima_deg, IMA_BOUNDS_DEG)]
 
 
 def severity(hva_deg: float, ima_deg: float) -> str:
-    """The worse of the two grades."""
-    return max(hva_grade(hva_deg), ima_grade(ima_deg), key=GRADES.index)
+    """The worse of the HVA grade and the IMA grade (contract v1)."""
+    return GRADES[max(_rank(hva_deg, HVA_BOUNDS_DEG), _rank(ima_deg, IMA_BOUNDS_DEG))]
 
 
 def is_hallux_varus(hva_deg: float) -> bool:

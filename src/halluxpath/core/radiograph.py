@@ -1,32 +1,58 @@
 """The radiographic measurement contract (spec/measurements.md, v1) as pure functions.
 
 Landmarks in, measures out: HVA, IMA, HVIA, DMAA, the Hardy–Clapham sesamoid
-position, the lateral translation after an osteotomy and the severity grade
-(DOMAIN §2). The browser tool, the API and the command line all call
-``measure``, so the same landmarks give the same numbers everywhere.
+position, the lateral translation of the head after an osteotomy and the
+severity grade (DOMAIN §2). The browser tool, the API and the command line
+all call ``measure``, so the same landmarks give the same numbers everywhere.
 
-Angles are computed in a frame fixed to the first metatarsal (the contract's
+Angles are taken in a frame fixed to the first metatarsal (the contract's
 "Frame"): ``u`` runs along M1 distally and ``l`` points to the side where the
-second metatarsal lies. Nothing depends on how the film is displayed
-(left or right foot, rotated, mirrored), and the medial and lateral points of
-a pair may be given in either order.
+second metatarsal lies. Nothing therefore depends on how the film is
+displayed (left or right foot, rotated, mirrored), and the medial and lateral
+points of a pair may be given in either order. Axes join shaft-centre points
+at the metaphyseal–diaphyseal regions, as the AOFAS ad hoc committee method
+prescribes (DOMAIN §2).
+
+Input that cannot be measured raises ``LandmarkError`` with one message in a
+clinician's words; nothing here returns a partial result. Beyond the
+contract's list, two limits keep the arithmetic finite and are far outside
+any film: a coordinate may not exceed 1e100 pixels, and a pixel spacing must
+lie between 1e-100 and 1e100 mm (the contract also says input that cannot be
+measured is refused, never answered with a traceback).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
+from types import MappingProxyType
 from typing import Any
 
 from halluxpath.core import grading
+from halluxpath.core.geometry import (
+    Frame,
+    Vec,
+    angle_deg,
+    distance,
+    distance_to_line,
+    dot,
+    length,
+    midpoint,
+    negated,
+    scaled,
+    sub,
+    turned,
+    unit,
+)
 
 INPUT_SCHEMA = "halluxpath.landmarks/1"
 OUTPUT_SCHEMA = "halluxpath.measurements/1"
-VIEWS = ("dp",)
-TOP_LEVEL_KEYS = ("schema", "view", "pixel_spacing_mm", "points")
+VIEWS: tuple[str, ...] = ("dp",)
+TOP_LEVEL_KEYS: tuple[str, ...] = ("schema", "view", "pixel_spacing_mm", "points")
 
 REQUIRED_LANDMARKS: tuple[str, ...] = ("m1_proximal", "m1_distal", "m2_proximal", "m2_distal")
 OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {
@@ -37,29 +63,37 @@ OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {
     "translation": ("osteotomy_medial_cortex", "osteotomy_lateral_cortex", "head_medial_cortex"),
 }
 LANDMARK_ORDER: tuple[str, ...] = REQUIRED_LANDMARKS + tuple(
-    name for group in OPTIONAL_GROUPS.values() for name in group
+    name for names in OPTIONAL_GROUPS.values() for name in names
 )
+_GROUP_WORDS = {
+    "p1": "proximal phalanx (P1)",
+    "d1": "distal phalanx (D1)",
+    "articular": "first metatarsal articular surface",
+    "sesamoid": "tibial sesamoid",
+    "translation": "osteotomy translation",
+}
 _KNOWN = frozenset(LANDMARK_ORDER)
+_KNOWN_TOP_LEVEL = frozenset(TOP_LEVEL_KEYS)
 
-# Pairs whose two points must be at least 1 stored pixel apart.
-_PAIRS = (
-    ("m1_proximal", "m1_distal"),
-    ("m2_proximal", "m2_distal"),
-    ("p1_proximal", "p1_distal"),
-    ("d1_proximal", "d1_distal"),
-    ("m1_articular_medial", "m1_articular_lateral"),
-    ("tibial_sesamoid_medial", "tibial_sesamoid_lateral"),
-    ("osteotomy_medial_cortex", "osteotomy_lateral_cortex"),
+# Pairs whose two points must be at least 1 stored pixel apart, and what each pair draws.
+_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("m1_proximal", "m1_distal", "first metatarsal axis"),
+    ("m2_proximal", "m2_distal", "second metatarsal axis"),
+    ("p1_proximal", "p1_distal", "proximal phalanx axis"),
+    ("d1_proximal", "d1_distal", "distal phalanx axis"),
+    ("m1_articular_medial", "m1_articular_lateral", "articular line"),
+    ("tibial_sesamoid_medial", "tibial_sesamoid_lateral", "sesamoid width"),
+    ("osteotomy_medial_cortex", "osteotomy_lateral_cortex", "shaft width"),
 )
 # Axes whose distal point must lie distal to the proximal one along M1.
-_DIRECTED_AXES = (
+_DIRECTED_AXES: tuple[tuple[str, str], ...] = (
     ("m2_proximal", "m2_distal"),
     ("p1_proximal", "p1_distal"),
     ("d1_proximal", "d1_distal"),
 )
 MIN_SEPARATION_PX = 1.0
-
-Point = tuple[float, float]
+MAX_COORDINATE_PX = 1e100
+SPACING_RANGE_MM = (1e-100, 1e100)
 
 
 class LandmarkError(ValueError):
@@ -68,17 +102,24 @@ class LandmarkError(ValueError):
 
 @dataclass(frozen=True)
 class LandmarkSet:
-    points: Mapping[str, Point]
+    """A validated landmark set: pixel coordinates by name, and the pixel size if known.
+
+    Build one with ``parse_landmarks_json`` or ``landmarks_from_document``;
+    ``measure`` trusts that the contract's checks have passed.
+    """
+
+    points: Mapping[str, Vec]
     pixel_spacing_mm: tuple[float, float] | None = None  # (row, column), DICOM order
     view: str = "dp"
 
     def to_document(self) -> dict[str, Any]:
+        """The contract's input document: schema first, points in the landmark table's order."""
         document: dict[str, Any] = {"schema": INPUT_SCHEMA, "view": self.view}
         if self.pixel_spacing_mm is not None:
-            document["pixel_spacing_mm"] = list(self.pixel_spacing_mm)
-        document["points"] = {
-            name: list(self.points[name]) for name in LANDMARK_ORDER if name in self.points
-        }
+            document["pixel_spacing_mm"] = [self.pixel_spacing_mm[0], self.pixel_spacing_mm[1]]
+        order = [name for name in LANDMARK_ORDER if name in self.points]
+        order += [name for name in self.points if name not in _KNOWN]  # refused on re-reading
+        document["points"] = {name: [self.points[name][0], self.points[name][1]] for name in order}
         return document
 
 
@@ -98,257 +139,378 @@ class Measurements:
     hallux_varus: bool | None
 
     def to_json(self) -> dict[str, Any]:
+        """Every key, schema first; 0.1 (fraction 0.01) half away from zero."""
+        hvia = None if self.hvia_deg is None else round_half_away(self.hvia_deg, 1)
         return {
             "schema": OUTPUT_SCHEMA,
-            "hva_deg": round_half_away(self.hva_deg, 1),
+            "hva_deg": _rounded(self.hva_deg, 1),
             "ima_deg": round_half_away(self.ima_deg, 1),
-            "hvia_deg": round_half_away(self.hvia_deg, 1),
-            "dmaa_deg": round_half_away(self.dmaa_deg, 1),
+            "hvia_deg": 180.0 if hvia == -180.0 else hvia,  # stays in (-180, 180] once rounded
+            "dmaa_deg": _rounded(self.dmaa_deg, 1),
             "sesamoid_position": self.sesamoid_position,
-            "sesamoid_lateral_fraction": round_half_away(self.sesamoid_lateral_fraction, 2),
-            "translation_pct": round_half_away(self.translation_pct, 1),
-            "osteotomy_width_mm": round_half_away(self.osteotomy_width_mm, 1),
+            "sesamoid_lateral_fraction": _rounded(self.sesamoid_lateral_fraction, 2),
+            "translation_pct": _rounded(self.translation_pct, 1),
+            "osteotomy_width_mm": _rounded(self.osteotomy_width_mm, 1),
             "severity": self.severity,
             "hallux_varus": self.hallux_varus,
         }
 
 
-def round_half_away(value: float | None, places: int) -> float | None:
-    """Round half away from zero, as the number reads in decimal.
+# --- rounding ------------------------------------------------------------------------------
 
-    ``repr`` gives the shortest decimal that is the float, so 2.45 rounds to
-    2.5 and -0.25 to -0.3, as a person reading the value would expect (binary
-    arithmetic alone would give 2.4). A result of -0.0 is given as 0.0.
+_WIDE = Context(prec=400)  # enough digits to quantize any finite float to 0.01
+_POWERS_OF_TEN = (1.0, 10.0, 100.0, 1000.0)
+
+
+def round_half_away(value: float, places: int) -> float:
+    """Round a finite float half away from zero, as its decimal form reads.
+
+    The decimal form is ``repr``: the shortest decimal that is the float. So
+    2.45 gives 2.5, 1.005 gives 1.01 and -0.25 gives -0.3, as a person reading
+    the number expects, although the binary values of 2.45 and 1.005 lie just
+    below the half. A result of -0.0 is given as 0.0.
+
+    Most values are nowhere near a half and are rounded by arithmetic alone.
+    Near one, below 1e9, ``repr`` shows a tie as exactly ``places + 1``
+    decimals ending in 5 (the shortest decimal cannot step over a tie that
+    close), and otherwise ``round`` agrees with the decimal form; beyond
+    that, ``Decimal`` decides.
     """
-    if value is None:
-        return None
+    factor = _POWERS_OF_TEN[places]
+    magnitude = abs(value) * factor
+    whole = math.floor(magnitude) if magnitude < 1e8 else 0
+    rest = magnitude - whole
+    if magnitude < 1e8 and not 0.499999 < rest < 0.500001:
+        nearest = (whole + (rest > 0.5)) / factor
+        return (-nearest if value < 0 else nearest) + 0.0
+    text = repr(value)
+    if -1e9 < value < 1e9 and "e" not in text:
+        point = text.index(".")
+        if len(text) - point == places + 2 and text[-1] == "5":
+            tie = (int(text[:point].lstrip("-") + text[point + 1 : -1]) + 1) / factor
+            return -tie if value < 0 else tie
+        return round(value, places) + 0.0
     quantum = Decimal(1).scaleb(-places)
-    rounded = float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-    return rounded + 0.0  # turns -0.0 into 0.0
+    return float(Decimal(text).quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE)) + 0.0
 
 
-# --- reading the document ----------------------------------------------------------------
+def _rounded(value: float | None, places: int) -> float | None:
+    return None if value is None else round_half_away(value, places)
+
+
+# --- reading JSON text ---------------------------------------------------------------------
 
 
 def _refuse_constant(token: str) -> float:
     raise LandmarkError(f"the input is not valid JSON: {token} is not a number JSON allows")
 
 
-def _finite_float(text: str) -> float:
+def _too_large(text: str) -> LandmarkError:
+    shown = text if len(text) <= 24 else text[:20] + "..."
+    return LandmarkError(f"the input is not valid JSON: the number {shown} is too large")
+
+
+def _json_float(text: str) -> float:
     value = float(text)
-    if not math.isfinite(value):
-        raise LandmarkError(f"the input is not valid JSON: the number {text} is too large")
+    if math.isinf(value):
+        raise _too_large(text)
+    return value
+
+
+def _json_int(text: str) -> int:
+    if len(text) > 330:  # more digits than any finite float, and than int() accepts safely
+        raise _too_large(text)
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        raise _too_large(text) from None
     return value
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise LandmarkError(f"the key '{key}' appears twice in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise LandmarkError(f"the key {_quoted(key)} appears twice in one JSON object")
+            seen.add(key)
     return result
 
 
 _DECODER = json.JSONDecoder(
-    parse_constant=_refuse_constant, parse_float=_finite_float, object_pairs_hook=_no_duplicate_keys
+    parse_float=_json_float,
+    parse_int=_json_int,
+    parse_constant=_refuse_constant,
+    object_pairs_hook=_no_duplicate_keys,
 )
 _JSON_WHITESPACE = " \t\n\r"
 
 
 def parse_landmarks_json(raw: bytes | str) -> LandmarkSet:
-    """Parse and validate a landmarks document given as JSON text.
+    """Parse and validate a landmarks document given as JSON text (RFC 8259, strictly).
 
-    Strict: the text must be UTF-8, hold exactly one JSON document, use no
-    ``NaN`` or ``Infinity`` and no number too large for a float, and repeat no
-    key within an object (a repeated landmark would silently hide a typo).
+    Bytes must be UTF-8, without a byte-order mark. The text must hold
+    exactly one JSON document (whitespace around it is allowed), with no
+    ``NaN`` or ``Infinity`` and no number that overflows a float. A key
+    repeated within one object is refused: a repeated landmark would hide one
+    of two placements. Then ``landmarks_from_document`` validates it.
     """
-    if isinstance(raw, bytes | bytearray):
+    if isinstance(raw, str):
+        text = raw
+    else:
         try:
             text = bytes(raw).decode("utf-8")
-        except UnicodeDecodeError:
-            raise LandmarkError("the input is not UTF-8 text") from None
-    else:
-        text = raw
+        except UnicodeDecodeError as error:
+            raise LandmarkError(
+                f"the input is not UTF-8 text (byte {error.start} is not valid UTF-8)"
+            ) from None
+    if text.startswith("\ufeff"):
+        raise LandmarkError("the input starts with a byte-order mark; save it as plain UTF-8")
     start = len(text) - len(text.lstrip(_JSON_WHITESPACE))
+    if start == len(text):
+        raise LandmarkError("the input is empty: a landmarks JSON document was expected")
     try:
         document, end = _DECODER.raw_decode(text, start)
+    except LandmarkError:
+        raise
     except json.JSONDecodeError as error:
         raise LandmarkError(
             f"the input is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
     except RecursionError:
         raise LandmarkError("the input is not valid JSON: it is nested too deeply") from None
+    except ValueError as error:
+        raise LandmarkError(f"the input is not valid JSON: {error}") from None
     if text[end:].strip(_JSON_WHITESPACE):
-        raise LandmarkError("there is more data after the JSON document")
+        line = text.count("\n", 0, end) + 1
+        raise LandmarkError(f"there is more data after the JSON document (line {line})")
     return landmarks_from_document(document)
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+# --- validating the document ---------------------------------------------------------------
 
 
-def _finite(value: int | float) -> float | None:
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
+def _quoted(name: object) -> str:
+    """A key as a message shows it: 'm1_distal', or JSON-escaped if it is odd."""
+    text = name if isinstance(name, str) else str(name)
+    if text.isprintable() and text.isascii() and len(text) <= 60 and "'" not in text:
+        return f"'{text}'"
+    return json.dumps(text[:60])
 
 
-def _coordinate(name: str, value: object) -> Point:
-    if not isinstance(value, list) or len(value) != 2:
-        raise LandmarkError(f"landmark '{name}' must be a list of two numbers [x, y]")
-    numbers = []
-    for item in value:
-        number = _finite(item) if _is_number(item) else None
-        if number is None:
-            raise LandmarkError(
-                f"landmark '{name}' must be a list of two finite numbers "
-                f"[x, y]; {json.dumps(item)} is not one"
-            )
-        numbers.append(number)
-    return (numbers[0], numbers[1])
+def _described(value: object) -> str:
+    """A JSON value in a message: its kind, and the value itself when short."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {json.dumps(value[:40])}"
+    if isinstance(value, int | float):
+        number = _finite(value)
+        return repr(number) if number is not None else "a number that is not finite"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _finite(value: object) -> float | None:
+    """The JSON number as a finite float, or None (booleans are not numbers)."""
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _coordinate(name: str, value: object) -> Vec:
+    if type(value) is list and len(value) == 2:  # the usual case, checked quickly
+        x, y = value
+        if (
+            type(x) is float
+            and type(y) is float
+            and -MAX_COORDINATE_PX <= x <= MAX_COORDINATE_PX
+            and -MAX_COORDINATE_PX <= y <= MAX_COORDINATE_PX
+        ):
+            return (x, y)
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise LandmarkError(
+            f"landmark {_quoted(name)} must be a list of two numbers [x, y], "
+            f"not {_described(value)}"
+        )
+    x, y = _finite(value[0]), _finite(value[1])
+    if x is None or y is None:
+        bad = value[0] if x is None else value[1]
+        raise LandmarkError(
+            f"landmark {_quoted(name)} must be a list of two finite numbers [x, y]; "
+            f"{_described(bad)} is not one"
+        )
+    if not (-MAX_COORDINATE_PX <= x <= MAX_COORDINATE_PX) or not (
+        -MAX_COORDINATE_PX <= y <= MAX_COORDINATE_PX
+    ):
+        raise LandmarkError(
+            f"landmark {_quoted(name)} lies beyond 1e100 pixels from the image origin, "
+            "outside any radiograph"
+        )
+    return (x, y)
 
 
 def _spacing(value: object) -> tuple[float, float]:
-    problem = (
-        "'pixel_spacing_mm' must be a positive number or a list of two positive "
-        "numbers [row, column]"
-    )
-    items = value if isinstance(value, list) else [value, value]
-    if len(items) != 2:
-        raise LandmarkError(problem)
-    spacing = []
-    for item in items:
-        number = _finite(item) if _is_number(item) else None
-        if number is None or number <= 0:
-            raise LandmarkError(problem)
-        spacing.append(number)
-    return (spacing[0], spacing[1])
+    items = value if isinstance(value, list | tuple) else (value, value)
+    row = _finite(items[0]) if len(items) == 2 else None
+    column = _finite(items[1]) if len(items) == 2 else None
+    if row is None or column is None or row <= 0 or column <= 0:
+        raise LandmarkError(
+            "'pixel_spacing_mm' must be a positive number or a list of two positive "
+            f"numbers [row, column] in millimetres, not {_described(value)}"
+        )
+    low, high = SPACING_RANGE_MM
+    if not (low <= row <= high and low <= column <= high):
+        raise LandmarkError(
+            "'pixel_spacing_mm' must lie between 1e-100 and 1e100 mm per pixel; "
+            f"{row:g} × {column:g} mm cannot be computed with"
+        )
+    return (row, column)
 
 
-def landmarks_from_document(document: object) -> LandmarkSet:
-    """Validate a decoded landmarks document (the contract's Errors, in order)."""
-    if not isinstance(document, dict):
-        raise LandmarkError("the landmarks document must be a JSON object")
-    if "schema" not in document:
+def landmarks_from_document(doc: object) -> LandmarkSet:
+    """Validate a decoded landmarks document (the contract's Errors, in its order).
+
+    Lists and tuples are both taken as JSON arrays, so a document built in
+    Python validates as its JSON text would.
+    """
+    if not isinstance(doc, dict):
+        raise LandmarkError(f"the landmarks document must be a JSON object, not {_described(doc)}")
+    if "schema" not in doc:
         raise LandmarkError(f"'schema' is missing: it must be '{INPUT_SCHEMA}'")
-    if document["schema"] != INPUT_SCHEMA:
+    schema = doc["schema"]
+    if not (isinstance(schema, str) and schema == INPUT_SCHEMA):
+        raise LandmarkError(f"'schema' must be '{INPUT_SCHEMA}', not {_described(schema)}")
+    view = doc.get("view", "dp")
+    if not (isinstance(view, str) and view in VIEWS):
         raise LandmarkError(
-            f"'schema' must be '{INPUT_SCHEMA}', not {json.dumps(document['schema'])}"
+            "'view' must be 'dp' (weight-bearing dorsoplantar), the only view in v1, "
+            f"not {_described(view)}"
         )
-    view = document.get("view", "dp")
-    if view not in VIEWS:
-        raise LandmarkError(
-            f"'view' must be 'dp' (weight-bearing dorsoplantar), not {json.dumps(view)}"
-        )
-    for key in document:
-        if key not in TOP_LEVEL_KEYS:
-            raise LandmarkError(f"unknown top-level key '{key}'")
-    if "points" not in document:
-        raise LandmarkError("'points' is missing")
-    raw_points = document["points"]
+    for key in doc:
+        if key not in _KNOWN_TOP_LEVEL:
+            raise LandmarkError(
+                f"unknown top-level key {_quoted(key)} (allowed: {', '.join(TOP_LEVEL_KEYS)})"
+            )
+    if "points" not in doc:
+        raise LandmarkError("'points' is missing: the landmarks go in an object under 'points'")
+    raw_points = doc["points"]
     if not isinstance(raw_points, dict):
-        raise LandmarkError("'points' must be a JSON object of landmark names")
-    for name in raw_points:
-        if name not in _KNOWN:
-            raise LandmarkError(f"unknown landmark '{name}'")
+        raise LandmarkError(
+            f"'points' must be an object of landmark names, not {_described(raw_points)}"
+        )
+    if not _KNOWN.issuperset(raw_points):
+        unknown = next(name for name in raw_points if name not in _KNOWN)
+        close = (
+            difflib.get_close_matches(unknown, LANDMARK_ORDER, n=1)
+            if isinstance(unknown, str)
+            else []
+        )
+        hint = f": did you mean '{close[0]}'?" if close else ""
+        raise LandmarkError(f"unknown landmark {_quoted(unknown)}{hint}")
     points = {
         name: _coordinate(name, raw_points[name]) for name in LANDMARK_ORDER if name in raw_points
     }
-    spacing = _spacing(document["pixel_spacing_mm"]) if "pixel_spacing_mm" in document else None
+    spacing = _spacing(doc["pixel_spacing_mm"]) if "pixel_spacing_mm" in doc else None
     for name in REQUIRED_LANDMARKS:
         if name not in points:
             raise LandmarkError(f"required landmark '{name}' is missing")
     for group, names in OPTIONAL_GROUPS.items():
-        given = [n for n in names if n in points]
-        if given and len(given) != len(names):
-            missing = next(n for n in names if n not in points)
-            raise LandmarkError(
-                f"the {group} landmarks must be given together: '{missing}' is missing"
-            )
+        first_given = names[0] in points
+        for name in names[1:]:
+            if (name in points) is not first_given:
+                missing = name if first_given else names[0]
+                raise LandmarkError(
+                    f"landmark '{missing}' is missing: the {_GROUP_WORDS[group]} landmarks "
+                    f"({', '.join(names)}) are given all together or not at all"
+                )
     _check_geometry(points, spacing)
-    return LandmarkSet(points=points, pixel_spacing_mm=spacing, view=view)
+    return LandmarkSet(points=MappingProxyType(points), pixel_spacing_mm=spacing, view=view)
 
 
-# --- the frame -----------------------------------------------------------------------------
-
-
-def _sub(a: Point, b: Point) -> Point:
-    return (a[0] - b[0], a[1] - b[1])
-
-
-def _dot(a: Point, b: Point) -> float:
-    return a[0] * b[0] + a[1] * b[1]
-
-
-def _to_mm(points: Mapping[str, Point], spacing: tuple[float, float] | None) -> dict[str, Point]:
-    if spacing is None:
-        return dict(points)
-    row, column = spacing
-    return {name: (x * column, y * row) for name, (x, y) in points.items()}
-
-
-@dataclass(frozen=True)
-class _Frame:
-    origin: Point
-    u: Point  # along M1, distally
-    l: Point  # noqa: E741  (the contract's name) lateral: towards M2
-
-    def lateral(self, p: Point) -> float:
-        return _dot(_sub(p, self.origin), self.l)
-
-    def theta(self, v: Point) -> float:
-        return math.degrees(math.atan2(_dot(v, self.l), _dot(v, self.u)))
-
-
-def _frame(mm: Mapping[str, Point]) -> _Frame:
-    origin = mm["m1_proximal"]
-    axis = _sub(mm["m1_distal"], origin)
-    length = math.hypot(*axis)
-    u = (axis[0] / length, axis[1] / length)
-    n = (-u[1], u[0])
-    m2p, m2d = mm["m2_proximal"], mm["m2_distal"]
-    c2 = ((m2p[0] + m2d[0]) / 2, (m2p[1] + m2d[1]) / 2)
-    lateral = n if _dot(_sub(c2, origin), n) > 0 else (-n[0], -n[1])
-    return _Frame(origin, u, lateral)
-
-
-def _check_geometry(points: Mapping[str, Point], spacing: tuple[float, float] | None) -> None:
-    for first, second in _PAIRS:
-        if (
-            first in points
-            and second in points
-            and math.dist(points[first], points[second]) < MIN_SEPARATION_PX
-        ):
-            raise LandmarkError(f"'{first}' and '{second}' are less than 1 pixel apart")
-    # The M2 midpoint must lie off the M1 axis line (stored pixels), or no side is lateral.
-    m1p, m1d = points["m1_proximal"], points["m1_distal"]
-    m2p, m2d = points["m2_proximal"], points["m2_distal"]
-    c2 = ((m2p[0] + m2d[0]) / 2, (m2p[1] + m2d[1]) / 2)
-    axis = _sub(m1d, m1p)
-    offset = abs(axis[0] * (c2[1] - m1p[1]) - axis[1] * (c2[0] - m1p[0])) / math.hypot(*axis)
-    if offset < MIN_SEPARATION_PX:
-        raise LandmarkError(
-            "the second metatarsal's midpoint lies on the first metatarsal's "
-            "axis, so the lateral side cannot be found"
-        )
-    mm = _to_mm(points, spacing)
-    frame = _frame(mm)
-    for proximal, distal in _DIRECTED_AXES:
-        if proximal in mm and _dot(_sub(mm[distal], mm[proximal]), frame.u) <= 0:
+def _check_geometry(points: Mapping[str, Vec], spacing: tuple[float, float] | None) -> None:
+    """The contract's geometric errors: 1-pixel rules in stored pixels, the rest in mm."""
+    for first, second, what in _PAIRS:
+        if first in points and distance(points[first], points[second]) < MIN_SEPARATION_PX:
             raise LandmarkError(
-                f"'{distal}' does not lie distal to '{proximal}' along the "
-                "first metatarsal: were the two points swapped?"
+                f"landmarks '{first}' and '{second}' are less than 1 pixel apart, "
+                f"so the {what} cannot be drawn"
+            )
+    c2 = midpoint(points["m2_proximal"], points["m2_distal"])
+    if distance_to_line(c2, points["m1_proximal"], points["m1_distal"]) < MIN_SEPARATION_PX:
+        raise LandmarkError(
+            "the midpoint of the second metatarsal (between 'm2_proximal' and 'm2_distal') "
+            "lies within 1 pixel of the first metatarsal's axis, so the lateral side "
+            "cannot be found"
+        )
+    along = _pixel_frame(points, spacing).along
+    for proximal, distal in _DIRECTED_AXES:
+        if proximal in points and dot(sub(points[distal], points[proximal]), along) <= 0:
+            raise LandmarkError(
+                f"landmark '{distal}' does not lie distal to '{proximal}' along the first "
+                "metatarsal's axis: were the points swapped?"
             )
 
 
-# --- the measures ----------------------------------------------------------------------------
+# --- the frame and the measures ------------------------------------------------------------
+
+
+def _axes(m1_proximal: Vec, m1_distal: Vec, m2_proximal: Vec, m2_distal: Vec) -> tuple[Vec, Vec]:
+    """``u`` along M1 distally, and ``l`` perpendicular to it towards the M2 midpoint."""
+    u = unit(sub(m1_distal, m1_proximal))
+    n = turned(u)
+    lateral_side = dot(sub(midpoint(m2_proximal, m2_distal), m1_proximal), n)
+    return u, n if lateral_side > 0 else negated(n)
+
+
+def _pixel_frame(points: Mapping[str, Vec], spacing: tuple[float, float] | None) -> Frame:
+    """The contract's frame at ``m1_proximal``, built in millimetres, reading stored pixels.
+
+    Each point is mapped to millimetres, ``(x * column, y * row)``, before
+    any angle or distance is taken. Stretching the axes by the same factors
+    lets the frame read pixel vectors and give their (along, lateral)
+    components in millimetres, without mapping every point first.
+    """
+    m1_proximal, m1_distal = points["m1_proximal"], points["m1_distal"]
+    m2_proximal, m2_distal = points["m2_proximal"], points["m2_distal"]
+    if spacing is None:
+        u, lateral = _axes(m1_proximal, m1_distal, m2_proximal, m2_distal)
+        return Frame(m1_proximal, u, lateral)
+    row, column = spacing
+    u, lateral = _axes(
+        scaled(m1_proximal, column, row),
+        scaled(m1_distal, column, row),
+        scaled(m2_proximal, column, row),
+        scaled(m2_distal, column, row),
+    )
+    return Frame(m1_proximal, scaled(u, column, row), scaled(lateral, column, row))
+
+
+def _vector(frame: Frame, points: Mapping[str, Vec], start: str, end: str) -> Vec:
+    """``end - start`` as (along, lateral) in the frame, taken from the stored difference."""
+    return frame.components(sub(points[end], points[start]))
+
+
+def _theta(v: Vec) -> float:
+    """The contract's theta: 0 along M1, positive when ``v`` points laterally."""
+    return angle_deg(v[0], v[1])
 
 
 def _sesamoid_position(fraction: float) -> int:
-    """Hardy and Clapham's seven grades, in the contract's operational form."""
+    """Hardy and Clapham's seven grades, in the contract's operational form (DOMAIN §2)."""
     if fraction <= 0:
         return 1
     if fraction < 0.25:
@@ -364,47 +526,53 @@ def _sesamoid_position(fraction: float) -> int:
     return 7
 
 
-def _ordered(frame: _Frame, a: Point, b: Point) -> tuple[Point, Point]:
-    """The pair as (medial, lateral) by lateral coordinate."""
-    return (a, b) if frame.lateral(a) <= frame.lateral(b) else (b, a)
-
-
 def measure(landmarks: LandmarkSet) -> Measurements:
-    """All measures of a validated landmark set (unrounded)."""
-    mm = _to_mm(landmarks.points, landmarks.pixel_spacing_mm)
-    frame = _frame(mm)
-    ima = frame.theta(_sub(mm["m2_distal"], mm["m2_proximal"]))
-    hva = hvia = dmaa = fraction = translation = width = None
-    position = None
-    if "p1_proximal" in mm:
-        hva = frame.theta(_sub(mm["p1_distal"], mm["p1_proximal"]))
-        if "d1_proximal" in mm:
-            hvia = frame.theta(_sub(mm["d1_distal"], mm["d1_proximal"])) - hva
-            while hvia <= -180:
-                hvia += 360
-            while hvia > 180:
+    """Every measure of a validated landmark set, unrounded (spec/measurements.md, Measures).
+
+    A medial/lateral pair is ordered by lateral coordinate; when both points
+    have the same one, the order given stands.
+    """
+    points = landmarks.points
+    frame = _pixel_frame(points, landmarks.pixel_spacing_mm)  # (along, lateral) in mm
+    ima = _theta(_vector(frame, points, "m2_proximal", "m2_distal"))
+    hva: float | None = None
+    hvia: float | None = None
+    dmaa: float | None = None
+    fraction: float | None = None
+    position: int | None = None
+    translation: float | None = None
+    width: float | None = None
+    if "p1_proximal" in points:
+        hva = _theta(_vector(frame, points, "p1_proximal", "p1_distal"))
+        if "d1_proximal" in points:
+            hvia = _theta(_vector(frame, points, "d1_proximal", "d1_distal")) - hva
+            if hvia > 180:
                 hvia -= 360
-    if "m1_articular_medial" in mm:
-        medial, lateral = _ordered(frame, mm["m1_articular_medial"], mm["m1_articular_lateral"])
-        a = _sub(lateral, medial)
-        dmaa = math.degrees(math.atan2(-_dot(a, frame.u), _dot(a, frame.l)))
-    if "tibial_sesamoid_medial" in mm:
-        s1, s2 = sorted(
-            (
-                frame.lateral(mm["tibial_sesamoid_medial"]),
-                frame.lateral(mm["tibial_sesamoid_lateral"]),
-            )
-        )
+            elif hvia <= -180:
+                hvia += 360
+    if "m1_articular_medial" in points:
+        a = _vector(frame, points, "m1_articular_medial", "m1_articular_lateral")
+        if a[1] < 0:  # given the other way round
+            a = negated(a)
+        dmaa = angle_deg(a[1], -a[0])  # atan2(-(a . u), a . l)
+    if "tibial_sesamoid_medial" in points:
+        s1 = frame.local(points["tibial_sesamoid_medial"])[1]
+        s2 = frame.local(points["tibial_sesamoid_lateral"])[1]
+        if s1 > s2:
+            s1, s2 = s2, s1
         fraction = 0.0 if s2 <= 0 else 1.0 if s1 >= 0 else s2 / (s2 - s1)
         position = _sesamoid_position(fraction)
-    if "osteotomy_medial_cortex" in mm:
-        medial, lateral = _ordered(
-            frame, mm["osteotomy_medial_cortex"], mm["osteotomy_lateral_cortex"]
-        )
-        w = _sub(lateral, medial)
-        translation = 100 * _dot(_sub(mm["head_medial_cortex"], medial), w) / _dot(w, w)
+    if "osteotomy_medial_cortex" in points:
+        medial = "osteotomy_medial_cortex"
+        w = _vector(frame, points, medial, "osteotomy_lateral_cortex")
+        if w[1] < 0:  # given the other way round
+            medial, w = "osteotomy_lateral_cortex", negated(w)
+        shaft_width = length(w)
+        # 100 (h - m) . w / |w|^2, as a shift along unit w over |w|: no square can overflow.
+        shift = dot(_vector(frame, points, medial, "head_medial_cortex"), unit(w))
+        translation = 100 * shift / shaft_width
         if landmarks.pixel_spacing_mm is not None:
-            width = math.hypot(*w)
+            width = shaft_width
     return Measurements(
         hva_deg=hva,
         ima_deg=ima,
@@ -419,6 +587,6 @@ def measure(landmarks: LandmarkSet) -> Measurements:
     )
 
 
-def measure_document(document: object) -> dict[str, Any]:
+def measure_document(doc: object) -> dict[str, Any]:
     """Validate, measure and give the contract's output document."""
-    return measure(landmarks_from_document(document)).to_json()
+    return measure(landmarks_from_document(doc)).to_json()
