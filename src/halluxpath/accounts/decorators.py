@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
-from halluxpath.accounts.models import STAFF_ROLES, Role
+from halluxpath.accounts.models import STAFF_ROLES, Role, User
 
 P = ParamSpec("P")
 View = Callable[..., HttpResponseBase]
@@ -36,3 +36,10 @@ staff_required = roles_required(STAFF_ROLES)
 patient_required = roles_required({Role.PATIENT})
 researcher_required = roles_required({Role.RESEARCHER})
 admin_required = roles_required({Role.ADMIN})
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user as a ``User``; a view behind the decorators above always has one."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("sign in first")
+    return request.user

@@ -7,13 +7,12 @@ from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from halluxpath.accounts.decorators import staff_required
-from halluxpath.accounts.models import User
+from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.imaging import actions, agreement, annotate, storage
@@ -24,12 +23,6 @@ from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.results import comparison_rows, result_rows
 from halluxpath.patients.access import episode_for, may_edit
 from halluxpath.patients.actions import EditConflict
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 @staff_required
@@ -85,7 +78,7 @@ def _tool_config(
 def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     radiograph = radiograph_for(actor, pk)
-    user = _user(request)
+    user = signed_in_user(request)
     current = list(
         radiograph.measurements.filter(superseded_at__isnull=True)
         .select_related("observer")
@@ -114,7 +107,7 @@ def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def image(request: HttpRequest, pk: int) -> FileResponse:
     """The display image, for the tool. Access-checked; the page view is the audited read."""
-    user = _user(request)
+    user = signed_in_user(request)
     radiograph = visible_radiographs(user).filter(pk=pk).first()
     if radiograph is None:
         radiograph_for(Actor.from_request(request), pk)  # records the refusal, raises 404
@@ -253,7 +246,7 @@ def compare(request: HttpRequest, episode_pk: int) -> HttpResponse:
     ):
         wanted = request.GET.get(key)
         chosen[key] = next((f for f in films if str(f.pk) == wanted), default)
-    user = _user(request)
+    user = signed_in_user(request)
     rows = comparison_rows(chosen["before"], chosen["after"], user)
     return render(
         request,
@@ -272,7 +265,7 @@ def compare(request: HttpRequest, episode_pk: int) -> HttpResponse:
 @staff_required
 def agreement_report(request: HttpRequest) -> HttpResponse:
     """ICC and Bland–Altman over the user's visible films measured by several observers."""
-    user = _user(request)
+    user = signed_in_user(request)
     films = list(visible_radiographs(user))
     table = agreement.current_measurements(films)
     measured_by = sorted({o for by in table.values() for o in by})

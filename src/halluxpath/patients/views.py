@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.forms import BaseForm
@@ -19,9 +19,9 @@ from halluxpath.accounts.decorators import (
     patient_required,
     researcher_required,
     roles_required,
+    signed_in_user,
     staff_required,
 )
-from halluxpath.accounts.models import User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.disclosure import suppress_count
@@ -37,13 +37,6 @@ from halluxpath.patients.forms import (
 from halluxpath.patients.models import Episode, Patient, Status
 
 WORKLIST_PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _search(episodes: QuerySet[Episode], text: str) -> QuerySet[Episode]:
@@ -62,7 +55,7 @@ class HtmxHttpRequest(HttpRequest):
 
 @staff_required
 def worklist(request: HtmxHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = WorklistFilterForm(request.GET or None)
     episodes = access.visible_episodes(user)
     filters: dict[str, Any] = {}
@@ -100,7 +93,7 @@ def worklist(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     episodes = (
         access.visible_episodes(user)
         .filter(patient=patient)
@@ -119,7 +112,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @patient_required
 def me(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = access.visible_patients(_user(request)).first()
+    patient = access.visible_patients(signed_in_user(request)).first()
     if patient is None:
         return render(request, "patients/me.html", {"patient": None})
     patient = access.patient_for(actor, patient.pk)
@@ -136,7 +129,7 @@ def _form_errors_from(form: BaseForm, error: ValidationError) -> None:
 
 @roles_required(CREATING_ROLES)
 def patient_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     patient_form = PatientForm(request.POST or None, prefix="patient")
     episode_form = EpisodeForm(request.POST or None, prefix="episode", user=user)
     if request.method == "POST" and patient_form.is_valid() & episode_form.is_valid():
@@ -208,7 +201,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = access.patient_for(actor, pk, purpose="edit")
-    form = EpisodeForm(request.POST or None, user=_user(request))
+    form = EpisodeForm(request.POST or None, user=signed_in_user(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.open_episode(actor, patient.pk, form.cleaned_data)
@@ -229,7 +222,9 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = access.episode_for(actor, pk, purpose="edit")
     data = request.POST or None
-    form = EpisodeForm(data, instance=Episode.objects.get(pk=episode.pk), user=_user(request))
+    form = EpisodeForm(
+        data, instance=Episode.objects.get(pk=episode.pk), user=signed_in_user(request)
+    )
     version_form = VersionForm(data, initial={"version": episode.version})
     return _edit(
         request,

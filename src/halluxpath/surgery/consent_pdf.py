@@ -6,9 +6,7 @@ import io
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
@@ -22,48 +20,31 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from halluxpath.core.consent import ConsentContent, RiskLine
+from halluxpath.surgery.pdf import RULE, escape, styles
 
-STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle(
-    "body", parent=STYLES["BodyText"], fontSize=11.5, leading=15, alignment=TA_LEFT
-)
-SMALL = ParagraphStyle(
-    "small", parent=BODY, fontSize=8.5, leading=11, textColor=colors.HexColor("#4a5560")
-)
-H1 = ParagraphStyle("h1", parent=STYLES["Heading1"], fontSize=18, leading=22)
-H2 = ParagraphStyle(
-    "h2",
-    parent=STYLES["Heading2"],
-    fontSize=13.5,
-    leading=17,
-    spaceBefore=8,
-    textColor=colors.HexColor("#083f77"),
-)
+_S = styles("consent", body_size=11.5, h1_size=18, h2_size=13.5)
+BODY, SMALL, H1, H2 = _S.body, _S.small, _S.h1, _S.h2
 HIGHLIGHT = colors.HexColor("#fff6e5")
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _bullets(lines: tuple[str, ...]) -> ListFlowable:
-    items: list[Flowable] = [Paragraph(_escape(line), BODY) for line in lines]
+    items: list[Flowable] = [Paragraph(escape(line), BODY) for line in lines]
     return ListFlowable(items, bulletType="bullet", start="•", leftIndent=12)
 
 
 def _risk_table(lines: tuple[RiskLine, ...], highlight: bool) -> Table:
     rows = [
         [
-            Paragraph(f"<b>{_escape(line.topic)}</b>", BODY),
-            Paragraph(_escape(line.text), BODY),
-            Paragraph(_escape(line.source), SMALL),
+            Paragraph(f"<b>{escape(line.topic)}</b>", BODY),
+            Paragraph(escape(line.text), BODY),
+            Paragraph(escape(line.source), SMALL),
         ]
         for line in lines
     ]
     table = Table(rows, colWidths=[38 * mm, 104 * mm, 30 * mm])
     style: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d1d9")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
@@ -92,20 +73,20 @@ def render(
     story: list[Flowable] = [
         Paragraph("Your bunion operation", H1),
         Paragraph(
-            f"For <b>{_escape(content.patient_name)}</b> · {content.side} foot · "
+            f"For <b>{escape(content.patient_name)}</b> · {content.side} foot · "
             f"sheet {sheet_number} ({content.version}), prepared {prepared_on} by "
-            f"{_escape(prepared_by)}",
+            f"{escape(prepared_by)}",
             SMALL,
         ),
         Spacer(1, 4 * mm),
         Paragraph("What is planned", H2),
-        Paragraph(_escape(content.procedure) + ".", BODY),
-        Paragraph(_escape(content.what_happens), BODY),
+        Paragraph(escape(content.procedure) + ".", BODY),
+        Paragraph(escape(content.what_happens), BODY),
         Paragraph("What it aims to do", H2),
         _bullets(content.goals),
         Paragraph("It is not done just to change how the foot looks.", BODY),
         Paragraph("Other choices", H2),
-        Paragraph(_escape(content.alternatives), BODY),
+        Paragraph(escape(content.alternatives), BODY),
     ]
     if content.personal_risks:
         story += [
@@ -121,12 +102,12 @@ def render(
         Paragraph("Risks for everyone", H2),
         _risk_table(content.general_risks, highlight=False),
         Paragraph("Recovery", H2),
-        Paragraph(_escape(content.recovery), BODY),
+        Paragraph(escape(content.recovery), BODY),
         _bullets(content.aftercare),
         Paragraph("Your part", H2),
-        Paragraph(_escape(content.your_part), BODY),
+        Paragraph(escape(content.your_part), BODY),
         Spacer(1, 4 * mm),
-        Paragraph(_escape(content.sources_note), SMALL),
+        Paragraph(escape(content.sources_note), SMALL),
         Paragraph(
             "Please ask about anything that is not clear. You can change your mind at "
             "any time before the operation.",

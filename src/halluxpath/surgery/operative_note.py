@@ -7,27 +7,15 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from halluxpath.surgery.models import OperativeRecord
+from halluxpath.surgery.pdf import RULE, escape, styles
 
-STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("note-body", parent=STYLES["BodyText"], fontSize=10, leading=13)
-SMALL = ParagraphStyle(
-    "note-small", parent=BODY, fontSize=8.5, leading=11, textColor=colors.HexColor("#4a5560")
-)
-H1 = ParagraphStyle("note-h1", parent=STYLES["Heading1"], fontSize=16, leading=20)
-H2 = ParagraphStyle(
-    "note-h2",
-    parent=STYLES["Heading2"],
-    fontSize=12,
-    leading=15,
-    spaceBefore=6,
-    textColor=colors.HexColor("#083f77"),
-)
+_S = styles("note", body_size=10, h1_size=16, h2_size=12)
+BODY, SMALL, H1, H2 = _S.body, _S.small, _S.h1, _S.h2
 
 STEPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -74,16 +62,12 @@ def _text(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _table(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
-    cells = [[Paragraph(_escape(c), BODY) for c in row] for row in rows]
+    cells = [[Paragraph(escape(c), BODY) for c in row] for row in rows]
     table = Table(cells, colWidths=widths)
     style: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c9d1d9")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
     ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f5f7")))
@@ -114,7 +98,7 @@ def render(record: OperativeRecord) -> bytes:
     story: list[Flowable] = [
         Paragraph("Operative note: MIS hallux valgus correction", H1),
         Paragraph(
-            _escape(
+            escape(
                 f"{patient.full_name} · hospital number {patient.hospital_number} · "
                 f"born {patient.date_of_birth:%d %b %Y} · "
                 f"{episode.get_side_display().upper()} foot · operated on "
@@ -122,7 +106,7 @@ def render(record: OperativeRecord) -> bytes:
             ),
             BODY,
         ),
-        Paragraph(_escape(signed), SMALL),
+        Paragraph(escape(signed), SMALL),
         Spacer(1, 3 * mm),
     ]
     for title, fields in STEPS[:1]:
@@ -205,7 +189,7 @@ def render(record: OperativeRecord) -> bytes:
             )
             story.append(
                 Paragraph(
-                    _escape(f"{a.made_at:%d %b %Y %H:%M}, {a.author}: {a.reason} ({changes})"), BODY
+                    escape(f"{a.made_at:%d %b %Y %H:%M}, {a.author}: {a.reason} ({changes})"), BODY
                 )
             )
     document.build(story)

@@ -11,8 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from halluxpath.accounts.decorators import staff_required
-from halluxpath.accounts.models import User
+from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import checklist, planning, risk
@@ -38,12 +37,6 @@ from halluxpath.surgery.models import (
     SafetyChecklist,
     SurgicalPlan,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def _flag_groups(flags: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -176,7 +169,7 @@ def _fixation_initial(suggestion: planning.PlanSuggestion) -> list[dict[str, Any
 def plan(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
-    user = _user(request)
+    user = signed_in_user(request)
     measurement = preoperative_measurement(episode, user.pk)
     existing = SurgicalPlan.objects.filter(episode=episode).first()
     context: dict[str, Any] = {
@@ -286,7 +279,7 @@ def consent_sheets(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "episode": episode,
             "patient": episode.patient,
             "sheets": sheets,
-            "editable": may_edit(_user(request)),
+            "editable": may_edit(signed_in_user(request)),
             "has_plan": SurgicalPlan.objects.filter(episode=episode).exists(),
         },
     )
@@ -320,7 +313,7 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
     sheet = SafetyChecklist.objects.filter(episode=episode).first()
-    editable = may_edit(_user(request))
+    editable = may_edit(signed_in_user(request))
     if request.method == "POST" and editable:
         phase = request.POST.get("phase", "")
         try:
@@ -413,50 +406,6 @@ RECORD_STEPS = (
 )
 
 
-RECORD_STEPS = (
-    (
-        "1. Anaesthesia",
-        (
-            "operated_on",
-            "anaesthesia_primary",
-            "sedation",
-            "tourniquet",
-            "tourniquet_site",
-            "tourniquet_pressure_mmhg",
-            "tourniquet_minutes",
-        ),
-    ),
-    ("3. Soft-tissue dissection", ("lateral_release",)),
-    (
-        "4. Osteotomy",
-        (
-            "osteotomy_level",
-            "osteotomy_type",
-            "osteotomy_instrument",
-            "akin_done",
-            "translation_achieved_pct",
-            "rotation",
-        ),
-    ),
-    ("6. Soft-tissue repair", ("soft_tissue_repair", "exostectomy")),
-    ("7. Closure", ("closure", "dressing")),
-    (
-        "In theatre",
-        (
-            "fluoro_shots",
-            "fluoro_time_s",
-            "fluoro_dap_mgy_cm2",
-            "operative_time_min",
-            "conversion_to_open",
-            "conversion_reason",
-            "intraop_events",
-            "notes",
-            "reason",
-        ),
-    ),
-)
-
-
 def _record_content(form: OperativeRecordForm, incisions: Any, implants: Any) -> dict[str, Any]:
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("operated_on", "reason")}
     data["osteotomies"] = [
@@ -501,7 +450,7 @@ def operative_record(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
     record_ = OperativeRecord.objects.filter(episode=episode).first()
-    user = _user(request)
+    user = signed_in_user(request)
     editable = may_edit(user)
     posted = request.method == "POST" and editable
     if posted and request.POST.get("action") == "sign":
