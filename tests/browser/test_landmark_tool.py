@@ -109,6 +109,11 @@ def test_a_surgeon_uploads_a_film_places_all_landmarks_and_saves(
     assert abs(saved.results["hva_deg"] - 31.0) < 0.6
     assert abs(saved.results["ima_deg"] - 14.0) < 0.6
 
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the film page must not scroll sideways on a phone"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     page.reload()  # a saved film opens with its saved landmarks drawn
     for name in PRE_OP:
         marker = page.locator(f'[data-landmark="{name}"]')
