@@ -189,8 +189,8 @@ def triage(c: CheckIn) -> list[Alert]:
             (
                 "Come to hospital now: the toes have not recovered."
                 if emergency
-                else "Raise the foot and loosen the outer bandage; if the colour does not come back "
-                "within 30 minutes, come to hospital now."
+                else "Raise the foot and loosen the outer bandage; if the colour does not "
+                "come back within 30 minutes, come to hospital now."
             ),
             "Same-day circulation and dressing check.",
             "DOMAIN §12 R11 [25][27] (30-minute timing unverified)",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +18,12 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.radiograph import LandmarkError, landmarks_from_document, measure
 from halluxpath.imaging import storage
 from halluxpath.imaging.access import radiograph_for
-from halluxpath.imaging.ingest import ingest
+from halluxpath.imaging.ingest import IngestedImage, ingest
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.models import Measurement, Radiograph, SpacingSource, TimePoint
 from halluxpath.patients.access import episode_for, may_edit
 from halluxpath.patients.actions import EditConflict
+from halluxpath.patients.models import Episode
 
 MIN_CALIBRATION_PIXELS = 20.0
 CALIBRATION_RANGE_MM = (1.0, 300.0)
@@ -30,6 +33,51 @@ def _editor(actor: Actor) -> User:
     if actor.user is None or not may_edit(actor.user):
         raise PermissionDenied("Your role cannot add or change radiographs.")
     return actor.user
+
+
+@contextmanager
+def stored_radiograph(
+    episode: Episode,
+    image: IngestedImage,
+    *,
+    time_point: str,
+    acquired_on: dt.date,
+    weight_bearing: bool,
+    uploaded_by: User,
+) -> Iterator[Radiograph]:
+    """Write an ingested film's files and its row in one step.
+
+    The body of the ``with`` runs inside the same transaction (to add the
+    audit event, or the demo's landmarks); if anything fails, the row is rolled
+    back and the files are removed, so nothing is left behind.
+    """
+    paths = storage.store(
+        image.stored_bytes, image.stored_suffix, storage.encode_png(image.display)
+    )
+    try:
+        with transaction.atomic():
+            yield Radiograph.objects.create(
+                episode=episode,
+                time_point=time_point,
+                acquired_on=acquired_on,
+                weight_bearing=weight_bearing,
+                laterality=image.laterality,
+                source_format=image.source_format,
+                stored_file=paths[0],
+                display_file=paths[1],
+                sha256=paths[2],
+                width=image.width,
+                height=image.height,
+                row_spacing_mm=image.spacing.row_mm if image.spacing else None,
+                column_spacing_mm=image.spacing.column_mm if image.spacing else None,
+                spacing_source=image.spacing.source if image.spacing else SpacingSource.UNKNOWN,
+                pixel_review=image.pixel_review,
+                deidentification=image.deidentification,
+                uploaded_by=uploaded_by,
+            )
+    except BaseException:
+        storage.remove(paths[0], paths[1])
+        raise
 
 
 def upload_radiograph(
@@ -81,49 +129,30 @@ def upload_radiograph(
                 "episode."
             }
         )
-    paths = storage.store(
-        image.stored_bytes, image.stored_suffix, storage.encode_png(image.display)
-    )
-    try:
-        with transaction.atomic():
-            radiograph = Radiograph.objects.create(
-                episode=episode,
-                time_point=time_point,
-                acquired_on=taken,
-                weight_bearing=weight_bearing,
-                laterality=image.laterality,
-                source_format=image.source_format,
-                stored_file=paths[0],
-                display_file=paths[1],
-                sha256=paths[2],
-                width=image.width,
-                height=image.height,
-                row_spacing_mm=image.spacing.row_mm if image.spacing else None,
-                column_spacing_mm=image.spacing.column_mm if image.spacing else None,
-                spacing_source=image.spacing.source if image.spacing else SpacingSource.UNKNOWN,
-                pixel_review=image.pixel_review,
-                deidentification=image.deidentification,
-                uploaded_by=user,
-            )
-            record(
-                actor,
-                "create",
-                object_type="radiograph",
-                object_id=radiograph.pk,
-                patient_id=episode.patient_id,
-                detail={
-                    "time_point": time_point,
-                    "acquired_on": taken,
-                    "format": image.source_format,
-                    "sha256": paths[2],
-                    "size": [image.width, image.height],
-                    "spacing_source": radiograph.spacing_source,
-                    "deidentification": image.deidentification,
-                },
-            )
-    except BaseException:
-        storage.remove(paths[0], paths[1])
-        raise
+    with stored_radiograph(
+        episode,
+        image,
+        time_point=time_point,
+        acquired_on=taken,
+        weight_bearing=weight_bearing,
+        uploaded_by=user,
+    ) as radiograph:
+        record(
+            actor,
+            "create",
+            object_type="radiograph",
+            object_id=radiograph.pk,
+            patient_id=episode.patient_id,
+            detail={
+                "time_point": time_point,
+                "acquired_on": taken,
+                "format": image.source_format,
+                "sha256": radiograph.sha256,
+                "size": [image.width, image.height],
+                "spacing_source": radiograph.spacing_source,
+                "deidentification": image.deidentification,
+            },
+        )
     return radiograph
 
 

@@ -17,15 +17,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.radiograph import landmarks_from_document, measure
-from halluxpath.imaging import storage
+from halluxpath.imaging.actions import stored_radiograph
 from halluxpath.imaging.ingest import ingest
-from halluxpath.imaging.models import Measurement, Radiograph, SpacingSource
+from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
 from halluxpath.patients.models import Episode, Status
 
@@ -146,44 +144,26 @@ def load_demo_films(seed: int = 2026) -> int:
                 with path.open("rb") as handle:
                     image = ingest(handle, path.stat().st_size)
                 taken = episode.referred_on + timedelta(days=plan.days_after_referral)
-                paths = storage.store(
-                    image.stored_bytes, image.stored_suffix, storage.encode_png(image.display)
-                )
-                try:
-                    with transaction.atomic():
-                        radiograph = Radiograph.objects.create(
-                            episode=episode,
-                            time_point=plan.time_point,
-                            acquired_on=taken,
-                            laterality=image.laterality,
-                            source_format=image.source_format,
-                            stored_file=paths[0],
-                            display_file=paths[1],
-                            sha256=paths[2],
-                            width=image.width,
-                            height=image.height,
-                            row_spacing_mm=FILM_SPACING_MM[0],
-                            column_spacing_mm=FILM_SPACING_MM[1],
-                            spacing_source=SpacingSource.PIXEL_SPACING,
-                            pixel_review=image.pixel_review,
-                            deidentification=image.deidentification,
-                            uploaded_by=episode.responsible_surgeon,
-                        )
+                with stored_radiograph(
+                    episode,
+                    image,
+                    time_point=plan.time_point,
+                    acquired_on=taken,
+                    weight_bearing=True,
+                    uploaded_by=episode.responsible_surgeon,
+                ) as radiograph:
+                    _save_measurement(
+                        radiograph,
+                        episode.responsible_surgeon,
+                        _jittered(film.landmarks, episode_rng, 0.6),
+                    )
+                    colleague = colleagues.get(episode.care_team_id, {}).get(
+                        episode.responsible_surgeon_id
+                    )
+                    if colleague and episode_rng.random() < SECOND_OBSERVER_SHARE:
                         _save_measurement(
-                            radiograph,
-                            episode.responsible_surgeon,
-                            _jittered(film.landmarks, episode_rng, 0.6),
+                            radiograph, colleague, _jittered(film.landmarks, episode_rng, 1.2)
                         )
-                        colleague = colleagues.get(episode.care_team_id, {}).get(
-                            episode.responsible_surgeon_id
-                        )
-                        if colleague and episode_rng.random() < SECOND_OBSERVER_SHARE:
-                            _save_measurement(
-                                radiograph, colleague, _jittered(film.landmarks, episode_rng, 1.2)
-                            )
-                except BaseException:
-                    storage.remove(*paths[:2])
-                    raise
                 added += 1
     if added:
         record(Actor(user=None), "create", object_type="demo_films", detail={"films": added})

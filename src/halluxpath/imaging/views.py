@@ -23,6 +23,7 @@ from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.results import comparison_rows, result_rows
 from halluxpath.patients.access import episode_for, may_edit
 from halluxpath.patients.actions import EditConflict
+from halluxpath.site.forms import add_validation_errors
 
 
 @staff_required
@@ -43,8 +44,7 @@ def upload(request: HttpRequest, episode_pk: int) -> HttpResponse:
                 weight_bearing=form.cleaned_data["weight_bearing"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "The film has been stored. Place the landmarks below.")
             return redirect("imaging:radiograph", pk=radiograph.pk)

@@ -35,6 +35,7 @@ from halluxpath.patients.forms import (
     WorklistFilterForm,
 )
 from halluxpath.patients.models import Episode, Patient, Status
+from halluxpath.site.forms import add_validation_errors
 
 WORKLIST_PAGE_SIZE = 25
 
@@ -119,14 +120,6 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/me.html", _detail_context(request, patient))
 
 
-def _form_errors_from(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 @roles_required(CREATING_ROLES)
 def patient_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -171,7 +164,7 @@ def _edit(
             form.add_error(None, str(conflict))
             context["conflict"] = True
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, success)
             return target
@@ -206,7 +199,7 @@ def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.open_episode(actor, patient.pk, form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Episode opened.")
             return redirect("patients:detail", pk=patient.pk)

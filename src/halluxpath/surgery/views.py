@@ -20,6 +20,7 @@ from halluxpath.imaging.models import Measurement
 from halluxpath.patients.access import episode_for, may_edit
 from halluxpath.patients.actions import EditConflict
 from halluxpath.patients.models import Episode
+from halluxpath.site.forms import add_validation_errors
 from halluxpath.surgery import actions, operative_note, overlay
 from halluxpath.surgery.forms import (
     AssessmentForm,
@@ -65,8 +66,7 @@ def assessment(request: HttpRequest, episode_pk: int) -> HttpResponse:
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Pre-operative assessment saved.")
             return redirect("surgery:assessment", episode_pk=episode.pk)
@@ -486,8 +486,7 @@ def operative_record(request: HttpRequest, episode_pk: int) -> HttpResponse:
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Operative record saved.")
             return redirect("surgery:operation", episode_pk=episode.pk)
