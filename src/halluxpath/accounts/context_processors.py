@@ -25,8 +25,11 @@ def _items_for(role: str) -> list[tuple[str, str]]:
         items.append(("New patient", "patients:create"))
     if role in STAFF_ROLES:
         items.append(("Observer agreement", "imaging:agreement"))
+    if role in STAFF_ROLES:
+        items.append(("Triage", "aftercare:triage"))
     if role == Role.PATIENT:
         items.append(("My care", "patients:me"))
+        items.append(("Check-in", "aftercare:check_in"))
     if role == Role.RESEARCHER:
         items.append(("Cohort overview", "patients:research"))
     if role == Role.ADMIN:
@@ -39,8 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if not user.is_authenticated:
         return {"nav_items": []}
     role = getattr(user, "role", "")
-    nav = []
-    for label, name in _items_for(role):
-        url = reverse(name)
-        nav.append(NavItem(label, url, request.path.startswith(url)))
+    items = [(label, reverse(name)) for label, name in _items_for(role)]
+    # The longest matching address is the current section (/me/check-in/ is not /me/).
+    current = max((url for _, url in items if request.path.startswith(url)), key=len, default="")
+    nav = [NavItem(label, url, url == current) for label, url in items]
     return {"nav_items": nav, "user_role_label": Role(role).label if role else ""}

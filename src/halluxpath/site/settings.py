@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "halluxpath.patients",
     "halluxpath.imaging",
     "halluxpath.surgery",
+    "halluxpath.aftercare",
     "halluxpath.api",
     "ninja",
 ]

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("halluxpath.patients.urls")),
     path("", include("halluxpath.imaging.urls")),
     path("", include("halluxpath.surgery.urls")),
+    path("", include("halluxpath.aftercare.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""Aftercare: symptom check-ins, red-flag triage and alerts to the care team."""

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django import forms
+
+from halluxpath.site.forms import ClinicForm
+
+
+class CheckInForm(ClinicForm):
+    """Plain words for the patient (DOMAIN §12); every answer maps to core.triage.CheckIn."""
+
+    pain_score = forms.IntegerField(
+        min_value=0,
+        max_value=10,
+        label="How bad is the pain now? (0 none, 10 worst)",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    pain_uncontrolled_or_rising = forms.BooleanField(
+        label="My painkillers are not controlling the pain, or it is getting worse", required=False
+    )
+    temperature_c = forms.FloatField(
+        required=False,
+        label="Temperature, if you took it (°C)",
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    feverish_or_shivering = forms.BooleanField(label="I feel feverish or shivery", required=False)
+    sepsis_signs = forms.BooleanField(
+        label="I feel confused, my skin looks blotchy or blue, or I have not passed urine all day",
+        required=False,
+    )
+    breathless_or_chest_pain = forms.BooleanField(
+        label="I am suddenly short of breath, have chest pain, or am coughing blood", required=False
+    )
+    calf_pain_or_swelling = forms.BooleanField(
+        label="My calf or thigh is painful, swollen, warm or red", required=False
+    )
+    redness_spreading = forms.BooleanField(
+        label="Redness is spreading from the wounds, or a wound is hotter and more swollen",
+        required=False,
+    )
+    discharge = forms.ChoiceField(
+        label="Anything coming from the wounds?",
+        choices=[
+            ("none", "Nothing"),
+            ("clear", "A little clear fluid"),
+            ("pus_or_cloudy", "Pus or cloudy fluid"),
+            ("foul", "It smells bad"),
+        ],
+    )
+    wound_open = forms.BooleanField(label="A wound has opened or I can see metal", required=False)
+    bleeding = forms.ChoiceField(
+        label="Bleeding",
+        choices=[
+            ("none", "None"),
+            ("small_stain", "A small stain on the dressing, not growing"),
+            ("dripping", "Blood soaking through or dripping"),
+            ("heavy", "Heavy bleeding that does not stop"),
+        ],
+    )
+    toes_cold_or_discoloured = forms.BooleanField(
+        label="My toes are cold, white, blue or grey", required=False
+    )
+    numbness = forms.ChoiceField(
+        label="Numbness or tingling in the toes",
+        choices=[
+            ("none", "None"),
+            ("stable_patch", "A small numb patch that is not changing"),
+            ("new_or_worse", "New, or getting worse"),
+        ],
+    )
+    dressing_too_tight = forms.BooleanField(label="The dressing feels too tight", required=False)
+    fall_with_new_pain = forms.BooleanField(
+        label="I fell or knocked my foot and it hurts more now", required=False
+    )
+    vomiting_or_diarrhoea_over_24h = forms.BooleanField(
+        label="Sickness or diarrhoea for more than a day", required=False
+    )
+    cannot_keep_fluids_down = forms.BooleanField(
+        label="I cannot keep drinks or medicines down", required=False
+    )
+    rash_or_drug_reaction = forms.BooleanField(
+        label="A rash or a reaction to a medicine", required=False
+    )
+    face_swelling_or_breathing_difficulty = forms.BooleanField(
+        label="My face or lips are swelling, or I find it hard to breathe", required=False
+    )
+    feels_seriously_wrong = forms.BooleanField(
+        label="Something feels seriously wrong", required=False
+    )
+    free_text = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Anything else?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AcknowledgeForm(ClinicForm):
+    action_taken = forms.CharField(max_length=500, label="Action taken")
+    outcome = forms.CharField(max_length=500, label="Outcome")

@@ -1,0 +1,59 @@
+"""Symptom check-ins and the alerts they raise (core.triage, DOMAIN §12)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Level(models.IntegerChoices):
+    NONE = 0, "None"
+    ROUTINE = 1, "Routine (next working day)"
+    URGENT = 2, "Urgent (same day)"
+    EMERGENCY = 3, "Emergency (999)"
+
+
+class CheckIn(models.Model):
+    episode = models.ForeignKey(
+        "patients.Episode", on_delete=models.PROTECT, related_name="check_ins"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    answers = models.JSONField()
+    free_text = models.TextField(blank=True, max_length=2000)
+    level = models.IntegerField(choices=Level.choices, default=Level.NONE)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk} of episode {self.episode_id}"
+
+
+class Alert(models.Model):
+    """One red-flag rule met by a check-in, waiting for a clinician to act on it."""
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.PROTECT, related_name="alerts")
+    episode = models.ForeignKey("patients.Episode", on_delete=models.PROTECT, related_name="alerts")
+    rule = models.CharField(max_length=40)
+    level = models.IntegerField(choices=Level.choices)
+    patient_message = models.CharField(max_length=500)
+    team_action = models.CharField(max_length=300)
+    source = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.CharField(max_length=500, blank=True)
+    outcome = models.CharField(max_length=500, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["acknowledged_at", "-level", "created_at"]
+        indexes = [models.Index(fields=["acknowledged_at", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} ({self.get_level_display()}) for episode {self.episode_id}"

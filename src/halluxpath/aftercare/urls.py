@@ -1,0 +1,12 @@
+from django.urls import path
+
+from halluxpath.aftercare import views
+
+app_name = "aftercare"
+
+urlpatterns = [
+    path("me/check-in/", views.check_in, name="check_in"),
+    path("me/check-in/<int:pk>/", views.check_in_result, name="check_in_result"),
+    path("triage/", views.triage_list, name="triage"),
+    path("triage/alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+]

@@ -1,0 +1,97 @@
+"""The patient's check-in and the care team's triage list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
+from halluxpath.aftercare import actions
+from halluxpath.aftercare.forms import AcknowledgeForm, CheckInForm
+from halluxpath.aftercare.models import CheckIn
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.patients.access import visible_episodes
+from halluxpath.site.forms import add_validation_errors
+
+
+@patient_required
+def check_in(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    # The foot in aftercare now: operated or in follow-up first, else the latest.
+    episodes = list(visible_episodes(user).order_by("-referred_on"))
+    episode = next(
+        (e for e in episodes if e.status in ("operated", "follow_up")),
+        episodes[0] if episodes else None,
+    )
+    if episode is None:
+        return render(request, "aftercare/check_in.html", {"form": None})
+    form = CheckInForm(
+        request.POST or None, initial={"discharge": "none", "bleeding": "none", "numbness": "none"}
+    )
+    if request.method == "POST" and form.is_valid():
+        answers = {k: v for k, v in form.cleaned_data.items() if k != "free_text"}
+        try:
+            saved, _ = actions.submit_check_in(
+                Actor.from_request(request), episode.pk, answers, form.cleaned_data["free_text"]
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return redirect("aftercare:check_in_result", pk=saved.pk)
+    return render(request, "aftercare/check_in.html", {"form": form, "episode": episode})
+
+
+@patient_required
+def check_in_result(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    saved = CheckIn.objects.filter(pk=pk, submitted_by=user).first()
+    if saved is None:
+        raise Http404("No such check-in.")
+    alerts = saved.alerts.order_by("-level")
+    return render(request, "aftercare/check_in_result.html", {"check_in": saved, "alerts": alerts})
+
+
+@staff_required
+def triage_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    alerts = actions.visible_alerts(user)
+    open_alerts = alerts.filter(acknowledged_at__isnull=True).order_by(
+        "escalated_at", "-level", "created_at"
+    )
+    done = alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[:30]
+    record(
+        Actor.from_request(request),
+        "view",
+        object_type="triage_list",
+        detail={"open": open_alerts.count()},
+    )
+    return render(
+        request,
+        "aftercare/triage.html",
+        {"open_alerts": open_alerts, "done": done, "form": AcknowledgeForm()},
+    )
+
+
+@staff_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Record both the action taken and its outcome.")
+        return redirect("aftercare:triage")
+    try:
+        actions.acknowledge(
+            Actor.from_request(request),
+            pk,
+            form.cleaned_data["action_taken"],
+            form.cleaned_data["outcome"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Alert acknowledged.")
+    return redirect("aftercare:triage")

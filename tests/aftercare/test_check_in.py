@@ -1,0 +1,124 @@
+"""Check-ins, red-flag alerts, acknowledgement and escalation (DOMAIN §12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from halluxpath.accounts.models import Role
+from halluxpath.aftercare.actions import escalate_overdue
+from halluxpath.aftercare.models import Alert, CheckIn
+from halluxpath.audit.models import AuditEvent
+from tests.conftest import Clinic
+
+QUIET = {"pain_score": "3", "discharge": "none", "bleeding": "none", "numbness": "none"}
+
+
+def send(client: Client, **answers: Any) -> Any:
+    return client.post(reverse("aftercare:check_in"), {**QUIET, **answers}, follow=True)
+
+
+@pytest.fixture
+def patient(clinic: Clinic, client: Client) -> Client:
+    client.force_login(clinic.user(Role.PATIENT))
+    return client
+
+
+def test_chest_pain_tells_the_patient_to_call_999_at_once_and_alerts_the_team(
+    clinic: Clinic, patient: Client
+) -> None:
+    response = send(patient, breathless_or_chest_pain="on")
+    body = response.content.decode()
+    assert "Call 999 now" in body
+    alert = Alert.objects.get()
+    assert (alert.rule, alert.level) == ("R1", 3)
+    assert alert.episode == clinic.patient_a.episodes.get()
+    assert AuditEvent.objects.filter(object_type="check_in").exists()
+
+
+def test_a_quiet_check_in_raises_no_alert(patient: Client) -> None:
+    body = send(patient).content.decode()
+    assert "Nothing you told us needs action now" in body
+    assert CheckIn.objects.get().level == 0
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"pain_score": "11"}, "less than or equal to 10"),
+        ({"temperature_c": "98.6"}, "between 30 and 45"),
+        ({"discharge": "green"}, "Select a valid choice"),
+    ],
+)
+def test_out_of_range_answers_are_refused_and_nothing_is_kept(
+    patient: Client, answers: dict[str, str], message: str
+) -> None:
+    response = send(patient, **answers)
+    assert message in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_the_team_acknowledges_once_with_action_and_outcome(
+    clinic: Clinic, patient: Client, client: Client
+) -> None:
+    send(patient, calf_pain_or_swelling="on")
+    alert = Alert.objects.get()
+    client.force_login(clinic.user(Role.NURSE))
+    listing = client.get(reverse("aftercare:triage")).content.decode()
+    assert "LOVELACE" in listing
+    assert "Urgent" in listing
+    url = reverse("aftercare:acknowledge", args=[alert.pk])
+    missing = client.post(url, {"action_taken": "Called patient"}, follow=True)
+    assert "both the action taken and its outcome" in missing.content.decode()
+    client.post(url, {"action_taken": "Called patient", "outcome": "DVT scan booked today"})
+    again = client.post(url, {"action_taken": "x", "outcome": "y"}, follow=True)
+    assert "already acknowledged" in again.content.decode()
+    alert.refresh_from_db()
+    assert alert.outcome == "DVT scan booked today"
+    assert alert.acknowledged_by == clinic.user(Role.NURSE)
+
+
+def test_other_teams_neither_see_nor_acknowledge_the_alert(
+    clinic: Clinic, patient: Client, client: Client
+) -> None:
+    send(patient, redness_spreading="on")
+    alert = Alert.objects.get()
+    client.force_login(clinic.surgeon_b)
+    assert "LOVELACE" not in client.get(reverse("aftercare:triage")).content.decode()
+    response = client.post(
+        reverse("aftercare:acknowledge", args=[alert.pk]), {"action_taken": "x", "outcome": "y"}
+    )
+    assert response.status_code == 404
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+
+
+def test_unacknowledged_urgent_alerts_escalate_after_two_hours_once(patient: Client) -> None:
+    send(patient, temperature_c="38.4")
+    send(patient, bleeding="small_stain")  # NONE: no alert at all
+    alert = Alert.objects.get()
+    now = timezone.now()
+    assert escalate_overdue(now) == []
+    later = now + dt.timedelta(hours=2, minutes=1)
+    assert [a.pk for a in escalate_overdue(later)] == [alert.pk]
+    assert escalate_overdue(later + dt.timedelta(hours=1)) == []
+
+
+def test_staff_cannot_send_check_ins_and_patients_see_only_their_own_results(
+    clinic: Clinic, patient: Client, client: Client
+) -> None:
+    send(patient, feels_seriously_wrong="on")
+    saved = CheckIn.objects.get()
+    client.force_login(clinic.user(Role.NURSE))
+    assert client.get(reverse("aftercare:check_in")).status_code == 403
+    from tests.conftest import make_user
+
+    other = make_user("other-patient", Role.PATIENT)
+    client.force_login(other)
+    assert client.get(reverse("aftercare:check_in_result", args=[saved.pk])).status_code == 404

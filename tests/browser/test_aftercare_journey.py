@@ -1,0 +1,56 @@
+"""On a phone: a patient reports a red flag; a nurse sees it and acknowledges it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from halluxpath.aftercare.models import Alert
+from tests.browser.conftest import screenshot
+from tests.browser.test_journeys import serious_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def phone_page(browser: Browser) -> Page:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def test_a_patient_reports_a_red_flag_and_a_nurse_acknowledges_it(
+    browser: Browser, live_server: LiveServer, demo: None
+) -> None:
+    patient = phone_page(browser)
+    sign_in(patient, live_server.url, "patient")
+    patient.get_by_role("link", name="Check-in").click()
+    expect(patient.get_by_role("heading", name="How is your foot today?")).to_be_visible()
+    patient.get_by_label("How bad is the pain now? (0 none, 10 worst)").fill("6")
+    patient.get_by_label("Temperature, if you took it (°C)").fill("38.6")
+    patient.get_by_label("Redness is spreading from the wounds").check()
+    screenshot(patient, "check-in-phone")
+    assert serious_violations(patient) == []
+    patient.get_by_role("button", name="Send").click()
+    expect(patient.get_by_role("heading", name="Contact the clinic today")).to_be_visible()
+    width = patient.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    screenshot(patient, "check-in-result-phone")
+    assert {a.rule for a in Alert.objects.all()} == {"R3", "R5"}
+    patient.context.close()
+
+    nurse = phone_page(browser)
+    sign_in(nurse, live_server.url, "nurse")
+    nurse.get_by_role("link", name="Triage").click()
+    card = nurse.locator("article.alert-card").filter(has_text="R5").first
+    expect(card).to_be_visible()
+    card.get_by_label("Action taken").fill("Phoned the patient, wound seen in clinic")
+    card.get_by_label("Outcome").fill("Cellulitis, antibiotics started")
+    card.get_by_role("button", name="Acknowledge").click()
+    expect(nurse.get_by_text("Alert acknowledged")).to_be_visible()
+    screenshot(nurse, "triage-phone")
+    assert Alert.objects.filter(rule="R5", acknowledged_at__isnull=False).count() == 1
+    nurse.context.close()
