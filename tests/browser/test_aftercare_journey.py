@@ -54,3 +54,38 @@ def test_a_patient_reports_a_red_flag_and_a_nurse_acknowledges_it(
     screenshot(nurse, "triage-phone")
     assert Alert.objects.filter(rule="R5", acknowledged_at__isnull=False).count() == 1
     nurse.context.close()
+
+
+def test_the_patient_reads_todays_instructions_on_a_phone(
+    browser: Browser, live_server: LiveServer, demo: None
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from halluxpath.accounts.models import User
+    from halluxpath.aftercare.plans import issue_plan
+    from halluxpath.audit.context import Actor
+    from halluxpath.patients.models import Patient
+
+    own = Patient.objects.get(user__username="patient")
+    episode = own.episodes.order_by("pk").first()
+    assert episode is not None
+    issue_plan(
+        Actor(User.objects.get(username="nurse")),
+        episode.pk,
+        operated_on=timezone.localdate() - dt.timedelta(days=2),
+        fixation="screws",
+        antibiotics_prescribed=False,
+        vte_prophylaxis=False,
+        automatic_car=None,
+    )
+    page = phone_page(browser)
+    sign_in(page, live_server.url, "patient")
+    page.get_by_role("link", name="Today").click()
+    expect(page.get_by_role("heading", name="Today: day 2 after your operation")).to_be_visible()
+    expect(page.get_by_text("Foot up most of the day")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(page) == []
+    screenshot(page, "today-phone")
+    page.context.close()

@@ -28,6 +28,7 @@ def _items_for(role: str) -> list[tuple[str, str]]:
     if role in STAFF_ROLES:
         items.append(("Triage", "aftercare:triage"))
     if role == Role.PATIENT:
+        items.append(("Today", "aftercare:today"))
         items.append(("My care", "patients:me"))
         items.append(("Check-in", "aftercare:check_in"))
     if role == Role.RESEARCHER:

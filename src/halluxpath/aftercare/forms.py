@@ -97,3 +97,29 @@ class CheckInForm(ClinicForm):
 class AcknowledgeForm(ClinicForm):
     action_taken = forms.CharField(max_length=500, label="Action taken")
     outcome = forms.CharField(max_length=500, label="Outcome")
+
+
+class IssuePlanForm(ClinicForm):
+    operated_on = forms.DateField(
+        label="Date of operation", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    fixation = forms.ChoiceField(choices=[("screws", "Screws"), ("k_wire", "K-wire")])
+    antibiotics_prescribed = forms.BooleanField(
+        required=False, label="Antibiotics prescribed after discharge"
+    )
+    vte_prophylaxis = forms.BooleanField(required=False, label="VTE prophylaxis prescribed")
+    automatic_car = forms.ChoiceField(
+        label="Car",
+        choices=[("", "Not known"), ("yes", "Automatic"), ("no", "Manual")],
+        required=False,
+    )
+
+
+class AdjustItemForm(ClinicForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    item_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    starts_on = forms.DateField(
+        label="Starts on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    instructions = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=500, label="Reason for the change")

@@ -57,3 +57,47 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} ({self.get_level_display()}) for episode {self.episode_id}"
+
+
+class AftercarePlan(models.Model):
+    """One patient's dated plan, built from a pathway template (core.pathway).
+
+    The plan keeps the template's name and version and its own items, so a
+    later template never changes a plan already issued. Staff adjustments are
+    ``PlanChange`` rows with who, when, why and the item before and after.
+    """
+
+    episode = models.OneToOneField(
+        "patients.Episode", on_delete=models.PROTECT, related_name="aftercare_plan"
+    )
+    template = models.CharField(max_length=200)
+    template_version = models.PositiveIntegerField()
+    operated_on = models.DateField()
+    options = models.JSONField(help_text="Fixation, prescriptions, risk flags used.")
+    items = models.JSONField(help_text="The dated plan items.")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"aftercare plan of episode {self.episode_id}"
+
+
+class PlanChange(models.Model):
+    plan = models.ForeignKey(AftercarePlan, on_delete=models.PROTECT, related_name="changes")
+    item_key = models.CharField(max_length=40)
+    before = models.JSONField()
+    after = models.JSONField()
+    reason = models.CharField(max_length=500)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"change to {self.item_key} in {self.plan}"

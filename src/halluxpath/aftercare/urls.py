@@ -7,6 +7,8 @@ app_name = "aftercare"
 urlpatterns = [
     path("me/check-in/", views.check_in, name="check_in"),
     path("me/check-in/<int:pk>/", views.check_in_result, name="check_in_result"),
+    path("me/today/", views.today, name="today"),
+    path("episodes/<int:episode_pk>/aftercare/", views.plan_page, name="plan"),
     path("triage/", views.triage_list, name="triage"),
     path("triage/alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
 ]

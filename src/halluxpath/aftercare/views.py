@@ -6,15 +6,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
-from halluxpath.aftercare import actions
-from halluxpath.aftercare.forms import AcknowledgeForm, CheckInForm
-from halluxpath.aftercare.models import CheckIn
+from halluxpath.aftercare import actions, plans
+from halluxpath.aftercare.forms import (
+    AcknowledgeForm,
+    AdjustItemForm,
+    CheckInForm,
+    IssuePlanForm,
+)
+from halluxpath.aftercare.models import AftercarePlan, CheckIn
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.patients.access import visible_episodes
+from halluxpath.core.pathway import PlanItem
+from halluxpath.patients.access import episode_for, may_edit, visible_episodes
+from halluxpath.patients.actions import EditConflict
 from halluxpath.site.forms import add_validation_errors
 
 
@@ -95,3 +103,107 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Alert acknowledged.")
     return redirect("aftercare:triage")
+
+
+@staff_required
+def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk)
+    plan = AftercarePlan.objects.filter(episode=episode).first()
+    editable = may_edit(signed_in_user(request))
+    from halluxpath.surgery.models import OperativeRecord
+
+    operation = OperativeRecord.objects.filter(episode=episode).first()
+    issue_form = IssuePlanForm(
+        request.POST if request.method == "POST" and "issue" in request.POST else None,
+        initial={
+            "operated_on": operation.operated_on if operation else timezone.localdate(),
+            "fixation": "screws",
+        },
+    )
+    if editable and issue_form.is_bound and issue_form.is_valid():
+        data = issue_form.cleaned_data
+        try:
+            plans.issue_plan(
+                actor,
+                episode.pk,
+                operated_on=data["operated_on"],
+                fixation=data["fixation"],
+                antibiotics_prescribed=data["antibiotics_prescribed"],
+                vte_prophylaxis=data["vte_prophylaxis"],
+                automatic_car={"yes": True, "no": False}.get(data["automatic_car"]),
+            )
+        except ValidationError as error:
+            add_validation_errors(issue_form, error)
+        else:
+            messages.success(request, "Aftercare plan issued.")
+            return redirect("aftercare:plan", episode_pk=episode.pk)
+    if editable and request.method == "POST" and "adjust" in request.POST:
+        adjust = AdjustItemForm(request.POST)
+        if adjust.is_valid():
+            data = adjust.cleaned_data
+            try:
+                plans.adjust_item(
+                    actor,
+                    episode.pk,
+                    data["version"],
+                    data["item_key"],
+                    starts_on=data["starts_on"],
+                    instructions=data["instructions"],
+                    reason=data["reason"],
+                )
+            except EditConflict as conflict:
+                messages.error(request, str(conflict))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Plan item changed; the change is recorded.")
+        else:
+            messages.error(
+                request, "Give the date, the instructions and the reason; nothing was changed."
+            )
+        return redirect("aftercare:plan", episode_pk=episode.pk)
+    return render(
+        request,
+        "aftercare/plan.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "plan": plan,
+            "issue_form": issue_form,
+            "editable": editable,
+            "changes": plan.changes.select_related("changed_by") if plan else [],
+        },
+    )
+
+
+@patient_required
+def today(request: HttpRequest) -> HttpResponse:
+    """The patient's instructions for today, and what comes next."""
+    user = signed_in_user(request)
+    plan = (
+        AftercarePlan.objects.filter(episode__in=visible_episodes(user))
+        .order_by("-operated_on")
+        .first()
+    )
+    now: list[PlanItem] = []
+    upcoming: list[PlanItem] = []
+    if plan is not None:
+        now, upcoming = plans.today_and_upcoming(plan, timezone.localdate())
+        record(
+            Actor.from_request(request),
+            "view",
+            object_type="aftercare_plan",
+            object_id=plan.pk,
+            patient_id=plan.episode.patient_id,
+        )
+    return render(
+        request,
+        "aftercare/today.html",
+        {
+            "plan": plan,
+            "now": now,
+            "upcoming": upcoming,
+            "day": (timezone.localdate() - plan.operated_on).days if plan else None,
+        },
+    )

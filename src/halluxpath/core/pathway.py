@@ -274,7 +274,10 @@ def build_plan(
     vte_prophylaxis: bool = False,
     automatic_car: bool | None = None,
 ) -> Plan:
-    """One patient's dated plan (DOMAIN §11, with §11.4 modifiers)."""
+    """One patient's dated plan (DOMAIN §11, with §11.4 modifiers).
+
+    Items are in date order, visits first within a day.
+    """
     if side not in ("left", "right"):
         raise ValueError("side must be left or right")
     if fixation not in ("screws", "k_wire"):
@@ -327,7 +330,7 @@ def build_plan(
                 )
                 for s in steps
             ),
-            key=lambda i: (i.starts_on, i.key),
+            key=lambda i: (i.starts_on, i.category != "follow_up", i.key),
         )
     )
     return Plan(template.name, template.version, operated_on, items)

@@ -1,0 +1,185 @@
+"""Issuing and adjusting aftercare plans (validate, one transaction, audit)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from halluxpath.accounts.models import User
+from halluxpath.aftercare.models import AftercarePlan, PlanChange
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.core import pathway
+from halluxpath.patients.access import episode_for, may_edit
+from halluxpath.patients.actions import EditConflict
+
+TEMPLATES = {pathway.MIS_SCREWS.name: pathway.MIS_SCREWS}
+
+
+def _editor(actor: Actor) -> User:
+    if actor.user is None or not may_edit(actor.user):
+        raise PermissionDenied("Your role cannot change aftercare plans.")
+    return actor.user
+
+
+def _item_json(item: pathway.PlanItem) -> dict[str, Any]:
+    data = dataclasses.asdict(item)
+    data["starts_on"] = item.starts_on.isoformat()
+    data["ends_on"] = item.ends_on.isoformat() if item.ends_on else None
+    return data
+
+
+def issue_plan(
+    actor: Actor,
+    episode_id: int,
+    *,
+    operated_on: dt.date,
+    fixation: str,
+    antibiotics_prescribed: bool,
+    vte_prophylaxis: bool,
+    automatic_car: bool | None,
+) -> AftercarePlan:
+    """Build (or rebuild) the episode's plan from the current template."""
+    from halluxpath.surgery.models import PreoperativeAssessment
+
+    user = _editor(actor)
+    episode = episode_for(actor, episode_id, purpose="edit")
+    assessment = PreoperativeAssessment.objects.filter(episode=episode).first()
+    risk_rules = sorted({f["rule"] for f in assessment.flags}) if assessment else []
+    template = pathway.MIS_SCREWS
+    try:
+        built = pathway.build_plan(
+            template,
+            operated_on,
+            side=episode.side,
+            fixation=fixation,
+            risk_rules=risk_rules,
+            antibiotics_prescribed=antibiotics_prescribed,
+            vte_prophylaxis=vte_prophylaxis,
+            automatic_car=automatic_car,
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    options = {
+        "fixation": fixation,
+        "antibiotics_prescribed": antibiotics_prescribed,
+        "vte_prophylaxis": vte_prophylaxis,
+        "automatic_car": automatic_car,
+        "risk_rules": risk_rules,
+    }
+    items = [_item_json(i) for i in built.items]
+    with transaction.atomic():
+        plan, created = AftercarePlan.objects.select_for_update().get_or_create(
+            episode=episode,
+            defaults={
+                "template": built.template,
+                "template_version": built.template_version,
+                "operated_on": operated_on,
+                "options": options,
+                "items": items,
+                "issued_by": user,
+            },
+        )
+        if not created:
+            plan.template, plan.template_version = built.template, built.template_version
+            plan.operated_on, plan.options, plan.items = operated_on, options, items
+            plan.issued_by = user
+            plan.version += 1
+            plan.save()
+        record(
+            actor,
+            "create" if created else "change",
+            object_type="aftercare_plan",
+            object_id=plan.pk,
+            patient_id=episode.patient_id,
+            detail={"template": f"{built.template} v{built.template_version}", "options": options},
+        )
+    return plan
+
+
+def adjust_item(
+    actor: Actor,
+    episode_id: int,
+    expected_version: int,
+    item_key: str,
+    *,
+    starts_on: dt.date,
+    instructions: str,
+    reason: str,
+) -> AftercarePlan:
+    """Move or reword one item of an issued plan; the change is recorded with its reason."""
+    user = _editor(actor)
+    episode = episode_for(actor, episode_id, purpose="edit")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the change."})
+    if not instructions.strip():
+        raise ValidationError({"instructions": "The instructions cannot be empty."})
+    with transaction.atomic():
+        plan = AftercarePlan.objects.select_for_update().filter(episode=episode).first()
+        if plan is None:
+            raise ValidationError("Issue the plan first.")
+        if plan.version != expected_version:
+            raise EditConflict("aftercare plan", plan.version)
+        if starts_on < plan.operated_on:
+            raise ValidationError({"starts_on": "An item cannot start before the operation."})
+        items = list(plan.items)
+        index = next((i for i, item in enumerate(items) if item["key"] == item_key), None)
+        if index is None:
+            raise ValidationError(f"The plan has no item {item_key!r}.")
+        before = dict(items[index])
+        after = {**before, "starts_on": starts_on.isoformat(), "instructions": instructions.strip()}
+        if before.get("ends_on") and after["starts_on"] > before["ends_on"]:
+            after["ends_on"] = after["starts_on"]
+        items[index] = after
+        plan.items = sorted(
+            items, key=lambda i: (i["starts_on"], i["category"] != "follow_up", i["key"])
+        )
+        plan.version += 1
+        plan.save(update_fields=["items", "version"])
+        PlanChange.objects.create(
+            plan=plan,
+            item_key=item_key,
+            before=before,
+            after=after,
+            reason=reason.strip()[:500],
+            changed_by=user,
+        )
+        record(
+            actor,
+            "change",
+            object_type="aftercare_plan",
+            object_id=plan.pk,
+            patient_id=episode.patient_id,
+            detail={"item": item_key, "before": before, "after": after, "reason": reason.strip()},
+        )
+    return plan
+
+
+def as_core(plan: AftercarePlan) -> pathway.Plan:
+    """The stored plan as core.pathway objects, for the same date logic everywhere."""
+    items = tuple(
+        pathway.PlanItem(
+            key=i["key"],
+            category=i["category"],
+            title=i["title"],
+            instructions=i["instructions"],
+            starts_on=dt.date.fromisoformat(i["starts_on"]),
+            ends_on=dt.date.fromisoformat(i["ends_on"]) if i["ends_on"] else None,
+            source=i["source"],
+        )
+        for i in plan.items
+    )
+    return pathway.Plan(plan.template, plan.template_version, plan.operated_on, items)
+
+
+def today_and_upcoming(
+    plan: AftercarePlan, today: dt.date
+) -> tuple[list[pathway.PlanItem], list[pathway.PlanItem]]:
+    """What applies today (running instructions and today's events) and what comes next."""
+    core_plan = as_core(plan)
+    upcoming = [i for i in core_plan.items if i.starts_on > today][:6]
+    return core_plan.due_on(today), upcoming

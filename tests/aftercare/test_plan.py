@@ -1,0 +1,109 @@
+"""Issuing, adjusting and reading the aftercare plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from halluxpath.accounts.models import Role
+from halluxpath.aftercare.models import AftercarePlan, PlanChange
+from halluxpath.audit.context import Actor
+from halluxpath.surgery import actions as surgery_actions
+from tests.conftest import Clinic
+
+
+def issue(client: Client, episode_id: int, **overrides: str) -> object:
+    data = {
+        "issue": "1",
+        "operated_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+        "fixation": "screws",
+        **overrides,
+    }
+    return client.post(reverse("aftercare:plan", args=[episode_id]), data, follow=True)
+
+
+def test_a_plan_is_issued_with_the_patients_risk_modifiers(clinic: Clinic, client: Client) -> None:
+    episode = clinic.patient_a.episodes.get()
+    surgery_actions.save_assessment(
+        Actor(clinic.user(Role.SURGEON)), episode.pk, None, {"smoking": "current"}
+    )
+    client.force_login(clinic.user(Role.NURSE))
+    response = issue(client, episode.pk, vte_prophylaxis="on")
+    assert "Aftercare plan issued" in response.content.decode()  # type: ignore[attr-defined]
+    plan = AftercarePlan.objects.get()
+    keys = {item["key"] for item in plan.items}
+    assert {"visit-2w", "visit-6w", "vte", "visit-1w"} <= keys  # early check: smoker
+    assert "antibiotics" not in keys
+    assert set(plan.options["risk_rules"]) == {"§6 age", "§6 smoking", "R-VTE-2"}
+
+
+def test_an_adjustment_needs_a_reason_and_is_recorded(clinic: Clinic, client: Client) -> None:
+    episode = clinic.patient_a.episodes.get()
+    client.force_login(clinic.user(Role.NURSE))
+    issue(client, episode.pk)
+    plan = AftercarePlan.objects.get()
+    url = reverse("aftercare:plan", args=[episode.pk])
+    visit = next(i for i in plan.items if i["key"] == "visit-2w")
+    moved = (dt.date.fromisoformat(visit["starts_on"]) + dt.timedelta(days=2)).isoformat()
+    form = {
+        "adjust": "1",
+        "version": str(plan.version),
+        "item_key": "visit-2w",
+        "starts_on": moved,
+        "instructions": visit["instructions"],
+    }
+    refused = client.post(url, form, follow=True)
+    assert "nothing was changed" in refused.content.decode()
+    client.post(url, {**form, "reason": "Clinic closed on the Monday"})
+    plan.refresh_from_db()
+    assert next(i for i in plan.items if i["key"] == "visit-2w")["starts_on"] == moved
+    change = PlanChange.objects.get()
+    assert change.reason == "Clinic closed on the Monday"
+    assert change.before["starts_on"] == visit["starts_on"]
+    stale = client.post(url, {**form, "reason": "again"}, follow=True)
+    assert "changed by someone else" in stale.content.decode()
+
+
+def test_an_item_cannot_move_before_the_operation(clinic: Clinic, client: Client) -> None:
+    episode = clinic.patient_a.episodes.get()
+    client.force_login(clinic.user(Role.NURSE))
+    issue(client, episode.pk)
+    plan = AftercarePlan.objects.get()
+    response = client.post(
+        reverse("aftercare:plan", args=[episode.pk]),
+        {
+            "adjust": "1",
+            "version": str(plan.version),
+            "item_key": "visit-2w",
+            "starts_on": "2000-01-01",
+            "instructions": "x",
+            "reason": "y",
+        },
+        follow=True,
+    )
+    assert "cannot start before the operation" in response.content.decode()
+
+
+def test_the_patient_sees_todays_instructions_and_what_comes_next(
+    clinic: Clinic, client: Client
+) -> None:
+    episode = clinic.patient_a.episodes.get()
+    client.force_login(clinic.user(Role.NURSE))
+    issue(client, episode.pk)
+    client.force_login(clinic.user(Role.PATIENT))
+    body = client.get(reverse("aftercare:today")).content.decode()
+    assert "day 3 after your operation" in body
+    assert "Foot up most of the day" in body
+    assert "Wound check (about 2 weeks)" in body
+
+
+@pytest.mark.parametrize("role", [Role.PHYSIOTHERAPIST, Role.PATIENT])
+def test_read_only_roles_cannot_issue_plans(clinic: Clinic, client: Client, role: Role) -> None:
+    episode = clinic.patient_a.episodes.get()
+    client.force_login(clinic.user(role))
+    issue(client, episode.pk)
+    assert not AftercarePlan.objects.exists()
