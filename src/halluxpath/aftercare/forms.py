@@ -123,3 +123,28 @@ class AdjustItemForm(ClinicForm):
     )
     instructions = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(max_length=500, label="Reason for the change")
+
+
+class AcceptInvitationForm(ClinicForm):
+    username = forms.CharField(
+        max_length=150,
+        label="Choose a user name",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common password.",
+    )
+    password_again = forms.CharField(
+        label="The password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords are not the same.")
+        return data

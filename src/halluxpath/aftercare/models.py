@@ -101,3 +101,24 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"change to {self.item_key} in {self.plan}"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a patient create their portal account.
+
+    Only a hash of the token is stored; the link works once, before it expires.
+    """
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"invitation for patient {self.patient_id}"

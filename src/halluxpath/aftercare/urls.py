@@ -10,5 +10,7 @@ urlpatterns = [
     path("me/today/", views.today, name="today"),
     path("episodes/<int:episode_pk>/aftercare/", views.plan_page, name="plan"),
     path("triage/", views.triage_list, name="triage"),
+    path("patients/<int:patient_pk>/invite/", views.invite_patient, name="invite"),
+    path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("triage/alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
 ]

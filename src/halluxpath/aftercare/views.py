@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
-from halluxpath.aftercare import actions, plans
+from halluxpath.aftercare import actions, invitations, plans
 from halluxpath.aftercare.forms import (
+    AcceptInvitationForm,
     AcknowledgeForm,
     AdjustItemForm,
     CheckInForm,
@@ -206,4 +209,54 @@ def today(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "day": (timezone.localdate() - plan.operated_on).days if plan else None,
         },
+    )
+
+
+@staff_required
+@require_POST
+def invite_patient(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    try:
+        token = invitations.invite(actor, patient_pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("patients:detail", pk=patient_pk)
+    link = request.build_absolute_uri(reverse("aftercare:accept_invitation", args=[token]))
+    return render(
+        request,
+        "aftercare/invitation_link.html",
+        {"link": link, "patient_pk": patient_pk, "days": invitations.VALID_FOR.days},
+    )
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Open to anyone holding a valid link; refuses used or expired links clearly."""
+    try:
+        invitation = invitations.usable(token)
+    except ValidationError as error:
+        return render(
+            request,
+            "aftercare/invitation_refused.html",
+            {"message": " ".join(error.messages)},
+            status=410,
+        )
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.accept(
+                token,
+                form.cleaned_data["username"],
+                form.cleaned_data["password"],
+                Actor.from_request(request).client_address,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account is ready.")
+            return redirect("aftercare:today")
+    return render(
+        request,
+        "aftercare/accept_invitation.html",
+        {"form": form, "given_name": invitation.patient.given_name},
     )
