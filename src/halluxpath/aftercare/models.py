@@ -122,3 +122,20 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation for patient {self.patient_id}"
+
+
+class CalendarFeed(models.Model):
+    """A private calendar address for a patient's visits; revoking it ends it at once.
+
+    The address carries a random token; only its SHA-256 is stored.
+    """
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of patient {self.patient_id}"

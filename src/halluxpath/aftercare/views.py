@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
-from halluxpath.aftercare import actions, invitations, plans
+from halluxpath.aftercare import actions, ical, invitations, plans
 from halluxpath.aftercare.forms import (
     AcceptInvitationForm,
     AcknowledgeForm,
@@ -24,7 +24,7 @@ from halluxpath.aftercare.models import AftercarePlan, CheckIn
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.pathway import PlanItem
-from halluxpath.patients.access import episode_for, may_edit, visible_episodes
+from halluxpath.patients.access import episode_for, may_edit, visible_episodes, visible_patients
 from halluxpath.patients.actions import EditConflict
 from halluxpath.site.forms import add_validation_errors
 
@@ -260,3 +260,52 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         "aftercare/accept_invitation.html",
         {"form": form, "given_name": invitation.patient.given_name},
     )
+
+
+def _own_plan(request: HttpRequest) -> AftercarePlan | None:
+    return (
+        AftercarePlan.objects.filter(episode__in=visible_episodes(signed_in_user(request)))
+        .order_by("-operated_on")
+        .first()
+    )
+
+
+@patient_required
+def calendar_file(request: HttpRequest) -> HttpResponse:
+    plan = _own_plan(request)
+    if plan is None:
+        raise Http404("No aftercare plan yet.")
+    response = HttpResponse(ical.ics(plan), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="foot-clinic-visits.ics"'
+    return response
+
+
+@patient_required
+@require_POST
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    """Make a new private feed address (revoking the old) or just revoke."""
+    actor = Actor.from_request(request)
+    patient = visible_patients(signed_in_user(request)).first()
+    if patient is None:
+        raise Http404("No record.")
+    if request.POST.get("action") == "revoke":
+        ical.revoke_feeds(actor, patient)
+        messages.success(request, "Your calendar address no longer works.")
+        return redirect("aftercare:today")
+    token = ical.new_feed(actor, patient)
+    link = request.build_absolute_uri(reverse("aftercare:feed", args=[token]))
+    return render(request, "aftercare/feed_link.html", {"link": link})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed itself: no sign-in, the address is the secret."""
+    plan = ical.feed_plan(token)
+    if plan is None:
+        return HttpResponse(
+            "This calendar address does not work any more.",
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(ical.ics(plan), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

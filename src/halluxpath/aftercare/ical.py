@@ -1,0 +1,81 @@
+"""The patient's visits as an iCalendar file (RFC 5545), and private feeds.
+
+Events are the plan's follow-up visits, as all-day events: the plan knows the
+day, not the clinic's appointment time. Each has a stable UID so a calendar
+that re-reads the feed updates the event instead of adding a copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from halluxpath.aftercare.models import AftercarePlan, CalendarFeed
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.patients.models import Patient
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def ics(plan: AftercarePlan) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//HalluxPath//aftercare//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Foot clinic visits")
+    stamp = timezone.now()
+    for item in plan.items:
+        if item["category"] != "follow_up":
+            continue
+        day = dt.date.fromisoformat(item["starts_on"])
+        event = Event()
+        event.add("uid", f"{plan.pk}-{item['key']}@halluxpath")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", item["title"])
+        event.add("description", item["instructions"] + " The clinic will confirm the time.")
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def new_feed(actor: Actor, patient: Patient) -> str:
+    """Revoke the patient's feeds and make a new one; returns its token (shown once)."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(revoked_at=now)
+    feed = CalendarFeed.objects.create(patient=patient, token_hash=_hash(token))
+    record(actor, "create", object_type="calendar_feed", object_id=feed.pk, patient_id=patient.pk)
+    return token
+
+
+def revoke_feeds(actor: Actor, patient: Patient) -> int:
+    count = CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    record(
+        actor,
+        "change",
+        object_type="calendar_feed",
+        patient_id=patient.pk,
+        detail={"revoked": count},
+    )
+    return count
+
+
+def feed_plan(token: str) -> AftercarePlan | None:
+    """The plan behind a live feed token, or None for an unknown or revoked one."""
+    feed = CalendarFeed.objects.filter(token_hash=_hash(token), revoked_at__isnull=True).first()
+    if feed is None:
+        return None
+    return (
+        AftercarePlan.objects.filter(episode__patient=feed.patient_id)
+        .order_by("-operated_on")
+        .first()
+    )
