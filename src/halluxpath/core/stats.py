@@ -2,12 +2,19 @@
 
 - ICC(A,1): two-way random effects, absolute agreement, single rater
   (Shrout & Fleiss ICC(2,1) = McGraw & Wong ICC(A,1)) [75][76], with the
-  McGraw & Wong confidence interval and the Koo & Li band of that interval [77].
-- Bland–Altman bias and 95 % limits of agreement [78].
+  McGraw & Wong (1996) confidence interval and the Koo & Li band of that
+  interval [77]: DOMAIN §17 asks for the band of the whole interval, not only
+  of the point estimate, because five films give a wide interval.
+- Bland–Altman bias and 95 % limits of agreement, bias ± 1.96 SD of the
+  differences [78]. The plain method assumes independent pairs (one reading
+  per film and observer); DOMAIN §17 names the repeated-measures method for
+  anything else.
 
 Pure Python: the F-distribution quantile the interval needs comes from the
-regularized incomplete beta function (a continued fraction, as in Numerical
-Recipes §6.4) inverted by bisection.
+regularized incomplete beta function (Lentz's continued fraction, as in
+Numerical Recipes §6.4) inverted by bisection. Checked against printed F
+tables and against the Shrout & Fleiss (1979) example, whose interval R's
+``psych::ICC`` gives as 0.019 to 0.76.
 """
 
 from __future__ import annotations
@@ -16,20 +23,29 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-Z_95 = 1.959964  # DOMAIN §17
-KOO_LI_BANDS = ((0.5, "poor"), (0.75, "moderate"), (0.9, "good"))
+LIMITS_OF_AGREEMENT_SD = 1.96  # Bland & Altman 1986; DOMAIN §17
+# Koo & Li 2016: below 0.50 poor, 0.50 to 0.75 moderate, 0.75 to 0.90 good, above 0.90 excellent.
+KOO_LI_BANDS = ((0.5, "poor"), (0.75, "moderate"))
+KOO_LI_GOOD_UP_TO = 0.9
 
 
 @dataclass(frozen=True)
 class IccResult:
+    """ICC(A,1) of an n × k table, its interval and the mean squares it came from.
+
+    ``icc`` is ``None`` when the table cannot give an agreement index (for
+    example every film measured the same); ``reason`` then says why. It also
+    explains an interval that is missing or collapsed to a point.
+    """
+
     icc: float | None
     ci_low: float | None
     ci_high: float | None
-    band: str  # Koo & Li band of the whole interval, or "" when not computable
+    band: str  # Koo & Li band of the whole interval ("good to excellent"), "" when unknown
     n_subjects: int
     n_raters: int
-    msr: float  # mean square between subjects (rows)
-    msc: float  # mean square between raters (columns)
+    msr: float  # mean square between subjects (rows, the films)
+    msc: float  # mean square between raters (columns, the observers)
     mse: float  # residual mean square
     reason: str = ""
 
@@ -37,28 +53,29 @@ class IccResult:
 @dataclass(frozen=True)
 class BlandAltmanResult:
     n: int
-    bias: float
-    sd: float
-    lower: float
-    upper: float
-    points: list[tuple[float, float]]  # (mean of the pair, b - a)
+    bias: float  # mean of b − a
+    sd: float  # sample standard deviation of b − a
+    lower: float  # bias − 1.96 SD
+    upper: float  # bias + 1.96 SD
+    points: list[tuple[float, float]]  # (mean of the pair, b − a), for the plot
 
 
-def _check_values(values: Sequence[float]) -> None:
+def _check_finite(values: Sequence[float]) -> None:
     if not all(math.isfinite(v) for v in values):
-        raise ValueError("every rating must be a finite number")
+        raise ValueError("every measurement must be a finite number")
 
 
 # --- the F distribution ---------------------------------------------------------------------
 
 
 def _beta_continued_fraction(a: float, b: float, x: float) -> float:
+    """The continued fraction of I_x(a, b), by the modified Lentz method."""
     tiny, eps = 1e-300, 3e-16
     qab, qap, qam = a + b, a + 1.0, a - 1.0
     c, d = 1.0, 1.0 - qab * x / qap
     d = 1.0 / (d if abs(d) > tiny else tiny)
     h = d
-    for m in range(1, 500):
+    for m in range(1, 1000):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
@@ -79,7 +96,9 @@ def _beta_continued_fraction(a: float, b: float, x: float) -> float:
 
 
 def regularized_beta(x: float, a: float, b: float) -> float:
-    """I_x(a, b), the regularized incomplete beta function."""
+    """I_x(a, b), the regularized incomplete beta function, for a, b > 0."""
+    if a <= 0 or b <= 0:
+        raise ValueError("the beta function needs positive parameters")
     if x <= 0:
         return 0.0
     if x >= 1:
@@ -87,18 +106,34 @@ def regularized_beta(x: float, a: float, b: float) -> float:
     log_front = (
         math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
     )
+    # The fraction converges fast only on one side of the mean; use the symmetry on the other.
     if x < (a + 1) / (a + b + 2):
         return math.exp(log_front) * _beta_continued_fraction(a, b, x) / a
     return 1.0 - math.exp(log_front) * _beta_continued_fraction(b, a, 1.0 - x) / b
 
 
+def f_cdf(x: float, d1: float, d2: float) -> float:
+    """P(F <= x) for the F(d1, d2) distribution."""
+    if x <= 0:
+        return 0.0
+    return regularized_beta(d1 * x / (d1 * x + d2), d1 / 2, d2 / 2)
+
+
 def f_quantile(p: float, d1: float, d2: float) -> float:
-    """The value below which a fraction ``p`` of the F(d1, d2) distribution lies."""
-    if not (0 < p < 1) or d1 <= 0 or d2 <= 0:
-        raise ValueError("f_quantile needs 0 < p < 1 and positive degrees of freedom")
-    low, high = 0.0, 1.0  # bisection on t = d1 x / (d1 x + d2), where F's cdf is I_t
+    """The value below which a fraction ``p`` of the F(d1, d2) distribution lies.
+
+    Degrees of freedom need not be whole numbers (the McGraw & Wong interval
+    uses Satterthwaite's approximate ones).
+    """
+    if not (0 < p < 1) or not (d1 > 0 and d2 > 0) or not math.isfinite(d1 + d2):
+        raise ValueError("f_quantile needs 0 < p < 1 and positive, finite degrees of freedom")
+    # Bisection on t = d1 x / (d1 x + d2), which maps (0, inf) onto (0, 1) and on which the
+    # cdf is I_t(d1/2, d2/2); 200 halvings reach the resolution of a double.
+    low, high = 0.0, 1.0
     for _ in range(200):
         middle = (low + high) / 2
+        if middle in (low, high):
+            break
         if regularized_beta(middle, d1 / 2, d2 / 2) < p:
             low = middle
         else:
@@ -110,70 +145,84 @@ def f_quantile(p: float, d1: float, d2: float) -> float:
 # --- ICC(A,1) ----------------------------------------------------------------------------------
 
 
-def _band(low: float, high: float) -> str:
-    def band_of(value: float) -> str:
-        for limit, name in KOO_LI_BANDS:
-            if value < limit:
-                return name
-        return "excellent"
+def koo_li_band(value: float) -> str:
+    """The Koo & Li (2016) reliability band of one ICC value (DOMAIN §17 [77])."""
+    for limit, name in KOO_LI_BANDS:
+        if value < limit:
+            return name
+    return "good" if value <= KOO_LI_GOOD_UP_TO else "excellent"
 
-    first, last = band_of(low), band_of(high)
+
+def _interval_band(low: float, high: float) -> str:
+    first, last = koo_li_band(low), koo_li_band(high)
     return first if first == last else f"{first} to {last}"
 
 
-def icc_agreement_single(
-    ratings: Sequence[Sequence[float]], *, confidence: float = 0.95
-) -> IccResult:
-    """ICC(A,1) of an n × k table: rows are films, columns are observers."""
-    n = len(ratings)
-    k = len(ratings[0]) if n else 0
-    if n < 2 or k < 2:
-        raise ValueError("agreement needs at least two films each measured by two observers")
-    if any(len(row) != k for row in ratings):
-        raise ValueError("every film must be measured by the same observers")
-    for row in ratings:
-        _check_values(row)
+def _mean_squares(ratings: Sequence[Sequence[float]], n: int, k: int) -> tuple[float, float, float]:
     grand = sum(sum(row) for row in ratings) / (n * k)
     row_means = [sum(row) / k for row in ratings]
     column_means = [sum(row[j] for row in ratings) / n for j in range(k)]
     ss_rows = k * sum((m - grand) ** 2 for m in row_means)
     ss_columns = n * sum((m - grand) ** 2 for m in column_means)
-    ss_total = sum((v - grand) ** 2 for row in ratings for v in row)
-    ss_error = max(ss_total - ss_rows - ss_columns, 0.0)
-    msr = ss_rows / (n - 1)
-    msc = ss_columns / (k - 1)
-    mse = ss_error / ((n - 1) * (k - 1))
+    # The residual directly, not total minus the others: no cancellation, never negative.
+    ss_error = sum(
+        (ratings[i][j] - row_means[i] - column_means[j] + grand) ** 2
+        for i in range(n)
+        for j in range(k)
+    )
+    return ss_rows / (n - 1), ss_columns / (k - 1), ss_error / ((n - 1) * (k - 1))
+
+
+def icc_agreement_single(
+    ratings: Sequence[Sequence[float]], *, confidence: float = 0.95
+) -> IccResult:
+    """ICC(A,1) of an n × k table: rows are films (subjects), columns are observers (raters).
+
+    ICC(A,1) = (MSR − MSE) / (MSR + (k − 1) MSE + k/n (MSC − MSE)), DOMAIN §17;
+    interval from McGraw & Wong (1996), table 7, case 2A.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError("the confidence level must lie between 0 and 1")
+    n = len(ratings)
+    k = len(ratings[0]) if n else 0
+    if n < 2 or k < 2:
+        raise ValueError("agreement needs at least two films each measured by two observers")
+    if any(len(row) != k for row in ratings):
+        raise ValueError("every film must be measured by the same observers (a row is short)")
+    for row in ratings:
+        _check_finite(row)
+    msr, msc, mse = _mean_squares(ratings, n, k)
+
+    def without_icc(reason: str) -> IccResult:
+        return IccResult(None, None, None, "", n, k, msr, msc, mse, reason=reason)
+
     denominator = msr + (k - 1) * mse + k / n * (msc - mse)
-    if denominator <= 0 or msr == 0:
-        return IccResult(
-            None,
-            None,
-            None,
-            "",
-            n,
-            k,
-            msr,
-            msc,
-            mse,
-            reason="the films do not differ, so agreement cannot be estimated",
-        )
+    if msr == 0 or denominator <= 0:
+        return without_icc("the films do not differ, so agreement cannot be estimated")
     icc = (msr - mse) / denominator
-    if mse == 0:
-        return IccResult(icc, icc, icc, _band(icc, icc), n, k, msr, msc, mse)
-    alpha = 1 - confidence
-    a = k * icc / (n * (1 - icc)) if icc < 1 else math.inf
-    b = 1 + k * icc * (n - 1) / (n * (1 - icc)) if icc < 1 else math.inf
-    if not math.isfinite(a) or not math.isfinite(b):
+    if 1 - icc < 1e-12:  # identical observers, up to the rounding of the mean squares
         return IccResult(
-            icc, None, None, "", n, k, msr, msc, mse, reason="perfect agreement: no interval"
+            icc, icc, 1.0, "excellent", n, k, msr, msc, mse, reason="the observers agree exactly"
         )
-    v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1)))
+    alpha = 1 - confidence
+    a = k * icc / (n * (1 - icc))
+    b = 1 + k * icc * (n - 1) / (n * (1 - icc))
+    spread = k * msc + (k * n - k - n) * mse
+    satterthwaite_denominator = (a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1))
+    if satterthwaite_denominator <= 0:
+        return IccResult(
+            icc, None, None, "", n, k, msr, msc, mse, reason="no interval for this table"
+        )
+    v = (a * msc + b * mse) ** 2 / satterthwaite_denominator
+    if not (math.isfinite(v) and v > 0):
+        return IccResult(
+            icc, None, None, "", n, k, msr, msc, mse, reason="no interval for this table"
+        )
     f_upper = f_quantile(1 - alpha / 2, n - 1, v)
     f_lower = f_quantile(1 - alpha / 2, v, n - 1)
-    spread = k * msc + (k * n - k - n) * mse
     low = n * (msr - f_upper * mse) / (f_upper * spread + n * msr)
     high = n * (f_lower * msr - mse) / (spread + n * f_lower * msr)
-    return IccResult(icc, low, high, _band(low, high), n, k, msr, msc, mse)
+    return IccResult(icc, low, high, _interval_band(low, high), n, k, msr, msc, mse)
 
 
 # --- Bland–Altman -----------------------------------------------------------------------------
@@ -182,11 +231,11 @@ def icc_agreement_single(
 def bland_altman(a: Sequence[float], b: Sequence[float]) -> BlandAltmanResult:
     """Bias and 95 % limits of agreement of ``b`` against ``a`` (differences b − a)."""
     if len(a) != len(b):
-        raise ValueError("the two observers must have measured the same films")
+        raise ValueError("the two observers must have measured the same films (lengths differ)")
     if len(a) < 2:
-        raise ValueError("agreement needs at least two films")
-    _check_values(a)
-    _check_values(b)
+        raise ValueError("agreement needs at least two films each measured by two observers")
+    _check_finite(a)
+    _check_finite(b)
     differences = [y - x for x, y in zip(a, b, strict=True)]
     n = len(differences)
     bias = sum(differences) / n
@@ -195,7 +244,7 @@ def bland_altman(a: Sequence[float], b: Sequence[float]) -> BlandAltmanResult:
         n=n,
         bias=bias,
         sd=sd,
-        lower=bias - Z_95 * sd,
-        upper=bias + Z_95 * sd,
+        lower=bias - LIMITS_OF_AGREEMENT_SD * sd,
+        upper=bias + LIMITS_OF_AGREEMENT_SD * sd,
         points=[((x + y) / 2, y - x) for x, y in zip(a, b, strict=True)],
     )
