@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from halluxpath.accounts.models import User
@@ -14,16 +14,14 @@ from halluxpath.aftercare.models import AftercarePlan, PlanChange
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway
-from halluxpath.patients.access import episode_for, may_edit
+from halluxpath.patients.access import episode_for, require_editor
 from halluxpath.patients.actions import EditConflict
 
 TEMPLATES = {pathway.MIS_SCREWS.name: pathway.MIS_SCREWS}
 
 
 def _editor(actor: Actor) -> User:
-    if actor.user is None or not may_edit(actor.user):
-        raise PermissionDenied("Your role cannot change aftercare plans.")
-    return actor.user
+    return require_editor(actor, "Your role cannot change aftercare plans.")
 
 
 def _item_json(item: pathway.PlanItem) -> dict[str, Any]:

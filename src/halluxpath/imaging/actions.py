@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from halluxpath.imaging.access import radiograph_for
 from halluxpath.imaging.ingest import IngestedImage, ingest
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.models import Measurement, Radiograph, SpacingSource, TimePoint
-from halluxpath.patients.access import episode_for, may_edit
+from halluxpath.patients.access import episode_for, require_editor
 from halluxpath.patients.actions import EditConflict
 from halluxpath.patients.models import Episode
 
@@ -30,9 +30,7 @@ CALIBRATION_RANGE_MM = (1.0, 300.0)
 
 
 def _editor(actor: Actor) -> User:
-    if actor.user is None or not may_edit(actor.user):
-        raise PermissionDenied("Your role cannot add or change radiographs.")
-    return actor.user
+    return require_editor(actor, "Your role cannot add or change radiographs.")
 
 
 @contextmanager

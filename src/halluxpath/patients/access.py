@@ -135,3 +135,10 @@ def episode_for(actor: Actor, pk: int | str, *, purpose: Purpose = "view") -> Ep
             patient_id=episode.patient_id,
         )
     return episode
+
+
+def require_editor(actor: Actor, refusal: str) -> User:
+    """The acting user if their role may change records; else ``PermissionDenied(refusal)``."""
+    if actor.user is None or not may_edit(actor.user):
+        raise PermissionDenied(refusal)
+    return actor.user

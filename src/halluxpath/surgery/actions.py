@@ -16,7 +16,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.core import checklist, consent, operative, planning, risk
 from halluxpath.imaging import storage
 from halluxpath.imaging.models import Radiograph
-from halluxpath.patients.access import episode_for, may_edit
+from halluxpath.patients.access import episode_for, require_editor
 from halluxpath.patients.actions import EditConflict
 from halluxpath.patients.models import Episode
 from halluxpath.surgery import consent_pdf
@@ -39,9 +39,7 @@ CORE_ASSESSMENT_FIELDS = {f.name for f in dataclasses.fields(risk.Assessment)}
 
 
 def _editor(actor: Actor) -> User:
-    if actor.user is None or not may_edit(actor.user):
-        raise PermissionDenied("Your role cannot change the surgical record.")
-    return actor.user
+    return require_editor(actor, "Your role cannot change the surgical record.")
 
 
 def age_on(born: dt.date, day: dt.date) -> int:
