@@ -85,7 +85,14 @@ def test_the_patient_reads_todays_instructions_on_a_phone(
     page.get_by_role("link", name="Today").click()
     expect(page.get_by_role("heading", name="Today: day 2 after your operation")).to_be_visible()
     expect(page.get_by_text("Foot up most of the day")).to_be_visible()
+    expect(page.get_by_text("Your check-in is due today.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your appointments")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(page) == []
     screenshot(page, "today-phone")
+    page.get_by_role("link", name="Your whole plan, day by day").click()
+    expect(page.locator(".timeline li.current")).to_contain_text("day 2 · today")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(page) == []
+    screenshot(page, "timeline-phone")
     page.context.close()

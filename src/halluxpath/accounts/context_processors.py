@@ -27,13 +27,16 @@ def _items_for(role: str) -> list[tuple[str, str]]:
         items.append(("Observer agreement", "imaging:agreement"))
     if role in STAFF_ROLES:
         items.append(("Triage", "aftercare:triage"))
+        items.append(("Reminders", "reminders:outbox"))
     if role == Role.PATIENT:
         items.append(("Today", "aftercare:today"))
         items.append(("My care", "patients:me"))
         items.append(("Check-in", "aftercare:check_in"))
+        items.append(("Documents", "aftercare:documents"))
     if role == Role.RESEARCHER:
         items.append(("Cohort overview", "patients:research"))
     if role == Role.ADMIN:
+        items.append(("Pathways", "aftercare:pathways"))
         items.append(("Audit log", "audit:events"))
     return items
 

@@ -33,9 +33,21 @@ def days_since_operation(episode: Episode, today: dt.date) -> int:
 
 
 def submit_check_in(
-    actor: Actor, episode_id: int, answers: dict[str, Any], free_text: str = ""
+    actor: Actor,
+    episode_id: int,
+    answers: dict[str, Any],
+    free_text: str = "",
+    *,
+    photo: bytes | None = None,
 ) -> tuple[CheckIn, list[triage.Alert]]:
-    """A patient's check-in: triaged at once, alerts stored for the care team."""
+    """A patient's check-in: triaged at once, alerts stored for the care team.
+
+    ``photo`` is a wound photo already cleaned by ``photos.clean_wound_photo``.
+    It is written before the transaction and removed if the transaction
+    fails, so no file is left without its row (as imaging.actions does).
+    """
+    from halluxpath.aftercare import photos
+
     user = actor.user
     if user is None or user.role != Role.PATIENT:
         raise PermissionDenied("Check-ins are sent by the patient.")
@@ -47,35 +59,47 @@ def submit_check_in(
     except triage.CheckInError as error:
         raise ValidationError({error.field: str(error)}) from None
     level = triage.overall(alerts)
-    with transaction.atomic():
-        check_in = CheckIn.objects.create(
-            episode=episode,
-            submitted_by=user,
-            answers=values,
-            free_text=free_text[:2000],
-            level=int(level),
-        )
-        Alert.objects.bulk_create(
-            Alert(
-                check_in=check_in,
+    stored_photo, photo_sha256 = photos.store(photo) if photo is not None else ("", "")
+    try:
+        with transaction.atomic():
+            check_in = CheckIn.objects.create(
                 episode=episode,
-                rule=a.rule,
-                level=int(a.level),
-                patient_message=a.patient_message[:500],
-                team_action=a.team_action[:300],
-                source=a.source[:200],
+                submitted_by=user,
+                answers=values,
+                free_text=free_text[:2000],
+                level=int(level),
+                photo=stored_photo,
+                photo_sha256=photo_sha256,
             )
-            for a in alerts
-            if a.level > triage.Level.NONE
-        )
-        record(
-            actor,
-            "create",
-            object_type="check_in",
-            object_id=check_in.pk,
-            patient_id=episode.patient_id,
-            detail={"level": level.name, "rules": [a.rule for a in alerts]},
-        )
+            Alert.objects.bulk_create(
+                Alert(
+                    check_in=check_in,
+                    episode=episode,
+                    rule=a.rule,
+                    level=int(a.level),
+                    patient_message=a.patient_message[:500],
+                    team_action=a.team_action[:300],
+                    source=a.source[:200],
+                )
+                for a in alerts
+                if a.level > triage.Level.NONE
+            )
+            record(
+                actor,
+                "create",
+                object_type="check_in",
+                object_id=check_in.pk,
+                patient_id=episode.patient_id,
+                detail={
+                    "level": level.name,
+                    "rules": [a.rule for a in alerts],
+                    "photo_attached": bool(stored_photo),
+                },
+            )
+    except BaseException:
+        if stored_photo:
+            photos.remove(stored_photo)
+        raise
     return check_in, alerts
 
 

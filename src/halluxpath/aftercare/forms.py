@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from halluxpath.aftercare.models import PathwayTemplate
+from halluxpath.core.pathway_data import CATEGORIES, LONGEST_DAY
 from halluxpath.site.forms import ClinicForm
 
 
@@ -92,6 +96,15 @@ class CheckInForm(ClinicForm):
         label="Anything else?",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    wound_photo = forms.FileField(
+        required=False,
+        label="Photo of the wound",
+        help_text=(
+            "Optional: a photo of the wound, taken in good light. "
+            "Photos are only seen by your care team."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
 
 
 class AcknowledgeForm(ClinicForm):
@@ -100,6 +113,9 @@ class AcknowledgeForm(ClinicForm):
 
 
 class IssuePlanForm(ClinicForm):
+    template = forms.ChoiceField(
+        label="Pathway template", required=False, help_text="Its newest version is used."
+    )
     operated_on = forms.DateField(
         label="Date of operation", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -114,6 +130,11 @@ class IssuePlanForm(ClinicForm):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = PathwayTemplate.objects.order_by("name").values_list("name", flat=True)
+        self.fields["template"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+
 
 class AdjustItemForm(ClinicForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -122,6 +143,8 @@ class AdjustItemForm(ClinicForm):
         label="Starts on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     instructions = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    time = forms.TimeField(required=False, label="Booked time")
+    place = forms.CharField(required=False, max_length=200, label="Where")
     reason = forms.CharField(max_length=500, label="Reason for the change")
 
 
@@ -148,3 +171,47 @@ class AcceptInvitationForm(ClinicForm):
         if data.get("password") != data.get("password_again"):
             self.add_error("password_again", "The two passwords are not the same.")
         return data
+
+
+class PathwayStepForm(ClinicForm):
+    """One step of a pathway template, as an admin edits it (core.pathway_data checks it)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    key = forms.SlugField(
+        max_length=40, help_text="A short name used in plans and reminders, e.g. visit-2w."
+    )
+    category = forms.ChoiceField(choices=[(c, c.replace("_", " ")) for c in CATEGORIES])
+    title = forms.CharField(max_length=200, help_text="What the patient reads as the heading.")
+    instructions = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Plain words for the patient.",
+    )
+    start_day = forms.IntegerField(
+        min_value=0, max_value=LONGEST_DAY, label="First day (0 = the day of the operation)"
+    )
+    end_day = forms.IntegerField(
+        min_value=0,
+        max_value=LONGEST_DAY,
+        required=False,
+        label="Last day",
+        help_text="Leave empty for a one-day event such as a visit.",
+    )
+    source = forms.CharField(max_length=200, help_text="Where this comes from, e.g. DOMAIN §11.1.")
+    only_if = forms.ChoiceField(
+        required=False,
+        label="Only when",
+        choices=[
+            ("", "Always"),
+            ("screws", "Fixed with screws"),
+            ("k_wire", "Fixed with a K-wire"),
+            ("antibiotics", "Antibiotics prescribed"),
+            ("vte_prophylaxis", "VTE prophylaxis prescribed"),
+        ],
+    )
+    note = forms.CharField(max_length=500, label="What you changed and why")
+
+
+class RemoveStepForm(ClinicForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(max_length=500, label="Why remove this step")

@@ -1,8 +1,10 @@
 """The patient's visits as an iCalendar file (RFC 5545), and private feeds.
 
-Events are the plan's follow-up visits, as all-day events: the plan knows the
-day, not the clinic's appointment time. Each has a stable UID so a calendar
-that re-reads the feed updates the event instead of adding a copy.
+Events are the plan's follow-up visits. A visit staff have booked (a time
+and place on the plan item) is a timed event in the clinic's zone lasting
+``VISIT_LENGTH``; one not yet booked is an all-day event on the planned day.
+Each has a stable UID so a calendar that re-reads the feed updates the event
+instead of adding a copy.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -24,12 +28,16 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+VISIT_LENGTH = dt.timedelta(minutes=30)
+
+
 def ics(plan: AftercarePlan) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//HalluxPath//aftercare//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Foot clinic visits")
     stamp = timezone.now()
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     for item in plan.items:
         if item["category"] != "follow_up":
             continue
@@ -37,10 +45,18 @@ def ics(plan: AftercarePlan) -> bytes:
         event = Event()
         event.add("uid", f"{plan.pk}-{item['key']}@halluxpath")
         event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
         event.add("summary", item["title"])
-        event.add("description", item["instructions"] + " The clinic will confirm the time.")
+        if item.get("time"):
+            starts = dt.datetime.combine(day, dt.time.fromisoformat(item["time"]), tzinfo=zone)
+            event.add("dtstart", starts)
+            event.add("dtend", starts + VISIT_LENGTH)
+            event.add("description", item["instructions"])
+        else:
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+            event.add("description", item["instructions"] + " The clinic will confirm the time.")
+        if item.get("place"):
+            event.add("location", item["place"])
         calendar.add_component(event)
     return bytes(calendar.to_ical())
 

@@ -24,6 +24,10 @@ class CheckIn(models.Model):
     answers = models.JSONField()
     free_text = models.TextField(blank=True, max_length=2000)
     level = models.IntegerField(choices=Level.choices, default=Level.NONE)
+    photo = models.CharField(
+        max_length=200, blank=True, help_text="Wound photo, relative to MEDIA_ROOT."
+    )
+    photo_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -139,3 +143,46 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of patient {self.patient_id}"
+
+
+class PathwayTemplate(models.Model):
+    """A named aftercare protocol (DOMAIN §11); its content lives in numbered versions.
+
+    An admin edits a template by saving a new version; versions are never
+    changed or deleted, and a plan already issued keeps its own items, so an
+    edit never alters a patient's plan (core.pathway).
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PathwayTemplateVersion(models.Model):
+    template = models.ForeignKey(PathwayTemplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    steps = models.JSONField(help_text="The template's steps (core.pathway.Step as data).")
+    note = models.CharField(max_length=500, help_text="What changed and why.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the version shipped with HalluxPath.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="one_number_per_template")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template.name} v{self.number}"

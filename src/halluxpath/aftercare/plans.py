@@ -8,16 +8,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from halluxpath.accounts.models import User
+from halluxpath.aftercare import pathways
 from halluxpath.aftercare.models import AftercarePlan, PlanChange
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core import pathway
+from halluxpath.core import cadence, pathway
 from halluxpath.patients.access import episode_for, require_editor
 from halluxpath.patients.actions import EditConflict
-
-TEMPLATES = {pathway.MIS_SCREWS.name: pathway.MIS_SCREWS}
 
 
 def _editor(actor: Actor) -> User:
@@ -28,6 +28,7 @@ def _item_json(item: pathway.PlanItem) -> dict[str, Any]:
     data = dataclasses.asdict(item)
     data["starts_on"] = item.starts_on.isoformat()
     data["ends_on"] = item.ends_on.isoformat() if item.ends_on else None
+    data["time"] = item.time.strftime("%H:%M") if item.time else None
     return data
 
 
@@ -40,15 +41,16 @@ def issue_plan(
     antibiotics_prescribed: bool,
     vte_prophylaxis: bool,
     automatic_car: bool | None,
+    template_name: str = pathway.MIS_SCREWS.name,
 ) -> AftercarePlan:
-    """Build (or rebuild) the episode's plan from the current template."""
+    """Build (or rebuild) the episode's plan from the template's newest version."""
     from halluxpath.surgery.models import PreoperativeAssessment
 
     user = _editor(actor)
     episode = episode_for(actor, episode_id, purpose="edit")
     assessment = PreoperativeAssessment.objects.filter(episode=episode).first()
     risk_rules = sorted({f["rule"] for f in assessment.flags}) if assessment else []
-    template = pathway.MIS_SCREWS
+    template = pathways.current(template_name)
     try:
         built = pathway.build_plan(
             template,
@@ -108,8 +110,14 @@ def adjust_item(
     starts_on: dt.date,
     instructions: str,
     reason: str,
+    time: dt.time | None = None,
+    place: str = "",
 ) -> AftercarePlan:
-    """Move or reword one item of an issued plan; the change is recorded with its reason."""
+    """Move or reword one item of an issued plan; the change is recorded with its reason.
+
+    A follow-up visit can also be given the booked time and place, which the
+    calendar and the reminders then show.
+    """
     user = _editor(actor)
     episode = episode_for(actor, episode_id, purpose="edit")
     if not reason.strip():
@@ -130,6 +138,13 @@ def adjust_item(
             raise ValidationError(f"The plan has no item {item_key!r}.")
         before = dict(items[index])
         after = {**before, "starts_on": starts_on.isoformat(), "instructions": instructions.strip()}
+        if before["category"] == "follow_up":
+            after["time"] = time.strftime("%H:%M") if time else None
+            after["place"] = place.strip()[:200]
+        elif time or place.strip():
+            raise ValidationError("Only a follow-up visit has a time and a place.")
+        if after == before:
+            raise ValidationError("Nothing changed.")
         if before.get("ends_on") and after["starts_on"] > before["ends_on"]:
             after["ends_on"] = after["starts_on"]
         items[index] = after
@@ -168,16 +183,44 @@ def as_core(plan: AftercarePlan) -> pathway.Plan:
             starts_on=dt.date.fromisoformat(i["starts_on"]),
             ends_on=dt.date.fromisoformat(i["ends_on"]) if i["ends_on"] else None,
             source=i["source"],
+            time=dt.time.fromisoformat(i["time"]) if i.get("time") else None,
+            place=i.get("place", ""),
         )
         for i in plan.items
     )
     return pathway.Plan(plan.template, plan.template_version, plan.operated_on, items)
 
 
-def today_and_upcoming(
-    plan: AftercarePlan, today: dt.date
-) -> tuple[list[pathway.PlanItem], list[pathway.PlanItem]]:
-    """What applies today (running instructions and today's events) and what comes next."""
+@dataclasses.dataclass(frozen=True)
+class PortalDay:
+    """What the patient's Today page shows (core.pathway, core.cadence)."""
+
+    day: int  # days since the operation
+    now: list[pathway.PlanItem]
+    upcoming: list[pathway.PlanItem]
+    appointments: list[pathway.PlanItem]
+    check_in_due: bool
+
+
+def portal_day(plan: AftercarePlan, today: dt.date) -> PortalDay:
+    """Today's instructions, what comes next, the visits ahead and whether a check-in is due."""
+    from halluxpath.aftercare.models import CheckIn, Level
+
     core_plan = as_core(plan)
-    upcoming = [i for i in core_plan.items if i.starts_on > today][:6]
-    return core_plan.due_on(today), upcoming
+    zone = timezone.get_current_timezone()
+    recent = CheckIn.objects.filter(
+        episode=plan.episode_id, submitted_at__date__gte=today - dt.timedelta(days=8)
+    ).values_list("submitted_at", "level")
+    days = {(at.astimezone(zone).date(), level) for at, level in recent}
+    checked_in_today = any(day == today for day, _ in days)
+    flagged = [day for day, level in days if level > Level.NONE]
+    return PortalDay(
+        day=(today - plan.operated_on).days,
+        now=core_plan.due_on(today),
+        upcoming=[i for i in core_plan.items if i.starts_on > today][:6],
+        appointments=[
+            i for i in core_plan.items if i.category == "follow_up" and i.starts_on >= today
+        ],
+        check_in_due=not checked_in_today
+        and cadence.is_check_in_day(plan.operated_on, today, flagged),
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +26,7 @@ from halluxpath.aftercare.forms import (
 from halluxpath.aftercare.models import AftercarePlan, CheckIn
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core.pathway import PlanItem
+from halluxpath.core.pathway import MIS_SCREWS, PlanItem
 from halluxpath.patients.access import episode_for, may_edit, visible_episodes, visible_patients
 from halluxpath.patients.actions import EditConflict
 from halluxpath.site.forms import add_validation_errors
@@ -40,18 +43,44 @@ def check_in(request: HttpRequest) -> HttpResponse:
     )
     if episode is None:
         return render(request, "aftercare/check_in.html", {"form": None})
+    from halluxpath.aftercare.photos import clean_wound_photo
+    from halluxpath.imaging.limits import UploadRefused
+
     form = CheckInForm(
-        request.POST or None, initial={"discharge": "none", "bleeding": "none", "numbness": "none"}
+        request.POST or None,
+        request.FILES or None,
+        initial={"discharge": "none", "bleeding": "none", "numbness": "none"},
     )
     if request.method == "POST" and form.is_valid():
-        answers = {k: v for k, v in form.cleaned_data.items() if k != "free_text"}
+        answers = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("free_text", "wound_photo")
+        }
+        upload = form.cleaned_data["wound_photo"]
+        photo, photo_refused = None, ""
+        if upload:
+            try:
+                photo = clean_wound_photo(upload, upload.size)
+            except UploadRefused as refusal:
+                # The answers still go to triage now (a red flag must not wait for a
+                # photo); the patient is told the photo was not used.
+                photo_refused = str(refusal)
         try:
             saved, _ = actions.submit_check_in(
-                Actor.from_request(request), episode.pk, answers, form.cleaned_data["free_text"]
+                Actor.from_request(request),
+                episode.pk,
+                answers,
+                form.cleaned_data["free_text"],
+                photo=photo,
             )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
+            if photo_refused:
+                messages.warning(
+                    request,
+                    f"Your answers were sent, but not the photo: {photo_refused} "
+                    "You can send another check-in with a different photo.",
+                )
             return redirect("aftercare:check_in_result", pk=saved.pk)
     return render(request, "aftercare/check_in.html", {"form": form, "episode": episode})
 
@@ -64,6 +93,38 @@ def check_in_result(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such check-in.")
     alerts = saved.alerts.order_by("-level")
     return render(request, "aftercare/check_in_result.html", {"check_in": saved, "alerts": alerts})
+
+
+@login_required
+def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A check-in's wound photo, for its patient and the staff who may see the episode.
+
+    Anyone else gets the same 404 as for a check-in without a photo.
+    """
+    from halluxpath.imaging.storage import media_path
+
+    actor = Actor.from_request(request)
+    saved = CheckIn.objects.filter(pk=pk).exclude(photo="").first()
+    if saved is None:
+        record(actor, "view", object_type="check_in_photo", object_id=pk, outcome="denied")
+        raise Http404("No such record.")
+    episode = episode_for(actor, saved.episode_id, purpose="view")  # 404 unless visible
+    try:
+        handle = media_path(saved.photo).open("rb")
+    except OSError:
+        raise Http404("No such record.") from None
+    record(
+        actor,
+        "view",
+        object_type="check_in_photo",
+        object_id=saved.pk,
+        patient_id=episode.patient_id,
+        detail={"sha256": saved.photo_sha256},
+    )
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_required
@@ -122,6 +183,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
         initial={
             "operated_on": operation.operated_on if operation else timezone.localdate(),
             "fixation": "screws",
+            "template": plan.template if plan else MIS_SCREWS.name,
         },
     )
     if editable and issue_form.is_bound and issue_form.is_valid():
@@ -135,6 +197,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
                 antibiotics_prescribed=data["antibiotics_prescribed"],
                 vte_prophylaxis=data["vte_prophylaxis"],
                 automatic_car={"yes": True, "no": False}.get(data["automatic_car"]),
+                template_name=data["template"] or MIS_SCREWS.name,
             )
         except ValidationError as error:
             add_validation_errors(issue_form, error)
@@ -154,6 +217,8 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
                     starts_on=data["starts_on"],
                     instructions=data["instructions"],
                     reason=data["reason"],
+                    time=data["time"],
+                    place=data["place"],
                 )
             except EditConflict as conflict:
                 messages.error(request, str(conflict))
@@ -180,19 +245,10 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
     )
 
 
-@patient_required
-def today(request: HttpRequest) -> HttpResponse:
-    """The patient's instructions for today, and what comes next."""
-    user = signed_in_user(request)
-    plan = (
-        AftercarePlan.objects.filter(episode__in=visible_episodes(user))
-        .order_by("-operated_on")
-        .first()
-    )
-    now: list[PlanItem] = []
-    upcoming: list[PlanItem] = []
+def _own_plan_viewed(request: HttpRequest) -> AftercarePlan | None:
+    """The patient's newest plan, its viewing recorded."""
+    plan = _own_plan(request)
     if plan is not None:
-        now, upcoming = plans.today_and_upcoming(plan, timezone.localdate())
         record(
             Actor.from_request(request),
             "view",
@@ -200,14 +256,40 @@ def today(request: HttpRequest) -> HttpResponse:
             object_id=plan.pk,
             patient_id=plan.episode.patient_id,
         )
+    return plan
+
+
+@patient_required
+def today(request: HttpRequest) -> HttpResponse:
+    """The patient's instructions for today, tasks due, visits and what comes next."""
+    plan = _own_plan_viewed(request)
+    overview = plans.portal_day(plan, timezone.localdate()) if plan else None
+    return render(request, "aftercare/today.html", {"plan": plan, "overview": overview})
+
+
+@patient_required
+def timeline(request: HttpRequest) -> HttpResponse:
+    """The whole plan, day by day, with what is past, current and to come."""
+    plan = _own_plan_viewed(request)
+    if plan is None:
+        return redirect("aftercare:today")
+    today = timezone.localdate()
+    items = plans.as_core(plan).items
+    days: dict[dt.date, list[PlanItem]] = {}
+    if plan.operated_on <= today <= items[-1].starts_on:
+        days[today] = []  # "you are here", even when nothing new starts today
+    for item in items:
+        days.setdefault(item.starts_on, []).append(item)
     return render(
         request,
-        "aftercare/today.html",
+        "aftercare/timeline.html",
         {
             "plan": plan,
-            "now": now,
-            "upcoming": upcoming,
-            "day": (timezone.localdate() - plan.operated_on).days if plan else None,
+            "today": today,
+            "days": [
+                (day, (day - plan.operated_on).days, entries)
+                for day, entries in sorted(days.items())
+            ],
         },
     )
 

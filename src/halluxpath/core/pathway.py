@@ -42,6 +42,8 @@ class PlanItem:
     starts_on: dt.date
     ends_on: dt.date | None
     source: str
+    time: dt.time | None = None  # a booked visit's time, in the clinic's zone
+    place: str = ""  # where a booked visit is
 
 
 @dataclass(frozen=True)

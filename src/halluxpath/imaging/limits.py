@@ -23,34 +23,43 @@ class UploadRefused(ValueError):
     """A file that cannot be accepted, with the reason in the user's words."""
 
 
-def check_dimensions(width: int, height: int) -> None:
-    if width < MIN_SIDE or height < MIN_SIDE:
+def check_dimensions(
+    width: int,
+    height: int,
+    *,
+    max_pixels: int = MAX_PIXELS,
+    max_side: int = MAX_SIDE,
+    min_side: int = MIN_SIDE,
+    subject: str = "foot radiograph",
+) -> None:
+    """Refuse sizes outside the limits; other uploads (wound photos) pass their own."""
+    if width < min_side or height < min_side:
         raise UploadRefused(
-            f"The image is only {width} × {height} pixels: too small to be a radiograph."
+            f"The image is only {width} × {height} pixels: too small to be a {subject}."
         )
-    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+    if width > max_side or height > max_side or width * height > max_pixels:
         raise UploadRefused(
             f"The image is {width} × {height} pixels, more than the "
-            f"{MAX_PIXELS // 1_000_000} megapixels a foot radiograph needs; it was not opened."
+            f"{max_pixels // 1_000_000} megapixels a {subject} needs; it was not opened."
         )
 
 
 @contextmanager
-def guarded_pillow() -> Iterator[None]:
+def guarded_pillow(max_pixels: int = MAX_PIXELS) -> Iterator[None]:
     """Pillow with the bomb limit at our ceiling and its warning made an error.
 
     Pillow only raises above twice MAX_IMAGE_PIXELS and merely warns between
     one and two times; both become errors here.
     """
     previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UploadRefused(
-            f"The image has more than {MAX_PIXELS // 1_000_000} megapixels; it was not opened."
+            f"The image has more than {max_pixels // 1_000_000} megapixels; it was not opened."
         ) from None
     finally:
         Image.MAX_IMAGE_PIXELS = previous

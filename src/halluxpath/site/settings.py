@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from halluxpath.site.config import (
+    ConfigError,
     env_bool,
     env_int,
     env_list,
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "halluxpath.imaging",
     "halluxpath.surgery",
     "halluxpath.aftercare",
+    "halluxpath.reminders",
     "halluxpath.api",
     "ninja",
 ]
@@ -206,6 +208,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Reminders to patients (reminders app; docs/operations.md) --------------
+HALLUXPATH_CLINIC_NAME = env_str("HALLUXPATH_CLINIC_NAME", "The foot clinic")
+# The address patients use to reach HalluxPath, for links in reminders.
+HALLUXPATH_PUBLIC_URL = env_str("HALLUXPATH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+HALLUXPATH_REMINDER_HOUR = env_int("HALLUXPATH_REMINDER_HOUR", 10)  # local time
+if HALLUXPATH_REMINDER_HOUR > 23:
+    raise ConfigError("HALLUXPATH_REMINDER_HOUR must be an hour from 0 to 23")
+HALLUXPATH_REMINDER_MAX_ATTEMPTS = env_int("HALLUXPATH_REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+HALLUXPATH_SMS_BACKEND = env_str(
+    "HALLUXPATH_SMS_BACKEND", "halluxpath.reminders.channels.NoSmsBackend"
+)
+EMAIL_BACKEND = env_str("HALLUXPATH_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("HALLUXPATH_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HALLUXPATH_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("HALLUXPATH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("HALLUXPATH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HALLUXPATH_EMAIL_STARTTLS", False)
+EMAIL_TIMEOUT = 30  # seconds; shorter than the worker's safety margin
+DEFAULT_FROM_EMAIL = env_str("HALLUXPATH_EMAIL_FROM", "foot-clinic@localhost")
 
 # --- Logging: to stderr, no patient data in messages -----------------------
 LOGGING = {

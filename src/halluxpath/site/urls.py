@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("halluxpath.imaging.urls")),
     path("", include("halluxpath.surgery.urls")),
     path("", include("halluxpath.aftercare.urls")),
+    path("", include("halluxpath.reminders.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,140 @@
+"""Which reminders a patient's plan calls for, and when (DOMAIN §11, §12, §14).
+
+Three kinds:
+
+- ``appointment``: each follow-up visit of the plan, 7 days and 1 day before.
+- ``check_in``: each check-in day of core.cadence (DOMAIN §12) that has no
+  check-in yet.
+- ``questionnaire``: the 6- and 12-month PROM time points (DOMAIN §14), when
+  their ±30-day window opens.
+
+Every reminder has a deduplication key built from what it is about (episode,
+visit, day), so scheduling the same plan twice yields the same keys and the
+outbox keeps one message per key. A visit that moves gets new keys; the old
+reminders are then no longer wanted and are cancelled by the caller.
+
+Messages say as little as a reminder needs: no diagnosis, no operation, no
+results, because a text message or e-mail may be read by someone else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from halluxpath.core import cadence
+from halluxpath.core.pathway import Plan
+
+APPOINTMENT_LEAD_DAYS = (7, 1)
+PROM_TIME_POINTS_DAYS = {6: 182, 12: 365}  # months → days after the operation, DOMAIN §14
+PROM_WINDOW_DAYS = 30  # ± window, DOMAIN §14 (project default)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    key: str
+    kind: str  # appointment, check_in, questionnaire
+    send_at: dt.datetime  # timezone-aware, in the clinic's zone
+    subject: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    zone: dt.tzinfo
+    send_hour: int = 10  # local hour at which reminders go out
+    portal_url: str = ""
+
+
+def _at(day: dt.date, clinic: Clinic) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(clinic.send_hour), tzinfo=clinic.zone)
+
+
+def _when(day: dt.date, time: dt.time | None) -> str:
+    text = f"{day:%A} {day.day} {day:%B}"
+    return f"{text} at {time:%H:%M}" if time else text
+
+
+def reminders_for(
+    plan: Plan,
+    *,
+    episode_id: int,
+    given_name: str,
+    clinic: Clinic,
+    window: tuple[dt.date, dt.date],
+    check_ins_wanted: bool,
+    checked_in_days: Iterable[dt.date] = (),
+    red_flag_days: Iterable[dt.date] = (),
+) -> list[Reminder]:
+    """The reminders whose send day falls in ``window`` (first and last day included).
+
+    ``check_ins_wanted`` is False for a patient without a portal account: a
+    prompt to check in would send them somewhere they cannot go.
+    """
+    first, last = window
+    done = set(checked_in_days)
+    hello = f"Hello {given_name},"
+    sign = f"{clinic.name}"
+    found: list[Reminder] = []
+    for item in plan.items:
+        if item.category != "follow_up":
+            continue
+        for lead in APPOINTMENT_LEAD_DAYS:
+            day = item.starts_on - dt.timedelta(days=lead)
+            if not first <= day <= last:
+                continue
+            place = f" ({item.place})" if item.place else ""
+            time_key = f"{item.time:%H%M}" if item.time else "day"
+            found.append(
+                Reminder(
+                    key=f"appointment:{episode_id}:{item.key}:{item.starts_on}:{time_key}:-{lead}d",
+                    kind="appointment",
+                    send_at=_at(day, clinic),
+                    subject=f"Foot clinic appointment on {_when(item.starts_on, item.time)}",
+                    text=(
+                        f"{hello} a reminder of your foot clinic appointment on "
+                        f"{_when(item.starts_on, item.time)}{place}. "
+                        + ("" if item.time else "The clinic will confirm the time. ")
+                        + f"If you cannot come, please call the clinic. {sign}"
+                    ),
+                    source="DOMAIN §11.1 (follow-up visits)",
+                )
+            )
+    if check_ins_wanted:
+        for day in cadence.check_in_days(plan.operated_on, first, last, red_flag_days):
+            if day in done:
+                continue
+            found.append(
+                Reminder(
+                    key=f"check_in:{episode_id}:{day}",
+                    kind="check_in",
+                    send_at=_at(day, clinic),
+                    subject="How is your foot today?",
+                    text=(
+                        f"{hello} please tell us how your foot is today: {clinic.portal_url} "
+                        "If you have chest pain or sudden breathlessness, call 999 now. "
+                        f"{sign}"
+                    ),
+                    source=cadence.SOURCE,
+                )
+            )
+    for months, offset in PROM_TIME_POINTS_DAYS.items():
+        opens = plan.operated_on + dt.timedelta(days=offset - PROM_WINDOW_DAYS)
+        if first <= opens <= last:
+            found.append(
+                Reminder(
+                    key=f"questionnaire:{episode_id}:{months}m",
+                    kind="questionnaire",
+                    send_at=_at(opens, clinic),
+                    subject=f"Your {months}-month foot questionnaire",
+                    text=(
+                        f"{hello} your {months}-month questionnaire about your foot is ready: "
+                        f"{clinic.portal_url} {sign}"
+                    ),
+                    source="DOMAIN §14 (PROM time points, ±30-day window)",
+                )
+            )
+    return sorted(found, key=lambda r: (r.send_at, r.key))

@@ -1,0 +1,72 @@
+"""Staff actions on the outbox: try a failed reminder again, or stop it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.patients.access import require_editor, visible_episodes
+from halluxpath.reminders.models import OutboxMessage, Status
+
+
+def visible_messages(actor: Actor) -> QuerySet[OutboxMessage]:
+    user = actor.user
+    if user is None:
+        return OutboxMessage.objects.none()
+    return OutboxMessage.objects.filter(episode__in=visible_episodes(user))
+
+
+def _message_for(actor: Actor, pk: int) -> OutboxMessage:
+    message = visible_messages(actor).select_for_update().filter(pk=pk).first()
+    if message is None:
+        raise Http404("No such reminder.")
+    return message
+
+
+def retry(actor: Actor, pk: int) -> OutboxMessage:
+    """A failed reminder goes back to the queue with a fresh count of tries."""
+    require_editor(actor, "Your role cannot resend reminders.")
+    with transaction.atomic():
+        message = _message_for(actor, pk)
+        if message.status != Status.FAILED:
+            return message  # already retried (a double click) or never failed
+        message.status = Status.PENDING
+        message.attempts = 0
+        message.next_attempt_at = timezone.now()
+        message.lease_until = None
+        message.lease_token = ""
+        message.save(
+            update_fields=["status", "attempts", "next_attempt_at", "lease_until", "lease_token"]
+        )
+        record(
+            actor,
+            "change",
+            object_type="reminder",
+            object_id=message.pk,
+            patient_id=message.patient_id,
+            detail={"retry": message.dedup_key, "last_error": message.last_error},
+        )
+    return message
+
+
+def cancel(actor: Actor, pk: int) -> OutboxMessage:
+    """Stop a failed or waiting reminder (e.g. the address is known to be wrong)."""
+    require_editor(actor, "Your role cannot stop reminders.")
+    with transaction.atomic():
+        message = _message_for(actor, pk)
+        if message.status in (Status.PENDING, Status.FAILED):
+            message.status = Status.STOPPED
+            message.save(update_fields=["status"])
+            record(
+                actor,
+                "change",
+                object_type="reminder",
+                object_id=message.pk,
+                patient_id=message.patient_id,
+                detail={"cancel": message.dedup_key},
+            )
+    return message

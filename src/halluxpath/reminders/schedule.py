@@ -1,0 +1,140 @@
+"""Putting the reminders each plan calls for into the outbox (core.reminders).
+
+``schedule`` is safe to run as often as you like and from several processes
+at once: rows are keyed by their deduplication key and inserted with
+"ignore conflicts", so a second run adds nothing. Reminders that are no
+longer wanted (a visit moved, a check-in already sent, the episode
+discharged) are cancelled before they go out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from halluxpath.aftercare.models import AftercarePlan, CheckIn, Level
+from halluxpath.aftercare.plans import as_core
+from halluxpath.core import reminders
+from halluxpath.patients.models import Patient
+from halluxpath.patients.models import Status as EpisodeStatus
+from halluxpath.reminders.models import Channel, OutboxMessage, Status
+
+DAYS_AHEAD = 8  # reminders are put in the outbox up to this many days before they are due
+
+
+@dataclass
+class ScheduleResult:
+    plans: int = 0
+    created: int = 0
+    cancelled: int = 0
+    no_contact: int = 0
+
+
+def clinic() -> reminders.Clinic:
+    return reminders.Clinic(
+        name=settings.HALLUXPATH_CLINIC_NAME,
+        zone=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        send_hour=settings.HALLUXPATH_REMINDER_HOUR,
+        portal_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:check_in"),
+    )
+
+
+def contact(patient: Patient) -> tuple[str, str] | None:
+    """E-mail when the patient gave one, else a text message; None when neither."""
+    if patient.email:
+        return Channel.EMAIL, patient.email
+    if patient.phone:
+        return Channel.SMS, patient.phone
+    return None
+
+
+def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) -> ScheduleResult:
+    """Bring the outbox in line with every open plan, for today and ``days_ahead`` days."""
+    now = now or timezone.now()
+    where = clinic()
+    today = now.astimezone(where.zone).date()
+    window = (today, today + dt.timedelta(days=days_ahead))
+    start_of_today = dt.datetime.combine(today, dt.time(), tzinfo=where.zone)
+    result = ScheduleResult()
+    plans = list(
+        AftercarePlan.objects.select_related("episode__patient").exclude(
+            episode__status=EpisodeStatus.DISCHARGED
+        )
+    )
+    checked_in: dict[int, set[dt.date]] = defaultdict(set)
+    flagged: dict[int, set[dt.date]] = defaultdict(set)
+    recent = CheckIn.objects.filter(
+        episode__in=[p.episode_id for p in plans],
+        submitted_at__gte=start_of_today - dt.timedelta(days=14),
+    ).values_list("episode_id", "submitted_at", "level")
+    for episode_id, submitted_at, level in recent:
+        day = submitted_at.astimezone(where.zone).date()
+        checked_in[episode_id].add(day)
+        if level > Level.NONE:
+            flagged[episode_id].add(day)
+    wanted_rows: list[OutboxMessage] = []
+    for plan in plans:
+        result.plans += 1
+        patient = plan.episode.patient
+        address = contact(patient)
+        if address is None:
+            result.no_contact += 1
+            continue
+        for reminder in reminders.reminders_for(
+            as_core(plan),
+            episode_id=plan.episode_id,
+            given_name=patient.given_name,
+            clinic=where,
+            window=window,
+            check_ins_wanted=patient.user_id is not None,
+            checked_in_days=checked_in[plan.episode_id],
+            red_flag_days=flagged[plan.episode_id],
+        ):
+            wanted_rows.append(
+                OutboxMessage(
+                    dedup_key=reminder.key,
+                    kind=reminder.kind,
+                    patient=patient,
+                    episode_id=plan.episode_id,
+                    channel=address[0],
+                    recipient=address[1],
+                    subject=reminder.subject[:200],
+                    body=reminder.text,
+                    source=reminder.source[:200],
+                    due_at=reminder.send_at,
+                    next_attempt_at=reminder.send_at,
+                )
+            )
+    wanted = {row.dedup_key for row in wanted_rows}
+    with transaction.atomic():
+        before = OutboxMessage.objects.count()
+        OutboxMessage.objects.bulk_create(wanted_rows, batch_size=500, ignore_conflicts=True)
+        result.created = OutboxMessage.objects.count() - before
+        open_rows = OutboxMessage.objects.filter(
+            due_at__gte=start_of_today, status__in=(Status.PENDING, Status.CANCELLED)
+        ).values_list("pk", "dedup_key", "status")
+        revive, cancel = [], []
+        for pk, key, status in open_rows.iterator():
+            if key in wanted and status == Status.CANCELLED:
+                revive.append(pk)  # wanted again, e.g. a visit moved back
+            elif key not in wanted and status == Status.PENDING:
+                cancel.append(pk)
+        for chunk in _chunks(revive):
+            OutboxMessage.objects.filter(pk__in=chunk).update(status=Status.PENDING)
+        for chunk in _chunks(cancel):
+            OutboxMessage.objects.filter(pk__in=chunk, status=Status.PENDING).update(
+                status=Status.CANCELLED
+            )
+        result.cancelled = len(cancel)
+    return result
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

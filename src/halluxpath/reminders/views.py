@@ -1,0 +1,70 @@
+"""The care team's view of the outbox: failures to act on, and what is waiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from halluxpath.accounts.decorators import signed_in_user, staff_required
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.patients.access import may_edit
+from halluxpath.reminders import actions
+from halluxpath.reminders.models import Status
+
+SHOWN = {
+    Status.FAILED: "Failed after the last try",
+    Status.PENDING: "Waiting",
+    Status.SENT: "Sent",
+    Status.CANCELLED: "No longer needed",
+    Status.STOPPED: "Stopped by staff",
+}
+
+
+@staff_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    actor = Actor.from_request(request)
+    status = request.GET.get("status", Status.FAILED)
+    if status not in SHOWN:
+        status = Status.FAILED
+    visible = actions.visible_messages(actor)
+    counts = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
+    rows = visible.filter(status=status).select_related("patient", "episode")
+    rows = rows.order_by("-due_at" if status in (Status.SENT, Status.FAILED) else "due_at")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    record(actor, "view", object_type="reminder_list", detail={"status": status})
+    return render(
+        request,
+        "reminders/outbox.html",
+        {
+            "page": page,
+            "status": status,
+            "tabs": [(key, label, counts.get(key, 0)) for key, label in SHOWN.items()],
+            "editable": may_edit(signed_in_user(request)),
+            "query": QueryDict(mutable=True) | {"status": status},
+            "due_next_day": visible.filter(
+                status=Status.PENDING, due_at__lte=timezone.now() + dt.timedelta(days=1)
+            ).count(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def change(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    if request.POST.get("do") == "stop":
+        actions.cancel(actor, pk)
+        messages.success(request, "The reminder will not be sent.")
+    else:
+        actions.retry(actor, pk)
+        messages.success(request, "The reminder will be tried again within a minute.")
+    return redirect(reverse("reminders:outbox") + "?status=failed")
