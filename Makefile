@@ -61,10 +61,19 @@ setup: install
 
 demo: setup
 
+# The demo's reminder worker writes e-mails and text messages to var/reminders.log
+# instead of sending them; a site sets HALLUXPATH_EMAIL_BACKEND and
+# HALLUXPATH_SMS_BACKEND (docs/operations.md).
+serve: export HALLUXPATH_EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
+serve: export HALLUXPATH_SMS_BACKEND ?= halluxpath.reminders.channels.ConsoleSmsBackend
 serve:
 	@echo "HalluxPath is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "Reminders the demo would send are written to var/reminders.log"
+	@mkdir -p var
+	$(BIN)/halluxpath send_reminders >> var/reminders.log 2>&1 & worker=$$!; \
 	$(BIN)/gunicorn halluxpath.site.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --forwarded-allow-ips=127.0.0.1
+	  --access-logfile - --forwarded-allow-ips=127.0.0.1; \
+	kill $$worker 2>/dev/null; wait
 
 run: setup serve
 

@@ -7,14 +7,17 @@ journey are written to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from halluxpath.patients.demo import load_demo
+from halluxpath.patients.models import Episode
 
 CHROMIUM = Path(os.environ.get("HALLUXPATH_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -77,3 +80,24 @@ def demo(transactional_db: None) -> None:
 def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def issue_demo_patients_plan(days_ago: int) -> Episode:
+    """Give the demo ``patient`` account's first foot a plan, operated ``days_ago`` days ago."""
+    from halluxpath.accounts.models import User
+    from halluxpath.aftercare.plans import issue_plan
+    from halluxpath.audit.context import Actor
+    from halluxpath.patients.models import Patient
+
+    episode = Patient.objects.get(user__username="patient").episodes.order_by("pk").first()
+    assert episode is not None
+    issue_plan(
+        Actor(User.objects.get(username="nurse")),
+        episode.pk,
+        operated_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        fixation="screws",
+        antibiotics_prescribed=False,
+        vte_prophylaxis=False,
+        automatic_car=None,
+    )
+    return episode

@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from halluxpath.aftercare.models import Alert
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import issue_demo_patients_plan, screenshot
 from tests.browser.test_journeys import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -59,27 +59,7 @@ def test_a_patient_reports_a_red_flag_and_a_nurse_acknowledges_it(
 def test_the_patient_reads_todays_instructions_on_a_phone(
     browser: Browser, live_server: LiveServer, demo: None
 ) -> None:
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from halluxpath.accounts.models import User
-    from halluxpath.aftercare.plans import issue_plan
-    from halluxpath.audit.context import Actor
-    from halluxpath.patients.models import Patient
-
-    own = Patient.objects.get(user__username="patient")
-    episode = own.episodes.order_by("pk").first()
-    assert episode is not None
-    issue_plan(
-        Actor(User.objects.get(username="nurse")),
-        episode.pk,
-        operated_on=timezone.localdate() - dt.timedelta(days=2),
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
-    )
+    issue_demo_patients_plan(days_ago=2)
     page = phone_page(browser)
     sign_in(page, live_server.url, "patient")
     page.get_by_role("link", name="Today").click()

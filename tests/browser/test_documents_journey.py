@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
-from halluxpath.accounts.models import User
-from halluxpath.aftercare.plans import issue_plan
-from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
-from halluxpath.patients.models import Patient
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import issue_demo_patients_plan, screenshot
 from tests.browser.test_journeys import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -26,18 +20,8 @@ pytestmark = pytest.mark.browser
 def test_a_patient_downloads_the_aftercare_plan_on_a_phone(
     phone: Page, live_server: LiveServer, demo: None
 ) -> None:
-    own = Patient.objects.get(user__username="patient")
-    episode = own.episodes.order_by("pk").first()
-    assert episode is not None
-    plan = issue_plan(
-        Actor(User.objects.get(username="nurse")),
-        episode.pk,
-        operated_on=timezone.localdate() - dt.timedelta(days=2),
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
-    )
+    episode = issue_demo_patients_plan(days_ago=2)
+    plan = episode.aftercare_plan
     sign_in(phone, live_server.url, "patient")
     phone.get_by_role("link", name="Today").click()
     phone.get_by_role("link", name="Your documents").click()
@@ -54,7 +38,7 @@ def test_a_patient_downloads_the_aftercare_plan_on_a_phone(
     assert download.suggested_filename == f"aftercare-plan-{episode.side}-foot.pdf"
     data = Path(download.path()).read_bytes()
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
-    assert own.full_name in text
+    assert episode.patient.full_name in text
     assert "Call 999 for sudden breathlessness or chest pain" in text
     assert "Foot up most of the day" in text
     assert AuditEvent.objects.filter(

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from halluxpath.accounts.models import User
-from halluxpath.aftercare.plans import issue_plan
-from halluxpath.audit.context import Actor
-from halluxpath.patients.models import Patient
 from halluxpath.reminders.models import OutboxMessage, Status
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import issue_demo_patients_plan, screenshot
 from tests.browser.test_aftercare_journey import phone_page
 from tests.browser.test_journeys import serious_violations, sign_in
 
@@ -41,23 +35,11 @@ def test_an_admin_changes_a_pathway_step(page: Page, live_server: LiveServer, de
 def test_a_nurse_books_a_visit_the_patient_sees_it_and_a_failed_reminder_is_retried(
     browser: Browser, live_server: LiveServer, demo: None
 ) -> None:
-    own = Patient.objects.get(user__username="patient")
-    episode = own.episodes.order_by("pk").first()
-    assert episode is not None
-    nurse_user = User.objects.get(username="nurse")
-    issue_plan(
-        Actor(nurse_user),
-        episode.pk,
-        operated_on=timezone.localdate() - dt.timedelta(days=3),
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
-    )
+    episode = issue_demo_patients_plan(days_ago=3)
     OutboxMessage.objects.create(
         dedup_key="appointment:browser",
         kind="appointment",
-        patient=own,
+        patient=episode.patient,
         episode=episode,
         channel="sms",
         recipient="07700 900123",

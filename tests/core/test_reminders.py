@@ -7,28 +7,46 @@ import datetime as dt
 import zoneinfo
 
 from halluxpath.core.pathway import MIS_SCREWS, Plan, build_plan
-from halluxpath.core.reminders import Clinic, reminders_for
+from halluxpath.core.reminders import Clinic, Reminder, reminders_for
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-CLINIC = Clinic("Test foot clinic", LONDON, 10, "https://clinic.example.org/me/check-in/")
+CLINIC = Clinic(
+    "Test foot clinic",
+    LONDON,
+    10,
+    "https://clinic.example.org/me/today/",
+    "https://clinic.example.org/me/check-in/",
+)
 DAY0 = dt.date(2026, 3, 2)
 
 
-def plan() -> Plan:
-    return build_plan(MIS_SCREWS, DAY0, side="left", fixation="screws")
+def plan(operated_on: dt.date = DAY0) -> Plan:
+    return build_plan(MIS_SCREWS, operated_on, side="left", fixation="screws")
 
 
-def test_appointments_are_reminded_a_week_and_a_day_before() -> None:
-    found = reminders_for(
-        plan(),
+def reminders(
+    days: int,
+    *,
+    of: Plan | None = None,
+    first: dt.date = DAY0,
+    check_ins: bool = True,
+    done: frozenset[dt.date] = frozenset(),
+) -> list[Reminder]:
+    """The reminders of the plan (default: operated on DAY0) from ``first`` for ``days`` days."""
+    return reminders_for(
+        of or plan(),
         episode_id=7,
         given_name="Ada",
         clinic=CLINIC,
-        window=(DAY0, DAY0 + dt.timedelta(days=60)),
-        check_ins_wanted=False,
+        window=(first, first + dt.timedelta(days=days)),
+        check_ins_wanted=check_ins,
+        checked_in_days=done,
     )
-    visits = [r for r in found if r.kind == "appointment"]
-    two_weeks = [r for r in visits if ":visit-2w:" in r.key]
+
+
+def test_appointments_are_reminded_a_week_and_a_day_before() -> None:
+    found = reminders(60, check_ins=False)
+    two_weeks = [r for r in found if ":visit-2w:" in r.key]
     assert [r.send_at for r in two_weeks] == [
         dt.datetime(2026, 3, 9, 10, tzinfo=LONDON),
         dt.datetime(2026, 3, 15, 10, tzinfo=LONDON),
@@ -39,21 +57,14 @@ def test_appointments_are_reminded_a_week_and_a_day_before() -> None:
 
 
 def test_keys_are_stable_and_a_moved_or_booked_visit_gets_new_ones() -> None:
-    window = (DAY0, DAY0 + dt.timedelta(days=60))
-    kwargs = {"episode_id": 7, "given_name": "Ada", "clinic": CLINIC, "window": window}
-    first = reminders_for(plan(), check_ins_wanted=True, **kwargs)  # type: ignore[arg-type]
-    again = reminders_for(plan(), check_ins_wanted=True, **kwargs)  # type: ignore[arg-type]
-    assert [r.key for r in first] == [r.key for r in again]
+    first = reminders(60)
+    assert [r.key for r in first] == [r.key for r in reminders(60)]
     assert len({r.key for r in first}) == len(first)
     items = tuple(
         dataclasses.replace(i, time=dt.time(14, 30), place="Room 4") if i.key == "visit-2w" else i
         for i in plan().items
     )
-    booked = reminders_for(
-        dataclasses.replace(plan(), items=items),
-        check_ins_wanted=True,
-        **kwargs,  # type: ignore[arg-type]
-    )
+    booked = reminders(60, of=dataclasses.replace(plan(), items=items))
     old = {r.key for r in first if ":visit-2w:" in r.key}
     new = {r.key for r in booked if ":visit-2w:" in r.key}
     assert old.isdisjoint(new)
@@ -63,32 +74,16 @@ def test_keys_are_stable_and_a_moved_or_booked_visit_gets_new_ones() -> None:
 
 
 def test_check_in_prompts_follow_the_cadence_and_skip_days_already_done() -> None:
-    done = {DAY0 + dt.timedelta(days=2)}
-    found = reminders_for(
-        plan(),
-        episode_id=7,
-        given_name="Ada",
-        clinic=CLINIC,
-        window=(DAY0, DAY0 + dt.timedelta(days=20)),
-        check_ins_wanted=True,
-        checked_in_days=done,
-    )
+    found = reminders(20, done=frozenset({DAY0 + dt.timedelta(days=2)}))
     days = [(r.send_at.date() - DAY0).days for r in found if r.kind == "check_in"]
     assert days == [1, *range(3, 16), 18]
     prompt = next(r for r in found if r.kind == "check_in")
-    assert CLINIC.portal_url in prompt.text
+    assert CLINIC.check_in_url in prompt.text
     assert "999" in prompt.text
 
 
 def test_questionnaires_when_the_window_opens() -> None:
-    found = reminders_for(
-        plan(),
-        episode_id=7,
-        given_name="Ada",
-        clinic=CLINIC,
-        window=(DAY0, DAY0 + dt.timedelta(days=400)),
-        check_ins_wanted=False,
-    )
+    found = reminders(400, check_ins=False)
     questionnaires = {r.key: r.send_at.date() for r in found if r.kind == "questionnaire"}
     assert questionnaires == {
         "questionnaire:7:6m": DAY0 + dt.timedelta(days=152),
@@ -98,29 +93,14 @@ def test_questionnaires_when_the_window_opens() -> None:
 
 def test_local_send_hour_holds_across_the_clock_change() -> None:
     # 29 March 2026: clocks go forward in London; 10:00 local is 09:00 UTC after it.
-    found = reminders_for(
-        build_plan(MIS_SCREWS, dt.date(2026, 3, 20), side="left", fixation="screws"),
-        episode_id=7,
-        given_name="Ada",
-        clinic=CLINIC,
-        window=(dt.date(2026, 3, 27), dt.date(2026, 3, 31)),
-        check_ins_wanted=True,
-    )
+    found = reminders(4, of=plan(dt.date(2026, 3, 20)), first=dt.date(2026, 3, 27))
     utc_hours = {r.send_at.date(): r.send_at.astimezone(dt.UTC).hour for r in found}
     assert utc_hours[dt.date(2026, 3, 28)] == 10
     assert utc_hours[dt.date(2026, 3, 30)] == 9
 
 
 def test_messages_say_nothing_clinical() -> None:
-    found = reminders_for(
-        plan(),
-        episode_id=7,
-        given_name="Ada",
-        clinic=CLINIC,
-        window=(DAY0, DAY0 + dt.timedelta(days=400)),
-        check_ins_wanted=True,
-    )
-    for reminder in found:
+    for reminder in reminders(400):
         words = (reminder.subject + reminder.text).lower()
         for clinical in ("bunion", "hallux", "osteotomy", "x-ray", "wound", "stitches", "left"):
             assert clinical not in words, (clinical, reminder.key)

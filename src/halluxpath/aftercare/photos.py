@@ -18,7 +18,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from halluxpath.imaging import storage
 from halluxpath.imaging.ingest import JPEG_SIGNATURE, PNG_SIGNATURE
-from halluxpath.imaging.limits import UploadRefused, check_dimensions, guarded_pillow
+from halluxpath.imaging.limits import UploadRefused, check_dimensions, check_size, guarded_pillow
 
 FOLDER = "wound-photos"
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo is 2 to 8 MB
@@ -50,13 +50,7 @@ def clean_wound_photo(stream: IO[bytes], size: int) -> bytes:
 
     Raises ``UploadRefused`` with the reason in the patient's words.
     """
-    if size > MAX_UPLOAD_BYTES:
-        raise UploadRefused(
-            f"The photo is {size / 1_048_576:.0f} MB; the limit is "
-            f"{MAX_UPLOAD_BYTES // 1_048_576} MB. Try a smaller photo."
-        )
-    if size == 0:
-        raise UploadRefused("The photo file is empty.")
+    check_size(size, MAX_UPLOAD_BYTES, what="photo", advice="Try a smaller photo.")
     stream.seek(0)
     expected = _sniff(stream.read(16))
     stream.seek(0)

@@ -13,6 +13,7 @@ import io
 from itertools import groupby
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -234,7 +235,7 @@ def render(plan: AftercarePlan, patient: Patient) -> bytes:
         subject=f"{plan.template} v{plan.template_version}",
     )
     story: list[Flowable] = [
-        Paragraph("Foot and ankle clinic · bunion surgery", KICKER),
+        Paragraph(escape(settings.HALLUXPATH_CLINIC_NAME), KICKER),
         Paragraph("Your aftercare plan", H1),
         _facts(plan, patient),
         Spacer(1, 5 * mm),

@@ -46,7 +46,8 @@ class Clinic:
     name: str
     zone: dt.tzinfo
     send_hour: int = 10  # local hour at which reminders go out
-    portal_url: str = ""
+    portal_url: str = ""  # the patient's Today page
+    check_in_url: str = ""
 
 
 def _at(day: dt.date, clinic: Clinic) -> dt.datetime:
@@ -77,7 +78,7 @@ def reminders_for(
     first, last = window
     done = set(checked_in_days)
     hello = f"Hello {given_name},"
-    sign = f"{clinic.name}"
+    sign = f"— {clinic.name}"
     found: list[Reminder] = []
     for item in plan.items:
         if item.category != "follow_up":
@@ -114,7 +115,7 @@ def reminders_for(
                     send_at=_at(day, clinic),
                     subject="How is your foot today?",
                     text=(
-                        f"{hello} please tell us how your foot is today: {clinic.portal_url} "
+                        f"{hello} please tell us how your foot is today: {clinic.check_in_url} "
                         "If you have chest pain or sudden breathlessness, call 999 now. "
                         f"{sign}"
                     ),

@@ -20,9 +20,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from halluxpath.imaging import dicomfile
 from halluxpath.imaging.deid import deidentify
 from halluxpath.imaging.limits import (
-    MAX_UPLOAD_BYTES,
     UploadRefused,
     check_dimensions,
+    check_size,
     guarded_pillow,
 )
 from halluxpath.imaging.models import PixelReview, SourceFormat
@@ -70,13 +70,7 @@ def sniff(head: bytes) -> str:
 
 
 def ingest(stream: IO[bytes], size: int) -> IngestedImage:
-    if size > MAX_UPLOAD_BYTES:
-        raise UploadRefused(
-            f"The file is {size / 1_048_576:.0f} MB; the limit is "
-            f"{MAX_UPLOAD_BYTES // 1_048_576} MB."
-        )
-    if size == 0:
-        raise UploadRefused("The file is empty.")
+    check_size(size)
     stream.seek(0)
     kind = sniff(stream.read(DICOM_MAGIC_OFFSET + 4))
     stream.seek(0)

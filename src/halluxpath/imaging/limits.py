@@ -23,6 +23,19 @@ class UploadRefused(ValueError):
     """A file that cannot be accepted, with the reason in the user's words."""
 
 
+def check_size(
+    size: int, limit: int = MAX_UPLOAD_BYTES, *, what: str = "file", advice: str = ""
+) -> None:
+    """Refuse an empty upload or one over ``limit`` bytes, before anything is read."""
+    if size > limit:
+        raise UploadRefused(
+            f"The {what} is {size / 1_048_576:.0f} MB; the limit is "
+            f"{limit // 1_048_576} MB.{' ' + advice if advice else ''}"
+        )
+    if size == 0:
+        raise UploadRefused(f"The {what} is empty.")
+
+
 def check_dimensions(
     width: int,
     height: int,

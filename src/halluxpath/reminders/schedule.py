@@ -42,7 +42,8 @@ def clinic() -> reminders.Clinic:
         name=settings.HALLUXPATH_CLINIC_NAME,
         zone=zoneinfo.ZoneInfo(settings.TIME_ZONE),
         send_hour=settings.HALLUXPATH_REMINDER_HOUR,
-        portal_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:check_in"),
+        portal_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:today"),
+        check_in_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:check_in"),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from halluxpath.aftercare.demo import load_demo_plans
 from halluxpath.imaging.demo import load_demo_films
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DEMO_ACCOUNTS, load_demo
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             f"demo data: {report.users_created} accounts, {report.patients_created} patients, "
             f"{report.episodes_created} episodes created (existing records left as they were)"
         )
+        plans = load_demo_plans()
+        self.stdout.write(f"demo aftercare: {plans} plans issued for recently operated feet")
         if not options["no_films"]:
             films = load_demo_films(options["seed"])
             self.stdout.write(f"demo films: {films} synthetic radiographs added, with landmarks")
