@@ -20,7 +20,8 @@ import sys
 import time
 from typing import Any
 
-from halluxpath.core.radiograph import LandmarkSet, landmarks_from_document, measure
+from halluxpath.core.landmarks import LandmarkSet, landmarks_from_document
+from halluxpath.core.radiograph import measure
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 CHUNK = 10_000  # sets held in memory at once

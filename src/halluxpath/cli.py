@@ -24,7 +24,8 @@ def measure_command(args: list[str], stdout: TextIO, stderr: TextIO) -> int:
     Only the clinical core is imported: measuring a file needs no settings,
     no database and no Django.
     """
-    from halluxpath.core.radiograph import LandmarkError, measure, parse_landmarks_json
+    from halluxpath.core.landmarks import LandmarkError, parse_landmarks_json
+    from halluxpath.core.radiograph import measure
 
     if args in (["-h"], ["--help"]):
         stdout.write(USAGE + "\n")

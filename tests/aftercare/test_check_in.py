@@ -122,3 +122,54 @@ def test_staff_cannot_send_check_ins_and_patients_see_only_their_own_results(
     other = make_user("other-patient", Role.PATIENT)
     client.force_login(other)
     assert client.get(reverse("aftercare:check_in_result", args=[saved.pk])).status_code == 404
+
+
+def test_how_the_plan_is_going_is_kept_and_shown_to_the_team(
+    clinic: Clinic, client: Client
+) -> None:
+    client.force_login(clinic.user(Role.PATIENT))
+    answers = {
+        **QUIET,
+        "temperature_c": "38.4",
+        "medication": "missed_some",
+        "kept_foot_up": "on",
+    }
+    client.post(reverse("aftercare:check_in"), answers)
+    saved = CheckIn.objects.get()
+    assert saved.answers["medication"] == "missed_some"
+    assert (saved.answers["kept_foot_up"], saved.answers["used_ice"]) == (True, False)
+    client.force_login(clinic.user(Role.NURSE))
+    page = client.get(reverse("aftercare:triage")).content.decode()
+    assert "medicines <strong>some missed</strong> · foot up yes · ice no" in page
+
+
+def test_an_unknown_medication_answer_is_refused(clinic: Clinic, client: Client) -> None:
+    client.force_login(clinic.user(Role.PATIENT))
+    response = client.post(reverse("aftercare:check_in"), {**QUIET, "medication": "lots"})
+    assert "Select a valid choice" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_the_result_names_the_next_check_in_and_a_red_flag_makes_it_tomorrow(
+    clinic: Clinic, client: Client
+) -> None:
+    from halluxpath.aftercare.plans import issue_plan
+    from halluxpath.audit.context import Actor
+
+    today = timezone.localdate()
+    issue_plan(
+        Actor(clinic.user(Role.NURSE)),
+        clinic.patient_a.episodes.get().pk,
+        operated_on=today - dt.timedelta(days=29),  # day 29: next routine check-in day 32
+        fixation="screws",
+        antibiotics_prescribed=False,
+        vte_prophylaxis=False,
+        automatic_car=None,
+    )
+    client.force_login(clinic.user(Role.PATIENT))
+    quiet = client.post(reverse("aftercare:check_in"), QUIET, follow=True).content.decode()
+    assert f"{today + dt.timedelta(days=3):%A} {(today + dt.timedelta(days=3)).day}" in quiet
+    flagged = {**QUIET, "temperature_c": "38.5"}
+    page = client.post(reverse("aftercare:check_in"), flagged, follow=True).content.decode()
+    tomorrow = today + dt.timedelta(days=1)
+    assert f'Your next check-in: <strong><time datetime="{tomorrow:%Y-%m-%d}">' in page

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from halluxpath.core.radiograph import LANDMARK_ORDER, measure_document
+from halluxpath.core.landmarks import LANDMARK_ORDER
+from halluxpath.core.radiograph import measure_document
 from halluxpath.imaging.models import Measurement
 from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
 from halluxpath.patients.models import Episode

@@ -75,3 +75,31 @@ def test_the_plan_records_the_template_version_it_was_built_from() -> None:
 def test_unknown_sides_and_fixations_are_refused(options: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="must be"):
         build_plan(MIS_SCREWS, DAY0, **{"side": "right", "fixation": "screws", **options})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("work", "day", "words"),
+    [
+        ("seated", 14, "about 2 weeks if you can keep your foot up"),
+        ("standing", 28, "about 4 to 6 weeks"),
+        ("manual", 42, "at least 6 weeks"),
+        (None, 14, "manual work: at least 6 weeks"),
+    ],
+)
+def test_return_to_work_follows_the_kind_of_work(work: str | None, day: int, words: str) -> None:
+    """DOMAIN §11.2 [6][9]."""
+    plan = build_plan(MIS_SCREWS, DAY0, side="left", fixation="screws", work=work)
+    item = next(i for i in plan.items if i.key == "work")
+    assert (item.starts_on - DAY0).days == day
+    assert words in item.instructions
+
+
+def test_own_shoes_from_about_three_months() -> None:
+    plan = build_plan(MIS_SCREWS, DAY0, side="left", fixation="screws")
+    shoes = [(i.key, (i.starts_on - DAY0).days) for i in plan.items if i.category == "shoes"]
+    assert shoes == [("trainers", 42), ("own-shoes", 91)]
+
+
+def test_an_unknown_kind_of_work_is_refused() -> None:
+    with pytest.raises(ValueError, match="work must be"):
+        build_plan(MIS_SCREWS, DAY0, side="left", fixation="screws", work="astronaut")

@@ -20,16 +20,18 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from halluxpath.core.radiograph import (
+from halluxpath.core.landmarks import (
     LANDMARK_ORDER,
     OPTIONAL_GROUPS,
     REQUIRED_LANDMARKS,
     LandmarkError,
-    Measurements,
     landmarks_from_document,
+    parse_landmarks_json,
+)
+from halluxpath.core.radiograph import (
+    Measurements,
     measure,
     measure_document,
-    parse_landmarks_json,
     round_half_away,
 )
 

@@ -90,6 +90,17 @@ class CheckInForm(ClinicForm):
     feels_seriously_wrong = forms.BooleanField(
         label="Something feels seriously wrong", required=False
     )
+    medication = forms.ChoiceField(
+        label="Your medicines (painkillers and any others you were given)",
+        choices=[
+            ("as_prescribed", "I take them as I was told"),
+            ("missed_some", "I have missed some"),
+            ("not_taking", "I am not taking them"),
+        ],
+        required=False,
+    )
+    kept_foot_up = forms.BooleanField(label="I kept my foot up as advised", required=False)
+    used_ice = forms.BooleanField(label="I used ice as advised", required=False)
     free_text = forms.CharField(
         required=False,
         max_length=2000,
@@ -127,6 +138,16 @@ class IssuePlanForm(ClinicForm):
     automatic_car = forms.ChoiceField(
         label="Car",
         choices=[("", "Not known"), ("yes", "Automatic"), ("no", "Manual")],
+        required=False,
+    )
+    work = forms.ChoiceField(
+        label="Work",
+        choices=[
+            ("", "Not known"),
+            ("seated", "Seated"),
+            ("standing", "Standing or walking"),
+            ("manual", "Manual"),
+        ],
         required=False,
     )
 

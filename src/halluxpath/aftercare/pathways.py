@@ -19,7 +19,7 @@ from halluxpath.aftercare.models import PathwayTemplate, PathwayTemplateVersion
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway, pathway_data
-from halluxpath.patients.actions import EditConflict
+from halluxpath.patients.actions import EditConflict, check_version
 
 BUILT_IN = (pathway.MIS_SCREWS,)
 
@@ -85,8 +85,7 @@ def save_version(
         if template is None:
             raise ValidationError("There is no such template.")
         newest = latest(template)
-        if newest.number != expected_number:
-            raise EditConflict("pathway template", newest.number)
+        check_version("pathway template", newest.number, expected_number)
         try:
             checked = pathway_data.template_from_data(template.name, newest.number + 1, steps)
         except pathway_data.TemplateError as error:

@@ -17,7 +17,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import cadence, pathway
 from halluxpath.patients.access import episode_for, require_editor
-from halluxpath.patients.actions import EditConflict
+from halluxpath.patients.actions import check_version
 
 
 def _editor(actor: Actor) -> User:
@@ -42,6 +42,7 @@ def issue_plan(
     vte_prophylaxis: bool,
     automatic_car: bool | None,
     template_name: str = pathway.MIS_SCREWS.name,
+    work: str | None = None,
 ) -> AftercarePlan:
     """Build (or rebuild) the episode's plan from the template's newest version."""
     from halluxpath.surgery.models import PreoperativeAssessment
@@ -61,6 +62,7 @@ def issue_plan(
             antibiotics_prescribed=antibiotics_prescribed,
             vte_prophylaxis=vte_prophylaxis,
             automatic_car=automatic_car,
+            work=work,
         )
     except ValueError as error:
         raise ValidationError(str(error)) from None
@@ -69,6 +71,7 @@ def issue_plan(
         "antibiotics_prescribed": antibiotics_prescribed,
         "vte_prophylaxis": vte_prophylaxis,
         "automatic_car": automatic_car,
+        "work": work,
         "risk_rules": risk_rules,
     }
     items = [_item_json(i) for i in built.items]
@@ -128,8 +131,7 @@ def adjust_item(
         plan = AftercarePlan.objects.select_for_update().filter(episode=episode).first()
         if plan is None:
             raise ValidationError("Issue the plan first.")
-        if plan.version != expected_version:
-            raise EditConflict("aftercare plan", plan.version)
+        check_version("aftercare plan", plan.version, expected_version)
         if starts_on < plan.operated_on:
             raise ValidationError({"starts_on": "An item cannot start before the operation."})
         items = list(plan.items)
@@ -202,16 +204,23 @@ class PortalDay:
     check_in_due: bool
 
 
-def portal_day(plan: AftercarePlan, today: dt.date) -> PortalDay:
-    """Today's instructions, what comes next, the visits ahead and whether a check-in is due."""
-    from halluxpath.aftercare.models import CheckIn, Level
+def _recent_check_ins(plan: AftercarePlan, today: dt.date) -> set[tuple[dt.date, int]]:
+    """(local day, level) of the check-ins of the last 8 days: enough for the cadence."""
+    from halluxpath.aftercare.models import CheckIn
 
-    core_plan = as_core(plan)
     zone = timezone.get_current_timezone()
     recent = CheckIn.objects.filter(
         episode=plan.episode_id, submitted_at__date__gte=today - dt.timedelta(days=8)
     ).values_list("submitted_at", "level")
-    days = {(at.astimezone(zone).date(), level) for at, level in recent}
+    return {(at.astimezone(zone).date(), level) for at, level in recent}
+
+
+def portal_day(plan: AftercarePlan, today: dt.date) -> PortalDay:
+    """Today's instructions, what comes next, the visits ahead and whether a check-in is due."""
+    from halluxpath.aftercare.models import Level
+
+    core_plan = as_core(plan)
+    days = _recent_check_ins(plan, today)
     checked_in_today = any(day == today for day, _ in days)
     flagged = [day for day, level in days if level > Level.NONE]
     return PortalDay(
@@ -223,4 +232,18 @@ def portal_day(plan: AftercarePlan, today: dt.date) -> PortalDay:
         ],
         check_in_due=not checked_in_today
         and cadence.is_check_in_day(plan.operated_on, today, flagged),
+    )
+
+
+def next_check_in(plan: AftercarePlan, today: dt.date) -> dt.date | None:
+    """The next day after ``today`` on which a check-in is asked for (core.cadence)."""
+    recent = [day for day, level in _recent_check_ins(plan, today) if level > 0]
+    return next(
+        cadence.check_in_days(
+            plan.operated_on,
+            today + dt.timedelta(days=1),
+            today + dt.timedelta(days=cadence.WEEKLY_UNTIL_DAY + 7),
+            recent,
+        ),
+        None,
     )

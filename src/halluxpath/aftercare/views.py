@@ -49,7 +49,12 @@ def check_in(request: HttpRequest) -> HttpResponse:
     form = CheckInForm(
         request.POST or None,
         request.FILES or None,
-        initial={"discharge": "none", "bleeding": "none", "numbness": "none"},
+        initial={
+            "discharge": "none",
+            "bleeding": "none",
+            "numbness": "none",
+            "medication": "as_prescribed",
+        },
     )
     if request.method == "POST" and form.is_valid():
         answers = {
@@ -92,7 +97,13 @@ def check_in_result(request: HttpRequest, pk: int) -> HttpResponse:
     if saved is None:
         raise Http404("No such check-in.")
     alerts = saved.alerts.order_by("-level")
-    return render(request, "aftercare/check_in_result.html", {"check_in": saved, "alerts": alerts})
+    plan = AftercarePlan.objects.filter(episode=saved.episode_id).first()
+    next_day = plans.next_check_in(plan, timezone.localdate()) if plan else None
+    return render(
+        request,
+        "aftercare/check_in_result.html",
+        {"check_in": saved, "alerts": alerts, "next_check_in": next_day},
+    )
 
 
 @login_required
@@ -198,6 +209,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
                 vte_prophylaxis=data["vte_prophylaxis"],
                 automatic_car={"yes": True, "no": False}.get(data["automatic_car"]),
                 template_name=data["template"] or MIS_SCREWS.name,
+                work=data["work"] or None,
             )
         except ValidationError as error:
             add_validation_errors(issue_form, error)

@@ -12,7 +12,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from halluxpath.core.radiograph import LandmarkError, measure, parse_landmarks_json
+from halluxpath.core.landmarks import LandmarkError, parse_landmarks_json
+from halluxpath.core.radiograph import measure
 
 router = Router(tags=["measurements"])
 

@@ -209,6 +209,16 @@ MIS_SCREWS = Template(
             only_if="k_wire",
         ),
         Step(
+            "own-shoes",
+            "shoes",
+            "Your own shoes",
+            "From about 3 months you can wear your own wide, comfortable shoes; heels when "
+            "the swelling allows.",
+            91,
+            None,
+            "DOMAIN §11.2 [6][8][9][18]",
+        ),
+        Step(
             "visit-3m",
             "follow_up",
             "Review (3 months)",
@@ -265,6 +275,33 @@ def _driving(side: str, automatic_car: bool | None) -> Step:
     )
 
 
+WORK = {
+    # DOMAIN §11.2 [6][9]: seated 2 w if the foot can be kept up, else 4 w;
+    # standing or walking 4-6 w; manual at least 6 w.
+    "seated": (14, "Seated work: about 2 weeks if you can keep your foot up, otherwise about 4."),
+    "standing": (28, "Work on your feet: usually about 4 to 6 weeks."),
+    "manual": (42, "Manual work: usually at least 6 weeks."),
+    None: (
+        14,
+        "Seated work with your foot up: about 2 weeks (4 if you cannot keep it up); "
+        "work on your feet: about 4 to 6 weeks; manual work: at least 6 weeks.",
+    ),
+}
+
+
+def _work(kind: str | None) -> Step:
+    start, words = WORK[kind]
+    return Step(
+        "work",
+        "work",
+        "Back to work",
+        words + " Ask us for a fit note if you need one.",
+        start,
+        None,
+        "DOMAIN §11.2 [6][9]",
+    )
+
+
 def build_plan(
     template: Template,
     operated_on: dt.date,
@@ -275,6 +312,7 @@ def build_plan(
     antibiotics_prescribed: bool = False,
     vte_prophylaxis: bool = False,
     automatic_car: bool | None = None,
+    work: str | None = None,
 ) -> Plan:
     """One patient's dated plan (DOMAIN §11, with §11.4 modifiers).
 
@@ -284,6 +322,8 @@ def build_plan(
         raise ValueError("side must be left or right")
     if fixation not in ("screws", "k_wire"):
         raise ValueError("fixation must be screws or k_wire")
+    if work not in WORK:
+        raise ValueError("work must be seated, standing, manual or not known")
     conditions = {fixation}
     if antibiotics_prescribed:
         conditions.add("antibiotics")
@@ -292,6 +332,7 @@ def build_plan(
     risky = bool(MODIFYING_RISKS & set(risk_rules))
     steps = [s for s in template.steps if not s.only_if or s.only_if in conditions]
     steps.append(_driving(side, automatic_car))
+    steps.append(_work(work))
     if risky:
         steps = [
             Step(

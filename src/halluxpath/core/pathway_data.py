@@ -111,10 +111,11 @@ def template_from_data(name: str, version: int, steps: object) -> Template:
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         raise TemplateError(f"Step keys must be unique: {', '.join(repeated)}.", field="key")
-    if "driving" in keys or "visit-1w" in keys:
+    reserved = sorted({"driving", "work", "visit-1w"} & set(keys))
+    if reserved:
         raise TemplateError(
-            "The keys 'driving' and 'visit-1w' are added by the plan builder (DOMAIN §11.2, "
-            "§11.4); choose another key.",
+            f"The key {reserved[0]!r} is added by the plan builder (DOMAIN §11.2, §11.4); "
+            "choose another key.",
             field="key",
         )
     return Template(name, version, tuple(parsed))

@@ -50,6 +50,13 @@ class CheckIn:
     rash_or_drug_reaction: bool = False
     face_swelling_or_breathing_difficulty: bool = False
     feels_seriously_wrong: bool = False
+    # How the plan is going (no red flag; shown to the team beside any alert).
+    medication: str = ""  # "" not answered | as_prescribed | missed_some | not_taking
+    kept_foot_up: bool | None = None
+    used_ice: bool | None = None
+
+
+MEDICATION_ANSWERS = ("", "as_prescribed", "missed_some", "not_taking")
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ def validate(c: CheckIn) -> None:
         ("discharge", c.discharge, ("none", "clear", "pus_or_cloudy", "foul")),
         ("bleeding", c.bleeding, ("none", "small_stain", "dripping", "heavy")),
         ("numbness", c.numbness, ("none", "stable_patch", "new_or_worse")),
+        ("medication", c.medication, MEDICATION_ANSWERS),
     ):
         if value not in allowed:
             raise CheckInError(field, f"Unknown answer {value!r}.")

@@ -15,7 +15,8 @@ from django.utils import timezone
 from halluxpath.accounts.models import User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core.radiograph import LandmarkError, landmarks_from_document, measure
+from halluxpath.core.landmarks import LandmarkError, landmarks_from_document
+from halluxpath.core.radiograph import measure
 from halluxpath.imaging import storage
 from halluxpath.imaging.access import radiograph_for
 from halluxpath.imaging.ingest import IngestedImage, ingest

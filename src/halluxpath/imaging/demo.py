@@ -20,7 +20,8 @@ from typing import Any
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core.radiograph import landmarks_from_document, measure
+from halluxpath.core.landmarks import landmarks_from_document
+from halluxpath.core.radiograph import measure
 from halluxpath.imaging.actions import stored_radiograph
 from halluxpath.imaging.ingest import ingest
 from halluxpath.imaging.models import Measurement, Radiograph

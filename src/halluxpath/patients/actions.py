@@ -48,6 +48,20 @@ class EditConflict(Exception):
         )
 
 
+def check_version(kind: str, current: int | None, expected: int | None) -> None:
+    """Refuse an edit that did not start from the record's current version.
+
+    ``current`` is the locked record's version, or None when it does not exist
+    yet; ``expected`` is the version the editor started from (0 or None for a
+    record they saw as not yet created).
+    """
+    if current is None:
+        if expected not in (None, 0):
+            raise EditConflict(kind, 0)
+    elif current != expected:
+        raise EditConflict(kind, current)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     before: object
@@ -157,11 +171,6 @@ def _apply_changes(
     return changed
 
 
-def _refuse_if_stale(kind: str, instance: Patient | Episode, expected_version: int) -> None:
-    if instance.version != expected_version:
-        raise EditConflict(kind, instance.version)
-
-
 def update_patient(
     actor: Actor, patient_id: int, expected_version: int, changes: dict[str, Any]
 ) -> Patient:
@@ -173,7 +182,7 @@ def update_patient(
     try:
         with transaction.atomic():
             patient = Patient.objects.select_for_update().get(pk=patient_id)
-            _refuse_if_stale("patient", patient, expected_version)
+            check_version("patient", patient.version, expected_version)
             changed = _apply_changes(patient, PATIENT_FIELDS, changes)
             if not changed:
                 return patient
@@ -246,7 +255,7 @@ def update_episode(
             episode = (
                 Episode.objects.select_for_update().select_related("patient").get(pk=episode_id)
             )
-            _refuse_if_stale("episode", episode, expected_version)
+            check_version("episode", episode.version, expected_version)
             changed = _apply_changes(episode, EPISODE_FIELDS, changes)
             if not changed:
                 return episode
@@ -283,7 +292,7 @@ def change_episode_status(
     try:
         with transaction.atomic():
             episode = Episode.objects.select_for_update().get(pk=episode_id)
-            _refuse_if_stale("episode", episode, expected_version)
+            check_version("episode", episode.version, expected_version)
             try:
                 step = check_transition(episode.status, to_status)
             except TransitionRefused as refusal:

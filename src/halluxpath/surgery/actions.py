@@ -17,7 +17,7 @@ from halluxpath.core import checklist, consent, operative, planning, risk
 from halluxpath.imaging import storage
 from halluxpath.imaging.models import Radiograph
 from halluxpath.patients.access import episode_for, require_editor
-from halluxpath.patients.actions import EditConflict
+from halluxpath.patients.actions import check_version
 from halluxpath.patients.models import Episode
 from halluxpath.surgery import consent_pdf
 from halluxpath.surgery.models import (
@@ -68,14 +68,11 @@ def save_assessment(
         raise ValidationError({error.field: str(error)}) from None
     with transaction.atomic():
         current = PreoperativeAssessment.objects.select_for_update().filter(episode=episode).first()
+        check_version("assessment", current.version if current else None, expected_version)
         if current is None:
-            if expected_version not in (None, 0):
-                raise EditConflict("assessment", 0)
             current = PreoperativeAssessment(episode=episode, recorded_by=user)
             before: dict[str, Any] = {}
         else:
-            if current.version != expected_version:
-                raise EditConflict("assessment", current.version)
             before = {k: getattr(current, k) for k in ASSESSMENT_FIELDS}
             current.version += 1
             current.recorded_by = user
@@ -156,14 +153,11 @@ def save_plan(
     }
     with transaction.atomic():
         plan = SurgicalPlan.objects.select_for_update().filter(episode=episode).first()
+        check_version("plan", plan.version if plan else None, expected_version)
         if plan is None:
-            if expected_version not in (None, 0):
-                raise EditConflict("plan", 0)
             plan = SurgicalPlan(episode=episode, decided_by=user)
             before: dict[str, Any] = {}
         else:
-            if plan.version != expected_version:
-                raise EditConflict("plan", plan.version)
             before = {
                 "technique": plan.technique,
                 "akin": plan.akin,
@@ -310,8 +304,7 @@ def complete_checklist_phase(
     episode = episode_for(actor, episode_id, purpose="edit")
     with transaction.atomic():
         sheet, _ = SafetyChecklist.objects.select_for_update().get_or_create(episode=episode)
-        if sheet.version != expected_version:
-            raise EditConflict("checklist", sheet.version)
+        check_version("checklist", sheet.version, expected_version)
         now = timezone.now().isoformat()
         marks = {int(k): True for k in sheet.ticked}
         marks.update(dict.fromkeys(ticked, True))
@@ -389,9 +382,8 @@ def save_operative_record(
     content = _validated_content(data)
     with transaction.atomic():
         current = OperativeRecord.objects.select_for_update().filter(episode=episode).first()
+        check_version("operative record", current.version if current else None, expected_version)
         if current is None:
-            if expected_version != 0:
-                raise EditConflict("operative record", 0)
             current = OperativeRecord.objects.create(
                 episode=episode, operated_on=operated_on, content=content, recorded_by=user
             )
@@ -404,8 +396,6 @@ def save_operative_record(
                 detail={"content": content},
             )
             return current
-        if current.version != expected_version:
-            raise EditConflict("operative record", current.version)
         before = {**current.content, "operated_on": current.operated_on.isoformat()}
         after = {**content, "operated_on": operated_on.isoformat()}
         changes = {
@@ -446,8 +436,7 @@ def sign_operative_record(actor: Actor, episode_id: int, expected_version: int) 
         current = OperativeRecord.objects.select_for_update().filter(episode=episode).first()
         if current is None:
             raise ValidationError("Write the operative record before signing it.")
-        if current.version != expected_version:
-            raise EditConflict("operative record", current.version)
+        check_version("operative record", current.version, expected_version)
         if current.is_signed:
             raise ValidationError("The record is already signed; changes are amendments.")
         sheet = SafetyChecklist.objects.filter(episode=episode).first()
