@@ -173,3 +173,25 @@ def test_the_result_names_the_next_check_in_and_a_red_flag_makes_it_tomorrow(
     page = client.post(reverse("aftercare:check_in"), flagged, follow=True).content.decode()
     tomorrow = today + dt.timedelta(days=1)
     assert f'Your next check-in: <strong><time datetime="{tomorrow:%Y-%m-%d}">' in page
+
+
+def test_the_same_form_sent_twice_is_one_check_in(clinic: Clinic, client: Client) -> None:
+    client.force_login(clinic.user(Role.PATIENT))
+    form = client.get(reverse("aftercare:check_in")).content.decode()
+    token = form.split('name="submission" value="')[1].split('"')[0]
+    answers = {**QUIET, "temperature_c": "38.6", "submission": token}
+    first = client.post(reverse("aftercare:check_in"), answers)
+    second = client.post(reverse("aftercare:check_in"), answers)  # a double tap
+    assert first["Location"] == second["Location"]
+    assert CheckIn.objects.count() == 1
+    assert Alert.objects.count() == 1
+    assert AuditEvent.objects.filter(object_type="check_in", action="create").count() == 1
+    another = client.get(reverse("aftercare:check_in")).content.decode()
+    assert token not in another  # a new form, a new check-in
+
+
+def test_a_forged_submission_token_is_refused(clinic: Clinic, client: Client) -> None:
+    client.force_login(clinic.user(Role.PATIENT))
+    response = client.post(reverse("aftercare:check_in"), {**QUIET, "submission": "<script>"})
+    assert response.status_code == 200
+    assert not CheckIn.objects.exists()

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,12 +39,17 @@ def submit_check_in(
     free_text: str = "",
     *,
     photo: bytes | None = None,
+    submission: str = "",
 ) -> tuple[CheckIn, list[triage.Alert]]:
     """A patient's check-in: triaged at once, alerts stored for the care team.
 
     ``photo`` is a wound photo already cleaned by ``photos.clean_wound_photo``.
     It is written before the transaction and removed if the transaction
     fails, so no file is left without its row (as imaging.actions does).
+
+    ``submission`` is the form's one-time token: the same form sent twice (a
+    double tap, a resend after a dropped connection) returns the check-in
+    already stored, without a second set of alerts.
     """
     from halluxpath.aftercare import photos
 
@@ -59,6 +64,11 @@ def submit_check_in(
     except triage.CheckInError as error:
         raise ValidationError({error.field: str(error)}) from None
     level = triage.overall(alerts)
+    submission = submission[:32]
+    if submission:
+        earlier = CheckIn.objects.filter(submitted_by=user, submission=submission).first()
+        if earlier is not None:
+            return earlier, alerts
     stored_photo, photo_sha256 = photos.store(photo) if photo is not None else ("", "")
     try:
         with transaction.atomic():
@@ -70,6 +80,7 @@ def submit_check_in(
                 level=int(level),
                 photo=stored_photo,
                 photo_sha256=photo_sha256,
+                submission=submission,
             )
             Alert.objects.bulk_create(
                 Alert(
@@ -96,6 +107,14 @@ def submit_check_in(
                     "photo_attached": bool(stored_photo),
                 },
             )
+    except IntegrityError:
+        if stored_photo:
+            photos.remove(stored_photo)
+        # The same form was sent twice at the same moment and the other one won.
+        earlier = CheckIn.objects.filter(submitted_by=user, submission=submission).first()
+        if not submission or earlier is None:
+            raise
+        return earlier, alerts
     except BaseException:
         if stored_photo:
             photos.remove(stored_photo)

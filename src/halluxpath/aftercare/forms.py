@@ -12,6 +12,7 @@ from halluxpath.site.forms import ClinicForm
 class CheckInForm(ClinicForm):
     """Plain words for the patient (DOMAIN §12); every answer maps to core.triage.CheckIn."""
 
+    submission = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
     pain_score = forms.IntegerField(
         min_value=0,
         max_value=10,

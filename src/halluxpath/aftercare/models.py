@@ -28,9 +28,21 @@ class CheckIn(models.Model):
         max_length=200, blank=True, help_text="Wound photo, relative to MEDIA_ROOT."
     )
     photo_sha256 = models.CharField(max_length=64, blank=True)
+    submission = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The form's one-time token: a second send of the same form is the same check-in.",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "submission"],
+                condition=~models.Q(submission=""),
+                name="one_check_in_per_form",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"check-in {self.pk} of episode {self.episode_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -54,11 +55,14 @@ def check_in(request: HttpRequest) -> HttpResponse:
             "bleeding": "none",
             "numbness": "none",
             "medication": "as_prescribed",
+            "submission": uuid.uuid4().hex,  # a second send of this form is the same check-in
         },
     )
     if request.method == "POST" and form.is_valid():
         answers = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("free_text", "wound_photo")
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("free_text", "wound_photo", "submission")
         }
         upload = form.cleaned_data["wound_photo"]
         photo, photo_refused = None, ""
@@ -76,6 +80,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
                 answers,
                 form.cleaned_data["free_text"],
                 photo=photo,
+                submission=form.cleaned_data["submission"],
             )
         except ValidationError as error:
             add_validation_errors(form, error)
