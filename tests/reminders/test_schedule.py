@@ -130,3 +130,12 @@ def test_schedule_uses_the_clinic_zone(clinic: Clinic, settings: Settings) -> No
     auckland = zoneinfo.ZoneInfo("Pacific/Auckland")
     first = min(OutboxMessage.objects.values_list("due_at", flat=True)).astimezone(auckland)
     assert (first.date(), first.hour) == (dt.date(2026, 11, 10), 10)
+
+
+def test_a_corrected_address_applies_to_reminders_still_waiting(clinic: Clinic) -> None:
+    with_plan(clinic, email="ada@exmaple.org")  # a typo
+    schedule(NOW)
+    clinic.patient_a.email = "ada@example.org"
+    clinic.patient_a.save()
+    schedule(NOW)
+    assert set(OutboxMessage.objects.values_list("recipient", flat=True)) == {"ada@example.org"}

@@ -14,6 +14,8 @@ from tests.reminders.conftest import make_messages
 
 
 def failed(clinic: Clinic) -> tuple[OutboxMessage, OutboxMessage]:
+    clinic.patient_a.email = "ada@example.org"
+    clinic.patient_a.save()
     mine = make_messages(clinic.patient_a.episodes.get(), 1, prefix="a")[0]
     theirs = make_messages(clinic.patient_b.episodes.get(), 1, prefix="b")[0]
     OutboxMessage.objects.update(
@@ -72,3 +74,30 @@ def test_an_unknown_status_filter_falls_back_to_failures(clinic: Clinic, client:
     response = client.get(reverse("reminders:outbox"), {"status": "<script>"})
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
+
+
+def test_retry_goes_to_the_corrected_address(clinic: Clinic, client: Client) -> None:
+    mine, _ = failed(clinic)
+    clinic.patient_a.email = "ada.lovelace@example.org"
+    clinic.patient_a.save()
+    client.force_login(clinic.user(Role.NURSE))
+    client.post(reverse("reminders:change", args=[mine.pk]), {"do": "retry"})
+    mine.refresh_from_db()
+    assert (mine.status, mine.channel, mine.recipient) == (
+        Status.PENDING,
+        "email",
+        "ada.lovelace@example.org",
+    )
+
+
+def test_retry_without_any_address_says_so(clinic: Clinic, client: Client) -> None:
+    mine, _ = failed(clinic)
+    clinic.patient_a.email = ""
+    clinic.patient_a.save()
+    client.force_login(clinic.user(Role.NURSE))
+    response = client.post(
+        reverse("reminders:change", args=[mine.pk]), {"do": "retry"}, follow=True
+    )
+    assert "no e-mail address or mobile number" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == Status.FAILED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,6 +12,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.patients.access import require_editor, visible_episodes
 from halluxpath.reminders.models import OutboxMessage, Status
+from halluxpath.reminders.schedule import contact
 
 
 def visible_messages(actor: Actor) -> QuerySet[OutboxMessage]:
@@ -28,19 +30,37 @@ def _message_for(actor: Actor, pk: int) -> OutboxMessage:
 
 
 def retry(actor: Actor, pk: int) -> OutboxMessage:
-    """A failed reminder goes back to the queue with a fresh count of tries."""
+    """A failed reminder goes back to the queue with a fresh count of tries.
+
+    It goes to the patient's address as it is now, so correcting the address
+    and then trying again reaches them.
+    """
     require_editor(actor, "Your role cannot resend reminders.")
     with transaction.atomic():
         message = _message_for(actor, pk)
         if message.status != Status.FAILED:
             return message  # already retried (a double click) or never failed
+        address = contact(message.patient)
+        if address is None:
+            raise ValidationError(
+                "The patient's record has no e-mail address or mobile number: add one first."
+            )
+        message.channel, message.recipient = address  # the address as corrected since
         message.status = Status.PENDING
         message.attempts = 0
         message.next_attempt_at = timezone.now()
         message.lease_until = None
         message.lease_token = ""
         message.save(
-            update_fields=["status", "attempts", "next_attempt_at", "lease_until", "lease_token"]
+            update_fields=[
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "lease_until",
+                "lease_token",
+                "channel",
+                "recipient",
+            ]
         )
         record(
             actor,

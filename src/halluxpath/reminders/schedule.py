@@ -118,20 +118,27 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
         before = OutboxMessage.objects.count()
         OutboxMessage.objects.bulk_create(wanted_rows, batch_size=500, ignore_conflicts=True)
         result.created = OutboxMessage.objects.count() - before
+        addresses = {row.dedup_key: (row.channel, row.recipient) for row in wanted_rows}
         open_rows = OutboxMessage.objects.filter(
             due_at__gte=start_of_today, status__in=(Status.PENDING, Status.CANCELLED)
-        ).values_list("pk", "dedup_key", "status")
-        revive, cancel = [], []
-        for pk, key, status in open_rows.iterator():
+        ).values_list("pk", "dedup_key", "status", "channel", "recipient")
+        revive, cancel, readdress = [], [], []
+        for pk, key, status, channel, recipient in open_rows.iterator():
             if key in wanted and status == Status.CANCELLED:
                 revive.append(pk)  # wanted again, e.g. a visit moved back
             elif key not in wanted and status == Status.PENDING:
                 cancel.append(pk)
+            if key in wanted and addresses[key] != (channel, recipient):
+                readdress.append((pk, *addresses[key]))  # the patient's address changed
         for chunk in _chunks(revive):
             OutboxMessage.objects.filter(pk__in=chunk).update(status=Status.PENDING)
         for chunk in _chunks(cancel):
             OutboxMessage.objects.filter(pk__in=chunk, status=Status.PENDING).update(
                 status=Status.CANCELLED
+            )
+        for pk, channel, recipient in readdress:
+            OutboxMessage.objects.filter(pk=pk, status=Status.PENDING).update(
+                channel=channel, recipient=recipient
             )
         result.cancelled = len(cancel)
     return result

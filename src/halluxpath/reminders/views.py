@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -65,6 +66,10 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
         actions.cancel(actor, pk)
         messages.success(request, "The reminder will not be sent.")
     else:
-        actions.retry(actor, pk)
-        messages.success(request, "The reminder will be tried again within a minute.")
+        try:
+            actions.retry(actor, pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The reminder will be tried again within a minute.")
     return redirect(reverse("reminders:outbox") + "?status=failed")
