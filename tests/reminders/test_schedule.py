@@ -139,3 +139,12 @@ def test_a_corrected_address_applies_to_reminders_still_waiting(clinic: Clinic) 
     clinic.patient_a.save()
     schedule(NOW)
     assert set(OutboxMessage.objects.values_list("recipient", flat=True)) == {"ada@example.org"}
+
+
+def test_rows_queued_by_other_code_are_left_alone(clinic: Clinic) -> None:
+    from tests.reminders.conftest import make_messages
+
+    episode = with_plan(clinic)
+    make_messages(episode, 2, due=NOW + dt.timedelta(hours=3), prefix="outcomes")
+    schedule(NOW)
+    assert {"outcomes:0", "outcomes:1"} <= keys()

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from halluxpath.core import cadence
 from halluxpath.core.pathway import Plan
 
+KINDS = ("appointment", "check_in", "questionnaire")  # each key starts "<kind>:"
 APPOINTMENT_LEAD_DAYS = (7, 1)
 PROM_TIME_POINTS_DAYS = {6: 182, 12: 365}  # months → days after the operation, DOMAIN §14
 PROM_WINDOW_DAYS = 30  # ± window, DOMAIN §14 (project default)

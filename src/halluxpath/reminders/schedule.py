@@ -1,5 +1,8 @@
 """Putting the reminders each plan calls for into the outbox (core.reminders).
 
+The schedule owns the rows whose keys core.reminders makes ("appointment:…",
+"check_in:…", "questionnaire:…"); rows queued by other code are left alone.
+
 ``schedule`` is safe to run as often as you like and from several processes
 at once: rows are keyed by their deduplication key and inserted with
 "ignore conflicts", so a second run adds nothing. Reminders that are no
@@ -123,10 +126,11 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
             due_at__gte=start_of_today, status__in=(Status.PENDING, Status.CANCELLED)
         ).values_list("pk", "dedup_key", "status", "channel", "recipient")
         revive, cancel, readdress = [], [], []
+        owned = tuple(f"{kind}:" for kind in reminders.KINDS)  # rows others queued are theirs
         for pk, key, status, channel, recipient in open_rows.iterator():
             if key in wanted and status == Status.CANCELLED:
                 revive.append(pk)  # wanted again, e.g. a visit moved back
-            elif key not in wanted and status == Status.PENDING:
+            elif key not in wanted and status == Status.PENDING and key.startswith(owned):
                 cancel.append(pk)
             if key in wanted and addresses[key] != (channel, recipient):
                 readdress.append((pk, *addresses[key]))  # the patient's address changed
