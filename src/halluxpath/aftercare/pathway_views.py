@@ -41,7 +41,7 @@ def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "template": template,
             "newest": newest,
-            "steps": pathways.as_core(newest).steps,
+            "steps": sorted(pathways.as_core(newest).steps, key=lambda s: (s.start_day, s.key)),
             "history": pathways.history(template),
             "remove_form": RemoveStepForm(initial={"version": newest.number}),
         },
