@@ -156,3 +156,20 @@ def test_two_workers_at_once_send_each_reminder_exactly_once(clinic: Clinic) -> 
     assert OutboxMessage.objects.filter(status=Status.SENT).count() == 400
     owners = set(OutboxMessage.objects.values_list("lease_owner", flat=True))
     assert owners <= {"w1", "w2"}
+
+
+def test_an_unexpected_error_is_a_failed_try_not_a_dead_worker(
+    clinic: Clinic, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_messages(clinic.patient_a.episodes.get(), 2)
+
+    def buggy_gateway(message: Outgoing) -> None:
+        if message.key == "test:0":
+            raise RuntimeError("gateway library bug")
+
+    result = drain("w1", sender=buggy_gateway)
+    assert (result.sent, result.retrying) == (1, 1)
+    row = OutboxMessage.objects.get(dedup_key="test:0")
+    assert (row.status, row.attempts) == (Status.PENDING, 1)
+    assert "RuntimeError('gateway library bug')" in row.last_error
+    assert "unexpected error while sending" in caplog.text

@@ -154,7 +154,10 @@ def send_batch(
                         message.body,
                     )
                 )
-            except DeliveryError as error:
+            except Exception as error:  # one bad message must not stop the rest
+                if not isinstance(error, DeliveryError):
+                    log.exception("reminder %s: unexpected error while sending", message.pk)
+                    error = DeliveryError(f"Unexpected error while sending: {error!r}"[:500])
                 if _record_failure(message, token, error):
                     result.failed += 1
                 else:
