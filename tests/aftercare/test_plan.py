@@ -107,3 +107,24 @@ def test_read_only_roles_cannot_issue_plans(clinic: Clinic, client: Client, role
     client.force_login(clinic.user(role))
     issue(client, episode.pk)
     assert not AftercarePlan.objects.exists()
+
+
+def test_the_patient_chooses_how_to_be_reminded(clinic: Clinic, client: Client) -> None:
+    from halluxpath.audit.models import AuditEvent
+
+    client.force_login(clinic.user(Role.PATIENT))
+    page = client.get(reverse("aftercare:today")).content.decode()
+    assert 'value="auto" checked' in page
+    client.post(reverse("aftercare:reminder_choice"), {"reminders": "none"})
+    clinic.patient_a.refresh_from_db()
+    assert (clinic.patient_a.reminders, clinic.patient_a.version) == ("none", 2)
+    event = AuditEvent.objects.filter(object_type="patient", action="change").get()
+    assert event.detail["reminders"] == {"before": "auto", "after": "none"}
+    response = client.post(reverse("aftercare:reminder_choice"), {"reminders": "pigeon"})
+    assert response.status_code == 302
+    clinic.patient_a.refresh_from_db()
+    assert clinic.patient_a.reminders == "none"
+    client.force_login(clinic.user(Role.NURSE))
+    assert (
+        client.post(reverse("aftercare:reminder_choice"), {"reminders": "sms"}).status_code == 403
+    )

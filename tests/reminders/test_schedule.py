@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+import pytest
 from pytest_django import Settings
 
 from halluxpath.accounts.models import Role
@@ -148,3 +149,24 @@ def test_rows_queued_by_other_code_are_left_alone(clinic: Clinic) -> None:
     make_messages(episode, 2, due=NOW + dt.timedelta(hours=3), prefix="outcomes")
     schedule(NOW)
     assert {"outcomes:0", "outcomes:1"} <= keys()
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("auto", {("email", "ada@example.org")}),
+        ("email", {("email", "ada@example.org")}),
+        ("sms", {("sms", "07700 900123")}),
+        ("none", set()),
+    ],
+)
+def test_the_patients_choice_of_reminders_is_followed(
+    clinic: Clinic, choice: str, expected: set[tuple[str, str]]
+) -> None:
+    with_plan(clinic, phone="07700 900123")
+    schedule(NOW)  # queued while the choice was "auto"
+    clinic.patient_a.reminders = choice
+    clinic.patient_a.save()
+    schedule(NOW)
+    waiting = OutboxMessage.objects.filter(status=Status.PENDING)
+    assert set(waiting.values_list("channel", "recipient")) == expected

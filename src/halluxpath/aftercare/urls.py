@@ -10,6 +10,7 @@ urlpatterns = [
     path("check-ins/<int:pk>/photo.jpg", views.check_in_photo, name="check_in_photo"),
     path("me/today/", views.today, name="today"),
     path("me/plan/", views.timeline, name="timeline"),
+    path("me/reminders/", views.reminder_choice, name="reminder_choice"),
     path("me/calendar.ics", views.calendar_file, name="calendar"),
     path("me/calendar-feed/", views.calendar_feed, name="calendar_feed"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),

@@ -29,7 +29,8 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.pathway import MIS_SCREWS, PlanItem
 from halluxpath.patients.access import episode_for, may_edit, visible_episodes, visible_patients
-from halluxpath.patients.actions import EditConflict
+from halluxpath.patients.actions import EditConflict, set_own_reminders
+from halluxpath.patients.models import Reminders
 from halluxpath.site.forms import add_validation_errors
 
 
@@ -281,7 +282,30 @@ def today(request: HttpRequest) -> HttpResponse:
     """The patient's instructions for today, tasks due, visits and what comes next."""
     plan = _own_plan_viewed(request)
     overview = plans.portal_day(plan, timezone.localdate()) if plan else None
-    return render(request, "aftercare/today.html", {"plan": plan, "overview": overview})
+    patient = visible_patients(signed_in_user(request)).first()
+    return render(
+        request,
+        "aftercare/today.html",
+        {
+            "plan": plan,
+            "overview": overview,
+            "patient": patient,
+            "reminder_choices": Reminders.choices,
+        },
+    )
+
+
+@patient_required
+@require_POST
+def reminder_choice(request: HttpRequest) -> HttpResponse:
+    """The patient chooses how they are reminded (or not at all)."""
+    try:
+        set_own_reminders(Actor.from_request(request), request.POST.get("reminders", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your choice of reminders is saved.")
+    return redirect("aftercare:today")
 
 
 @patient_required

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from halluxpath.accounts.models import CareTeam, Role, User
@@ -21,7 +22,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.episode import TransitionRefused, check_transition
 from halluxpath.patients import access
-from halluxpath.patients.models import Episode, Patient, StatusChange
+from halluxpath.patients.models import Episode, Patient, Reminders, StatusChange
 
 PATIENT_FIELDS = (
     "hospital_number",
@@ -31,6 +32,7 @@ PATIENT_FIELDS = (
     "sex",
     "phone",
     "email",
+    "reminders",
 )
 EPISODE_FIELDS = ("side", "diagnosis", "responsible_surgeon", "care_team", "referred_on")
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -332,3 +334,31 @@ def change_episode_status(
         )
         raise
     return episode
+
+
+def set_own_reminders(actor: Actor, choice: str) -> Patient:
+    """A patient chooses how (or whether) they are reminded, from their portal."""
+    user = actor.user
+    if user is None or user.role != Role.PATIENT:
+        raise PermissionDenied("Patients choose their own reminders.")
+    if choice not in Reminders.values:
+        raise ValidationError({"reminders": "Choose one of the options."})
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().filter(user=user).first()
+        if patient is None:
+            raise Http404("No record.")
+        if patient.reminders == choice:
+            return patient
+        before = patient.reminders
+        patient.reminders = choice
+        patient.version += 1
+        patient.save(update_fields=["reminders", "version", "updated_at"])
+        record(
+            actor,
+            "change",
+            object_type="patient",
+            object_id=patient.pk,
+            patient_id=patient.pk,
+            detail={"reminders": {"before": before, "after": choice}, "by": "patient"},
+        )
+    return patient

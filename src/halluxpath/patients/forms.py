@@ -8,7 +8,7 @@ from django import forms
 
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.core.episode import DEFAULT_DIAGNOSIS
-from halluxpath.patients.models import Episode, Patient, Side, Status
+from halluxpath.patients.models import Episode, Patient, Reminders, Side, Status
 from halluxpath.site.forms import ClinicForm, ClinicModelForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,6 +25,7 @@ class PatientForm(ClinicModelForm[Patient]):
             "sex",
             "phone",
             "email",
+            "reminders",
         ]
         widgets = {
             "date_of_birth": DATE_INPUT,
@@ -39,6 +40,13 @@ class PatientForm(ClinicModelForm[Patient]):
         # The action checks uniqueness inside its transaction; checking here
         # too would query twice and race anyway.
         pass
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reminders"].required = False  # left out: the default, "auto"
+
+    def clean_reminders(self) -> str:
+        return str(self.cleaned_data.get("reminders") or Reminders.AUTO)
 
 
 class EpisodeForm(ClinicModelForm[Episode]):

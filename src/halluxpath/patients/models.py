@@ -34,6 +34,15 @@ class Status(models.TextChoices):
     DISCHARGED = EpisodeStatus.DISCHARGED.value, EpisodeStatus.DISCHARGED.label
 
 
+class Reminders(models.TextChoices):
+    """How the patient wants appointment and check-in reminders (reminders app)."""
+
+    AUTO = "auto", "By e-mail if we have an address, otherwise by text message"
+    EMAIL = "email", "By e-mail"
+    SMS = "sms", "By text message"
+    NONE = "none", "No reminders"
+
+
 class Patient(models.Model):
     """A person under the clinic's care.
 
@@ -56,6 +65,12 @@ class Patient(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    reminders = models.CharField(
+        max_length=5,
+        choices=Reminders.choices,
+        default=Reminders.AUTO,
+        help_text="How the patient wants reminders; the patient can change it in the portal.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -25,7 +25,7 @@ from django.utils import timezone
 from halluxpath.aftercare.models import AftercarePlan, CheckIn, Level
 from halluxpath.aftercare.plans import as_core
 from halluxpath.core import reminders
-from halluxpath.patients.models import Patient
+from halluxpath.patients.models import Patient, Reminders
 from halluxpath.patients.models import Status as EpisodeStatus
 from halluxpath.reminders.models import Channel, OutboxMessage, Status
 
@@ -51,10 +51,16 @@ def clinic() -> reminders.Clinic:
 
 
 def contact(patient: Patient) -> tuple[str, str] | None:
-    """E-mail when the patient gave one, else a text message; None when neither."""
-    if patient.email:
+    """Where the patient's reminders go, by their choice; None for none or no address.
+
+    "auto" is e-mail when the record has an address, else a text message.
+    """
+    choice = patient.reminders
+    if choice == Reminders.NONE:
+        return None
+    if patient.email and choice in (Reminders.AUTO, Reminders.EMAIL):
         return Channel.EMAIL, patient.email
-    if patient.phone:
+    if patient.phone and choice in (Reminders.AUTO, Reminders.SMS):
         return Channel.SMS, patient.phone
     return None
 
