@@ -128,3 +128,25 @@ def test_the_patient_chooses_how_to_be_reminded(clinic: Clinic, client: Client) 
     assert (
         client.post(reverse("aftercare:reminder_choice"), {"reminders": "sms"}).status_code == 403
     )
+
+
+def test_issuing_again_records_who_and_when(clinic: Clinic) -> None:
+    from halluxpath.aftercare.plans import issue_plan
+
+    episode = clinic.patient_a.episodes.get()
+
+    def issue(role: Role) -> AftercarePlan:
+        return issue_plan(
+            Actor(clinic.user(role)),
+            episode.pk,
+            operated_on=dt.date(2026, 11, 2),
+            fixation="screws",
+            antibiotics_prescribed=False,
+            vte_prophylaxis=False,
+            automatic_car=None,
+        )
+
+    first_at = issue(Role.NURSE).issued_at
+    again = issue(Role.SURGEON)
+    assert (again.version, again.issued_by) == (2, clinic.user(Role.SURGEON))
+    assert again.issued_at > first_at

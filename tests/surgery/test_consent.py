@@ -105,3 +105,17 @@ def test_without_a_plan_no_sheet_is_made(clinic: Clinic, client: Client) -> None
     response = client.post(reverse("surgery:consent", args=[episode.pk]), follow=True)
     assert "Save the operative plan first" in response.content.decode()
     assert not ConsentSheet.objects.exists()
+
+
+def test_a_sheet_missing_from_storage_is_a_plain_404_and_a_log_line(
+    planned: Clinic, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    from halluxpath.imaging.storage import media_path
+
+    episode = planned.patient_a.episodes.get()
+    client.force_login(planned.user(Role.NURSE))
+    client.post(reverse("surgery:consent", args=[episode.pk]))
+    media_path(ConsentSheet.objects.get().pdf_file).unlink()  # storage restored without it
+    response = client.get(reverse("surgery:consent_pdf", args=[episode.pk, 1]))
+    assert response.status_code == 404
+    assert "stored file cannot be read" in caplog.text

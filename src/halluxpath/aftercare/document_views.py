@@ -135,7 +135,7 @@ def patient_consent_pdf(request: HttpRequest, pk: int) -> FileResponse:
         detail={"number": sheet.number, "format": "pdf"},
     )
     return _pdf(
-        storage.media_path(sheet.pdf_file).open("rb"),
+        storage.open_for_download(sheet.pdf_file),
         _filename("consent-sheet", sheet.number, episode.side, "foot"),
     )
 

@@ -90,7 +90,7 @@ def issue_plan(
         if not created:
             plan.template, plan.template_version = built.template, built.template_version
             plan.operated_on, plan.options, plan.items = operated_on, options, items
-            plan.issued_by = user
+            plan.issued_by, plan.issued_at = user, timezone.now()
             plan.version += 1
             plan.save()
         record(

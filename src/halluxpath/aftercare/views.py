@@ -118,7 +118,7 @@ def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
 
     Anyone else gets the same 404 as for a check-in without a photo.
     """
-    from halluxpath.imaging.storage import media_path
+    from halluxpath.imaging.storage import open_for_download
 
     actor = Actor.from_request(request)
     saved = CheckIn.objects.filter(pk=pk).exclude(photo="").first()
@@ -126,10 +126,7 @@ def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
         record(actor, "view", object_type="check_in_photo", object_id=pk, outcome="denied")
         raise Http404("No such record.")
     episode = episode_for(actor, saved.episode_id, purpose="view")  # 404 unless visible
-    try:
-        handle = media_path(saved.photo).open("rb")
-    except OSError:
-        raise Http404("No such record.") from None
+    handle = open_for_download(saved.photo)
     record(
         actor,
         "view",

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import tempfile
 import uuid
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
+from django.http import Http404
 from PIL import Image
+
+log = logging.getLogger(__name__)
 
 FOLDER = "radiographs"
 DISPLAY_PNG_COMPRESSION = 3
@@ -29,6 +34,19 @@ def media_path(relative: str) -> Path:
     if root not in path.parents:
         raise ValueError("path outside the media directory")
     return path
+
+
+def open_for_download(relative: str) -> BinaryIO:
+    """A stored file opened for a response; a missing one is a logged 404, not a crash.
+
+    A file can only be missing if storage was restored without the database,
+    or changed by hand: the operator needs the log line, the user a plain page.
+    """
+    try:
+        return media_path(relative).open("rb")
+    except OSError as error:
+        log.error("stored file cannot be read: %s (%s)", relative, error.strerror)
+        raise Http404("The file is missing from storage.") from None
 
 
 def _write_atomically(relative: str, data: bytes) -> None:

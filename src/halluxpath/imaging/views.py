@@ -113,7 +113,7 @@ def image(request: HttpRequest, pk: int) -> FileResponse:
         radiograph_for(Actor.from_request(request), pk)  # records the refusal, raises 404
         raise Http404
     response = FileResponse(
-        storage.media_path(radiograph.display_file).open("rb"), content_type="image/png"
+        storage.open_for_download(radiograph.display_file), content_type="image/png"
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -228,7 +228,7 @@ def download_stored(request: HttpRequest, pk: int) -> FileResponse:
     )
     suffix = storage.media_path(radiograph.stored_file).suffix
     return FileResponse(
-        storage.media_path(radiograph.stored_file).open("rb"),
+        storage.open_for_download(radiograph.stored_file),
         as_attachment=True,
         filename=f"radiograph-{radiograph.pk}-deidentified{suffix}",
     )

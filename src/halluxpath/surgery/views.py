@@ -301,7 +301,7 @@ def consent_pdf_download(request: HttpRequest, episode_pk: int, number: int) -> 
         detail={"number": number},
     )
     return FileResponse(
-        storage.media_path(sheet.pdf_file).open("rb"),
+        storage.open_for_download(sheet.pdf_file),
         as_attachment=True,
         filename=f"consent-sheet-{number}.pdf",
         content_type="application/pdf",
