@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from halluxpath.accounts.models import Role, User
+from halluxpath.aftercare import photos
 from halluxpath.aftercare.models import Alert, CheckIn
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
@@ -51,8 +52,6 @@ def submit_check_in(
     double tap, a resend after a dropped connection) returns the check-in
     already stored, without a second set of alerts.
     """
-    from halluxpath.aftercare import photos
-
     user = actor.user
     if user is None or user.role != Role.PATIENT:
         raise PermissionDenied("Check-ins are sent by the patient.")
@@ -107,17 +106,14 @@ def submit_check_in(
                     "photo_attached": bool(stored_photo),
                 },
             )
-    except IntegrityError:
+    except BaseException as error:
         if stored_photo:
             photos.remove(stored_photo)
-        # The same form was sent twice at the same moment and the other one won.
-        earlier = CheckIn.objects.filter(submitted_by=user, submission=submission).first()
-        if not submission or earlier is None:
-            raise
-        return earlier, alerts
-    except BaseException:
-        if stored_photo:
-            photos.remove(stored_photo)
+        if isinstance(error, IntegrityError) and submission:
+            # The same form was sent twice at the same moment and the other one won.
+            earlier = CheckIn.objects.filter(submitted_by=user, submission=submission).first()
+            if earlier is not None:
+                return earlier, alerts
         raise
     return check_in, alerts
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass
 from typing import IO
 
@@ -17,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
 from halluxpath.aftercare import plan_pdf
@@ -39,7 +39,7 @@ class Document:
 
 def _filename(*parts: object) -> str:
     """A download name made only of letters, digits and hyphens."""
-    stem = "-".join(re.sub(r"[^a-z0-9]+", "-", str(p).lower()).strip("-") for p in parts)
+    stem = "-".join(slugify(str(p)) for p in parts)
     return f"{stem}.pdf"
 
 

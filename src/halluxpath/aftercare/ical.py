@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import zoneinfo
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -37,7 +35,7 @@ def ics(plan: AftercarePlan) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Foot clinic visits")
     stamp = timezone.now()
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    zone = timezone.get_default_timezone()
     for item in plan.items:
         if item["category"] != "follow_up":
             continue

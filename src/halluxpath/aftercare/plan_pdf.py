@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from itertools import groupby
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -128,22 +127,13 @@ def _red_flag_box() -> Table:
     return table
 
 
-def _clock(value: object) -> str:
-    """A booked visit's time as 24-hour hours and minutes ("10:30")."""
-    text = str(value or "").strip()
-    try:
-        return f"{dt.time.fromisoformat(text):%H:%M}"
-    except ValueError:
-        return text
-
-
-def _item_cell(item: PlanItem, raw: dict[str, Any]) -> list[Flowable]:
+def _item_cell(item: PlanItem) -> list[Flowable]:
     when = [_span(item)]
     # Booked visits may carry the clinic's time and place (typed by staff).
-    if raw.get("time"):
-        when.append(f"at {_clock(raw['time'])}")
-    if raw.get("place"):
-        when.append(str(raw["place"]))
+    if item.time:
+        when.append(f"at {item.time:%H:%M}")
+    if item.place:
+        when.append(item.place)
     heading = escape(item.title)
     if item.category == "follow_up":
         heading = f'<font color="#083f77">Clinic visit:</font> {heading}'
@@ -159,7 +149,6 @@ def _item_cell(item: PlanItem, raw: dict[str, Any]) -> list[Flowable]:
 
 def _timeline(plan: AftercarePlan) -> list[Flowable]:
     """One block per start date: the date on the left, what starts that day on the right."""
-    raw_items = {str(i.get("key")): i for i in plan.items}
     core = as_core(plan)
     blocks: list[Flowable] = []
     for starts_on, group in groupby(core.items, key=lambda i: i.starts_on):
@@ -172,7 +161,7 @@ def _timeline(plan: AftercarePlan) -> list[Flowable]:
                 ]
                 if index == 0
                 else "",
-                _item_cell(item, raw_items.get(item.key, {})),
+                _item_cell(item),
             ]
             for index, item in enumerate(items)
         ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 from halluxpath.accounts.models import User
 from halluxpath.aftercare import pathways
-from halluxpath.aftercare.models import AftercarePlan, PlanChange
+from halluxpath.aftercare.models import AftercarePlan, CheckIn, Level, PlanChange
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import cadence, pathway
@@ -204,25 +206,39 @@ class PortalDay:
     check_in_due: bool
 
 
-def _recent_check_ins(plan: AftercarePlan, today: dt.date) -> set[tuple[dt.date, int]]:
-    """(local day, level) of the check-ins of the last 8 days: enough for the cadence."""
-    from halluxpath.aftercare.models import CheckIn
+@dataclasses.dataclass(frozen=True)
+class CheckInDays:
+    """The clinic-local days on which an episode's patient checked in, and those with alerts."""
 
-    zone = timezone.get_current_timezone()
-    recent = CheckIn.objects.filter(
-        episode=plan.episode_id, submitted_at__date__gte=today - dt.timedelta(days=8)
-    ).values_list("submitted_at", "level")
-    return {(at.astimezone(zone).date(), level) for at, level in recent}
+    sent: frozenset[dt.date] = frozenset()
+    flagged: frozenset[dt.date] = frozenset()
+
+
+def check_in_days(episode_ids: Iterable[int], since: dt.date) -> dict[int, CheckInDays]:
+    """Each episode's check-in days from ``since`` on (for core.cadence and the reminders)."""
+    zone = timezone.get_default_timezone()
+    start = dt.datetime.combine(since, dt.time(), tzinfo=zone)
+    sent: dict[int, set[dt.date]] = defaultdict(set)
+    flagged: dict[int, set[dt.date]] = defaultdict(set)
+    rows = CheckIn.objects.filter(episode__in=list(episode_ids), submitted_at__gte=start)
+    for episode_id, submitted_at, level in rows.values_list("episode_id", "submitted_at", "level"):
+        day = submitted_at.astimezone(zone).date()
+        sent[episode_id].add(day)
+        if level > Level.NONE:
+            flagged[episode_id].add(day)
+    return {e: CheckInDays(frozenset(days), frozenset(flagged[e])) for e, days in sent.items()}
+
+
+def _recent(plan: AftercarePlan, today: dt.date) -> CheckInDays:
+    """The last 8 days: enough for the cadence's 7 daily days after a red flag."""
+    found = check_in_days([plan.episode_id], today - dt.timedelta(days=8))
+    return found.get(plan.episode_id, CheckInDays())
 
 
 def portal_day(plan: AftercarePlan, today: dt.date) -> PortalDay:
     """Today's instructions, what comes next, the visits ahead and whether a check-in is due."""
-    from halluxpath.aftercare.models import Level
-
     core_plan = as_core(plan)
-    days = _recent_check_ins(plan, today)
-    checked_in_today = any(day == today for day, _ in days)
-    flagged = [day for day, level in days if level > Level.NONE]
+    recent = _recent(plan, today)
     return PortalDay(
         day=(today - plan.operated_on).days,
         now=core_plan.due_on(today),
@@ -230,20 +246,19 @@ def portal_day(plan: AftercarePlan, today: dt.date) -> PortalDay:
         appointments=[
             i for i in core_plan.items if i.category == "follow_up" and i.starts_on >= today
         ],
-        check_in_due=not checked_in_today
-        and cadence.is_check_in_day(plan.operated_on, today, flagged),
+        check_in_due=today not in recent.sent
+        and cadence.is_check_in_day(plan.operated_on, today, recent.flagged),
     )
 
 
 def next_check_in(plan: AftercarePlan, today: dt.date) -> dt.date | None:
     """The next day after ``today`` on which a check-in is asked for (core.cadence)."""
-    recent = [day for day, level in _recent_check_ins(plan, today) if level > 0]
     return next(
         cadence.check_in_days(
             plan.operated_on,
             today + dt.timedelta(days=1),
             today + dt.timedelta(days=cadence.WEEKLY_UNTIL_DAY + 7),
-            recent,
+            _recent(plan, today).flagged,
         ),
         None,
     )

@@ -25,9 +25,12 @@ from halluxpath.aftercare.forms import (
     IssuePlanForm,
 )
 from halluxpath.aftercare.models import AftercarePlan, CheckIn
+from halluxpath.aftercare.photos import clean_wound_photo
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.pathway import MIS_SCREWS, PlanItem
+from halluxpath.imaging.limits import UploadRefused
+from halluxpath.imaging.storage import open_for_download
 from halluxpath.patients.access import episode_for, may_edit, visible_episodes, visible_patients
 from halluxpath.patients.actions import EditConflict, set_own_reminders
 from halluxpath.patients.models import Reminders
@@ -45,9 +48,6 @@ def check_in(request: HttpRequest) -> HttpResponse:
     )
     if episode is None:
         return render(request, "aftercare/check_in.html", {"form": None})
-    from halluxpath.aftercare.photos import clean_wound_photo
-    from halluxpath.imaging.limits import UploadRefused
-
     form = CheckInForm(
         request.POST or None,
         request.FILES or None,
@@ -118,8 +118,6 @@ def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
 
     Anyone else gets the same 404 as for a check-in without a photo.
     """
-    from halluxpath.imaging.storage import open_for_download
-
     actor = Actor.from_request(request)
     saved = CheckIn.objects.filter(pk=pk).exclude(photo="").first()
     if saved is None:

@@ -6,6 +6,7 @@ checked here first, so a plan is only ever built from a well-formed template.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 
 from halluxpath.core.pathway import Step, Template
@@ -37,12 +38,8 @@ class TemplateError(ValueError):
         self.field = field
 
 
-def step_as_data(step: Step) -> dict[str, object]:
-    return {name: getattr(step, name) for name in STEP_FIELDS}
-
-
 def steps_as_data(steps: Collection[Step]) -> list[dict[str, object]]:
-    return [step_as_data(s) for s in steps]
+    return [dataclasses.asdict(s) for s in steps]
 
 
 def _text(raw: dict[str, object], name: str, key: str, limit: int, required: bool) -> str:

@@ -13,8 +13,6 @@ discharged) are cancelled before they go out.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,8 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from halluxpath.aftercare.models import AftercarePlan, CheckIn, Level
-from halluxpath.aftercare.plans import as_core
+from halluxpath.aftercare.models import AftercarePlan
+from halluxpath.aftercare.plans import CheckInDays, as_core, check_in_days
 from halluxpath.core import reminders
 from halluxpath.patients.models import Patient, Reminders
 from halluxpath.patients.models import Status as EpisodeStatus
@@ -43,7 +41,7 @@ class ScheduleResult:
 def clinic() -> reminders.Clinic:
     return reminders.Clinic(
         name=settings.HALLUXPATH_CLINIC_NAME,
-        zone=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        zone=timezone.get_default_timezone(),
         send_hour=settings.HALLUXPATH_REMINDER_HOUR,
         portal_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:today"),
         check_in_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:check_in"),
@@ -78,17 +76,7 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
             episode__status=EpisodeStatus.DISCHARGED
         )
     )
-    checked_in: dict[int, set[dt.date]] = defaultdict(set)
-    flagged: dict[int, set[dt.date]] = defaultdict(set)
-    recent = CheckIn.objects.filter(
-        episode__in=[p.episode_id for p in plans],
-        submitted_at__gte=start_of_today - dt.timedelta(days=14),
-    ).values_list("episode_id", "submitted_at", "level")
-    for episode_id, submitted_at, level in recent:
-        day = submitted_at.astimezone(where.zone).date()
-        checked_in[episode_id].add(day)
-        if level > Level.NONE:
-            flagged[episode_id].add(day)
+    history = check_in_days((p.episode_id for p in plans), today - dt.timedelta(days=14))
     wanted_rows: list[OutboxMessage] = []
     for plan in plans:
         result.plans += 1
@@ -97,6 +85,7 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
         if address is None:
             result.no_contact += 1
             continue
+        done = history.get(plan.episode_id, CheckInDays())
         for reminder in reminders.reminders_for(
             as_core(plan),
             episode_id=plan.episode_id,
@@ -104,8 +93,8 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
             clinic=where,
             window=window,
             check_ins_wanted=patient.user_id is not None,
-            checked_in_days=checked_in[plan.episode_id],
-            red_flag_days=flagged[plan.episode_id],
+            checked_in_days=done.sent,
+            red_flag_days=done.flagged,
         ):
             wanted_rows.append(
                 OutboxMessage(
