@@ -16,7 +16,7 @@ from halluxpath.aftercare.plans import issue_plan
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
 from halluxpath.core.pathway import MIS_SCREWS
-from halluxpath.patients.actions import EditConflict
+from halluxpath.records import EditConflict
 from tests.conftest import Clinic
 
 

@@ -14,6 +14,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
 from halluxpath.patients import actions
 from halluxpath.patients.models import Episode, Patient, StatusChange
+from halluxpath.records import EditConflict
 from tests.conftest import Clinic
 
 
@@ -149,7 +150,7 @@ def test_a_stale_edit_is_a_conflict_and_overwrites_nothing(clinic: Clinic) -> No
     patient = clinic.patient_a
     nurse, surgeon = Actor(clinic.user(Role.NURSE)), Actor(clinic.user(Role.SURGEON))
     actions.update_patient(nurse, patient.pk, 1, {"phone": "07700 900001"})
-    with pytest.raises(actions.EditConflict, match="changed by someone else"):
+    with pytest.raises(EditConflict, match="changed by someone else"):
         actions.update_patient(surgeon, patient.pk, 1, {"phone": "07700 900999"})
     patient.refresh_from_db()
     assert (patient.phone, patient.version) == ("07700 900001", 2)
@@ -161,7 +162,7 @@ def test_a_stale_status_change_is_a_conflict(clinic: Clinic) -> None:
     episode = clinic.patient_a.episodes.get()
     actor = Actor(clinic.user(Role.SURGEON))
     actions.change_episode_status(actor, episode.pk, 1, "assessed")
-    with pytest.raises(actions.EditConflict):
+    with pytest.raises(EditConflict):
         actions.change_episode_status(actor, episode.pk, 1, "assessed")  # a double submit
     assert StatusChange.objects.filter(episode=episode, to_status="assessed").count() == 1
 

@@ -1,29 +1,29 @@
-"""Page-level role checks. Object-level checks live in each app's access module."""
+"""Page-level checks by named permission. Object-level checks live in each app's access module."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
-from halluxpath.accounts.models import STAFF_ROLES, Role, User
+from halluxpath.accounts import permissions
+from halluxpath.accounts.models import User
 
-P = ParamSpec("P")
 View = Callable[..., HttpResponseBase]
+Predicate = Callable[[User | None], bool]
 
 
-def roles_required(roles: Iterable[str]) -> Callable[[View], View]:
-    """Let only signed-in users with one of ``roles`` in; others get a 403 page."""
-    allowed = frozenset(roles)
+def allowed_if(predicate: Predicate) -> Callable[[View], View]:
+    """Let only signed-in users for whom ``predicate`` holds in; others get a 403 page."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
-            if getattr(request.user, "role", None) not in allowed:
+            user = request.user if isinstance(request.user, User) else None
+            if not predicate(user):
                 raise PermissionDenied("This page is not available to your role.")
             return view(request, *args, **kwargs)
 
@@ -32,10 +32,10 @@ def roles_required(roles: Iterable[str]) -> Callable[[View], View]:
     return decorator
 
 
-staff_required = roles_required(STAFF_ROLES)
-patient_required = roles_required({Role.PATIENT})
-researcher_required = roles_required({Role.RESEARCHER})
-admin_required = roles_required({Role.ADMIN})
+staff_required = allowed_if(permissions.uses_staff_pages)
+patient_required = allowed_if(permissions.is_patient)
+researcher_required = allowed_if(permissions.is_researcher)
+admin_required = allowed_if(permissions.may_manage_site)
 
 
 def signed_in_user(request: HttpRequest) -> User:

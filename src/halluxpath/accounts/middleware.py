@@ -13,7 +13,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from halluxpath.accounts.models import Role
+from halluxpath.accounts import permissions
+from halluxpath.accounts.models import User
 
 
 class IdleSessionTimeoutMiddleware:
@@ -25,7 +26,7 @@ class IdleSessionTimeoutMiddleware:
         if user.is_authenticated:
             idle_seconds = (
                 settings.PATIENT_SESSION_IDLE_SECONDS
-                if getattr(user, "role", None) == Role.PATIENT
+                if isinstance(user, User) and permissions.is_patient(user)
                 else settings.STAFF_SESSION_IDLE_SECONDS
             )
             request.session.set_expiry(idle_seconds)

@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from halluxpath.accounts.models import STAFF_ROLES, Role
+from halluxpath.accounts import permissions
+from halluxpath.accounts.models import User
 
 
 class LoginView(auth_views.LoginView):
@@ -26,9 +27,9 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    role = getattr(request.user, "role", "")
-    if role in STAFF_ROLES:
+    user = request.user if isinstance(request.user, User) else None
+    if permissions.uses_staff_pages(user):
         return redirect("patients:worklist")
-    if role == Role.PATIENT:
+    if permissions.is_patient(user):
         return redirect("patients:me")
     return redirect("patients:research")

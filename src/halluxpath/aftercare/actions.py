@@ -11,13 +11,14 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from halluxpath.accounts.models import Role, User
+from halluxpath.accounts import permissions
+from halluxpath.accounts.models import User
 from halluxpath.aftercare import photos
 from halluxpath.aftercare.models import Alert, CheckIn
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import triage
-from halluxpath.patients.access import episode_for, may_edit
+from halluxpath.patients.access import episode_for
 from halluxpath.patients.models import Episode
 
 ESCALATE_AFTER = dt.timedelta(hours=2)  # DOMAIN §12: default 2 h, a site setting
@@ -53,7 +54,7 @@ def submit_check_in(
     already stored, without a second set of alerts.
     """
     user = actor.user
-    if user is None or user.role != Role.PATIENT:
+    if user is None or not permissions.may_report_own_check_in(user):
         raise PermissionDenied("Check-ins are sent by the patient.")
     episode = episode_for(actor, episode_id)
     values = {k: v for k, v in answers.items() if k in CHECKIN_FIELDS}
@@ -121,7 +122,7 @@ def submit_check_in(
 def acknowledge(actor: Actor, alert_id: int, action_taken: str, outcome: str) -> Alert:
     """A clinician records what was done about an alert; once only."""
     user = actor.user
-    if user is None or not may_edit(user):
+    if user is None or not permissions.may_change_clinical_records(user):
         raise PermissionDenied("Your role cannot acknowledge alerts.")
     if not action_taken.strip() or not outcome.strip():
         raise ValidationError("Record both the action taken and its outcome.")

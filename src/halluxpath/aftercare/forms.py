@@ -6,7 +6,7 @@ from django import forms
 
 from halluxpath.aftercare.models import PathwayTemplate
 from halluxpath.core.pathway_data import CATEGORIES, LONGEST_DAY
-from halluxpath.site.forms import ClinicForm
+from halluxpath.forms import ClinicForm
 
 
 class CheckInForm(ClinicForm):

@@ -17,11 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.models import Role, User
 from halluxpath.aftercare.models import Invitation
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.patients.access import may_edit, patient_for
+from halluxpath.patients.access import patient_for
 from halluxpath.patients.models import Patient
 
 VALID_FOR = dt.timedelta(days=7)
@@ -37,7 +38,7 @@ def _hash(token: str) -> str:
 
 def invite(actor: Actor, patient_id: int) -> str:
     """Create an invitation and return its token (shown once, to be sent to the patient)."""
-    if actor.user is None or not may_edit(actor.user):
+    if actor.user is None or not permissions.may_change_clinical_records(actor.user):
         raise PermissionDenied("Your role cannot invite patients.")
     patient = patient_for(actor, patient_id, purpose="edit")
     if patient.user_id is not None:

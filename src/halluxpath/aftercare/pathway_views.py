@@ -15,8 +15,8 @@ from halluxpath.aftercare.models import PathwayTemplate
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway_data
-from halluxpath.patients.actions import EditConflict
-from halluxpath.site.forms import add_validation_errors
+from halluxpath.forms import add_validation_errors
+from halluxpath.records import EditConflict
 
 
 @admin_required

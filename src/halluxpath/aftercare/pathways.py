@@ -14,12 +14,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from halluxpath.accounts.models import Role
+from halluxpath.accounts import permissions
 from halluxpath.aftercare.models import PathwayTemplate, PathwayTemplateVersion
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway, pathway_data
-from halluxpath.patients.actions import EditConflict, check_version
+from halluxpath.records import EditConflict, check_version
 
 BUILT_IN = (pathway.MIS_SCREWS,)
 
@@ -75,7 +75,7 @@ def save_version(
 ) -> PathwayTemplateVersion:
     """Save ``steps`` as the template's next version; refused unless started from the newest."""
     user = actor.user
-    if user is None or user.role != Role.ADMIN:
+    if user is None or not permissions.may_manage_site(user):
         raise PermissionDenied("Only an administrator can change pathway templates.")
     note = note.strip()
     if not note:

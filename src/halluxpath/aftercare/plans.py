@@ -19,7 +19,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import cadence, pathway
 from halluxpath.patients.access import episode_for, require_editor
-from halluxpath.patients.actions import check_version
+from halluxpath.records import check_version
 
 
 def _editor(actor: Actor) -> User:

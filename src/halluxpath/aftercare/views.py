@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
 from halluxpath.aftercare import actions, ical, invitations, plans
 from halluxpath.aftercare.forms import (
@@ -29,12 +30,13 @@ from halluxpath.aftercare.photos import clean_wound_photo
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.pathway import MIS_SCREWS, PlanItem
+from halluxpath.forms import add_validation_errors
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.storage import open_for_download
-from halluxpath.patients.access import episode_for, may_edit, visible_episodes, visible_patients
-from halluxpath.patients.actions import EditConflict, set_own_reminders
+from halluxpath.patients.access import episode_for, visible_episodes, visible_patients
+from halluxpath.patients.actions import set_own_reminders
 from halluxpath.patients.models import Reminders
-from halluxpath.site.forms import add_validation_errors
+from halluxpath.records import EditConflict
 
 
 @patient_required
@@ -186,7 +188,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
     plan = AftercarePlan.objects.filter(episode=episode).first()
-    editable = may_edit(signed_in_user(request))
+    editable = permissions.may_change_clinical_records(signed_in_user(request))
     from halluxpath.surgery.models import OperativeRecord
 
     operation = OperativeRecord.objects.filter(episode=episode).first()

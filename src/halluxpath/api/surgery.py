@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from halluxpath.audit.context import Actor
 from halluxpath.core import planning
-from halluxpath.patients.actions import EditConflict
+from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
 
 router = Router(tags=["surgery"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from halluxpath.audit.models import Outcome
-from halluxpath.site.forms import ClinicForm
+from halluxpath.forms import ClinicForm
 
 ACTIONS = ["create", "change", "view", "transition", "search", "login", "logout"]
 

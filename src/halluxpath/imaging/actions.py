@@ -23,8 +23,8 @@ from halluxpath.imaging.ingest import IngestedImage, ingest
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.models import Measurement, Radiograph, SpacingSource, TimePoint
 from halluxpath.patients.access import episode_for, require_editor
-from halluxpath.patients.actions import EditConflict
 from halluxpath.patients.models import Episode
+from halluxpath.records import EditConflict
 
 MIN_CALIBRATION_PIXELS = 20.0
 CALIBRATION_RANGE_MM = (1.0, 300.0)

@@ -31,8 +31,8 @@ from django.conf import settings
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 
+from halluxpath.config import load_or_create_secret_key
 from halluxpath.imaging.limits import UploadRefused
-from halluxpath.site.config import load_or_create_secret_key
 
 # DeidentificationMethod is an LO element: at most 64 characters.
 METHOD = "PS3.15 Annex E basic profile, keyed UID map (HalluxPath)"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from halluxpath.forms import ClinicForm
 from halluxpath.imaging.limits import MAX_UPLOAD_BYTES
 from halluxpath.imaging.models import TimePoint
-from halluxpath.site.forms import ClinicForm
 
 
 class UploadForm(ClinicForm):

@@ -12,18 +12,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.forms import add_validation_errors
 from halluxpath.imaging import actions, agreement, annotate, storage
 from halluxpath.imaging.access import radiograph_for, visible_radiographs
 from halluxpath.imaging.forms import CalibrationForm, UploadForm
 from halluxpath.imaging.guide import GROUP_LABELS, GUIDE
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.results import comparison_rows, result_rows
-from halluxpath.patients.access import episode_for, may_edit
-from halluxpath.patients.actions import EditConflict
-from halluxpath.site.forms import add_validation_errors
+from halluxpath.patients.access import episode_for
+from halluxpath.records import EditConflict
 
 
 @staff_required
@@ -86,7 +87,7 @@ def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     mine = next((m for m in current if m.observer_id == user.pk), None)
     history = radiograph.measurements.filter(observer=user, superseded_at__isnull=False)
-    editable = may_edit(user)
+    editable = permissions.may_change_clinical_records(user)
     others = Radiograph.objects.filter(episode=radiograph.episode_id).exclude(pk=radiograph.pk)
     context = {
         "radiograph": radiograph,

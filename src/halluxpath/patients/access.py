@@ -1,4 +1,4 @@
-"""Who may see and change which patients and episodes: the one place it is decided.
+"""Who may see and change which patients and episodes: the rules every record follows.
 
 The rules (docs/access.md has the full matrix):
 
@@ -11,29 +11,34 @@ The rules (docs/access.md has the full matrix):
 - A patient sees only their own record, and changes nothing here.
 - Researchers never see an identifiable record.
 
-A record the user may not see does not exist for them: the helpers raise
-``Http404``, so the answer does not reveal whether the record exists. A record
-they may see but not change raises ``PermissionDenied`` (403). Every refusal
-and every view of a patient's record is written to the audit log.
+Every other record type (films, plans, check-ins...) is visible exactly when
+its episode is: their helpers filter on :func:`visible_episodes`. A record the
+user may not see does not exist for them (404, like a missing one); a record
+they may see but not change is a 403. The skeleton (404/403/audit) is the
+generic one in ``halluxpath.access``.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from halluxpath.accounts.models import CLINICAL_ROLES, Role, User
-from halluxpath.audit import record
+from halluxpath.access import Purpose, RecordAccess, register
+from halluxpath.accounts import permissions
+from halluxpath.accounts.models import User
 from halluxpath.audit.context import Actor
 from halluxpath.patients.models import Episode, Patient
 
-Purpose = Literal["view", "edit"]
-
-EDITING_ROLES = frozenset({Role.SURGEON, Role.NURSE, Role.ADMIN})
-CREATING_ROLES = EDITING_ROLES
+__all__ = [
+    "EPISODES",
+    "PATIENTS",
+    "Purpose",
+    "episode_for",
+    "patient_for",
+    "require_editor",
+    "visible_episodes",
+    "visible_patients",
+]
 
 
 def _episodes_q(user: User, prefix: str = "") -> Q:
@@ -42,45 +47,37 @@ def _episodes_q(user: User, prefix: str = "") -> Q:
 
 def visible_episodes(user: User) -> QuerySet[Episode]:
     episodes = Episode.objects.select_related("patient", "responsible_surgeon", "care_team")
-    if user.role == Role.ADMIN:
+    if permissions.sees_whole_site(user):
         return episodes.all()
-    if user.role in CLINICAL_ROLES:
+    if permissions.sees_care_team_records(user):
         return episodes.filter(pk__in=Episode.objects.filter(_episodes_q(user)).values("pk"))
-    if user.role == Role.PATIENT:
+    if permissions.is_patient(user):
         return episodes.filter(patient__user=user)
     return episodes.none()
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
-    if user.role == Role.ADMIN:
+    if permissions.sees_whole_site(user):
         return Patient.objects.all()
-    if user.role in CLINICAL_ROLES:
+    if permissions.sees_care_team_records(user):
         return Patient.objects.filter(
             pk__in=Episode.objects.filter(_episodes_q(user)).values("patient_id")
         )
-    if user.role == Role.PATIENT:
+    if permissions.is_patient(user):
         return Patient.objects.filter(user=user)
     return Patient.objects.none()
 
 
-def may_edit(user: User) -> bool:
-    """Whether the user's role may change the records it can see."""
-    return user.role in EDITING_ROLES
+def patient_id_of(patient: Patient) -> int:
+    return patient.pk
 
 
-def may_create_patients(user: User) -> bool:
-    return user.role in CREATING_ROLES
+def episode_patient_id(episode: Episode) -> int:
+    return episode.patient_id
 
 
-def _require_user(actor: Actor) -> User:
-    if actor.user is None or not actor.user.is_authenticated:
-        raise PermissionDenied("sign in first")
-    return actor.user
-
-
-def _refuse_unseen(actor: Actor, object_type: str, object_id: object) -> Http404:
-    record(actor, "view", object_type=object_type, object_id=object_id, outcome="denied")
-    return Http404("No such record.")
+PATIENTS = register(RecordAccess("patient", visible_patients, patient_id_of))
+EPISODES = register(RecordAccess("episode", visible_episodes, episode_patient_id))
 
 
 def patient_for(actor: Actor, pk: int | str, *, purpose: Purpose = "view") -> Patient:
@@ -89,56 +86,16 @@ def patient_for(actor: Actor, pk: int | str, *, purpose: Purpose = "view") -> Pa
     A successful ``view`` is recorded in the audit log; edits are recorded by
     the action that performs them.
     """
-    user = _require_user(actor)
-    try:
-        patient = visible_patients(user).get(pk=pk)
-    except (Patient.DoesNotExist, ValueError, TypeError):
-        raise _refuse_unseen(actor, "patient", pk) from None
-    if purpose == "edit" and not may_edit(user):
-        record(
-            actor,
-            "change",
-            object_type="patient",
-            object_id=patient.pk,
-            patient_id=patient.pk,
-            outcome="denied",
-        )
-        raise PermissionDenied("Your role can view this record but not change it.")
-    if purpose == "view":
-        record(actor, "view", object_type="patient", object_id=patient.pk, patient_id=patient.pk)
-    return patient
+    return PATIENTS.get(actor, pk, purpose=purpose)
 
 
 def episode_for(actor: Actor, pk: int | str, *, purpose: Purpose = "view") -> Episode:
     """The episode ``pk`` if the actor may use it for ``purpose``; else 404 or 403."""
-    user = _require_user(actor)
-    try:
-        episode = visible_episodes(user).get(pk=pk)
-    except (Episode.DoesNotExist, ValueError, TypeError):
-        raise _refuse_unseen(actor, "episode", pk) from None
-    if purpose == "edit" and not may_edit(user):
-        record(
-            actor,
-            "change",
-            object_type="episode",
-            object_id=episode.pk,
-            patient_id=episode.patient_id,
-            outcome="denied",
-        )
-        raise PermissionDenied("Your role can view this record but not change it.")
-    if purpose == "view":
-        record(
-            actor,
-            "view",
-            object_type="episode",
-            object_id=episode.pk,
-            patient_id=episode.patient_id,
-        )
-    return episode
+    return EPISODES.get(actor, pk, purpose=purpose)
 
 
 def require_editor(actor: Actor, refusal: str) -> User:
     """The acting user if their role may change records; else ``PermissionDenied(refusal)``."""
-    if actor.user is None or not may_edit(actor.user):
+    if actor.user is None or not permissions.may_change_clinical_records(actor.user):
         raise PermissionDenied(refusal)
     return actor.user

@@ -8,7 +8,6 @@ written (optimistic concurrency). Records are never deleted here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,12 +16,14 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from halluxpath.accounts.models import CareTeam, Role, User
+from halluxpath.accounts import permissions
+from halluxpath.accounts.models import CareTeam, User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.episode import TransitionRefused, check_transition
 from halluxpath.patients import access
 from halluxpath.patients.models import Episode, Patient, Reminders, StatusChange
+from halluxpath.records import EditConflict, FieldChange, change_detail, check_version
 
 PATIENT_FIELDS = (
     "hospital_number",
@@ -38,38 +39,6 @@ EPISODE_FIELDS = ("side", "diagnosis", "responsible_surgeon", "care_team", "refe
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
-class EditConflict(Exception):
-    """Someone else saved this record after the editor opened it."""
-
-    def __init__(self, kind: str, current_version: int) -> None:
-        self.current_version = current_version
-        super().__init__(
-            f"This {kind} was changed by someone else while you were editing it "
-            f"(now version {current_version}). Your changes have not been saved: "
-            "reload the page to see the current record, then make your change again."
-        )
-
-
-def check_version(kind: str, current: int | None, expected: int | None) -> None:
-    """Refuse an edit that did not start from the record's current version.
-
-    ``current`` is the locked record's version, or None when it does not exist
-    yet; ``expected`` is the version the editor started from (0 or None for a
-    record they saw as not yet created).
-    """
-    if current is None:
-        if expected not in (None, 0):
-            raise EditConflict(kind, 0)
-    elif current != expected:
-        raise EditConflict(kind, current)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    before: object
-    after: object
-
-
 def _audit_value(value: object) -> object:
     if isinstance(value, User | CareTeam):
         return value.pk
@@ -78,7 +47,7 @@ def _audit_value(value: object) -> object:
 
 def _staff(actor: Actor) -> User:
     user = actor.user
-    if user is None or not access.may_edit(user):
+    if user is None or not permissions.may_change_clinical_records(user):
         raise PermissionDenied("Your role cannot change patient records.")
     return user
 
@@ -94,11 +63,14 @@ def _check_patient(patient: Patient, *, today: date) -> None:
 def _check_episode(user: User, episode: Episode, *, today: date) -> None:
     episode.full_clean(exclude=["patient"])
     errors: dict[str, str] = {}
-    if episode.responsible_surgeon.role != Role.SURGEON:
+    if not permissions.may_be_responsible_surgeon(episode.responsible_surgeon):
         errors["responsible_surgeon"] = "The responsible clinician must be a surgeon."
     elif not episode.care_team.members.filter(pk=episode.responsible_surgeon.pk).exists():
         errors["responsible_surgeon"] = "The responsible surgeon must belong to the care team."
-    if user.role != Role.ADMIN and not episode.care_team.members.filter(pk=user.pk).exists():
+    if (
+        not permissions.may_open_episodes_for_any_team(user)
+        and not episode.care_team.members.filter(pk=user.pk).exists()
+    ):
         errors["care_team"] = "You can only open episodes for a care team you belong to."
     if episode.referred_on > today:
         errors["referred_on"] = "The referral date cannot be in the future."
@@ -197,7 +169,7 @@ def update_patient(
                 object_type="patient",
                 object_id=patient.pk,
                 patient_id=patient.pk,
-                detail=_change_detail(changed, patient.version),
+                detail=change_detail(changed, patient.version),
             )
     except EditConflict:
         record(
@@ -211,13 +183,6 @@ def update_patient(
         )
         raise
     return patient
-
-
-def _change_detail(changed: dict[str, FieldChange], version: int) -> dict[str, Any]:
-    return {
-        "version": version,
-        "changes": {name: {"before": c.before, "after": c.after} for name, c in changed.items()},
-    }
 
 
 def open_episode(actor: Actor, patient_id: int, episode_data: dict[str, Any]) -> Episode:
@@ -270,7 +235,7 @@ def update_episode(
                 object_type="episode",
                 object_id=episode.pk,
                 patient_id=episode.patient_id,
-                detail=_change_detail(changed, episode.version),
+                detail=change_detail(changed, episode.version),
             )
     except EditConflict:
         record(
@@ -339,7 +304,7 @@ def change_episode_status(
 def set_own_reminders(actor: Actor, choice: str) -> Patient:
     """A patient chooses how (or whether) they are reminded, from their portal."""
     user = actor.user
-    if user is None or user.role != Role.PATIENT:
+    if not permissions.is_patient(user):
         raise PermissionDenied("Patients choose their own reminders.")
     if choice not in Reminders.values:
         raise ValidationError({"reminders": "Choose one of the options."})

@@ -6,10 +6,11 @@ from typing import Any, cast
 
 from django import forms
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.core.episode import DEFAULT_DIAGNOSIS
+from halluxpath.forms import ClinicForm, ClinicModelForm
 from halluxpath.patients.models import Episode, Patient, Reminders, Side, Status
-from halluxpath.site.forms import ClinicForm, ClinicModelForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,7 +62,7 @@ class EpisodeForm(ClinicModelForm[Episode]):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         teams = CareTeam.objects.all()
-        if user.role != Role.ADMIN:
+        if not permissions.may_open_episodes_for_any_team(user):
             teams = teams.filter(members=user)
         care_team = cast(forms.ModelChoiceField, self.fields["care_team"])  # type: ignore[type-arg]
         surgeon = cast(forms.ModelChoiceField, self.fields["responsible_surgeon"])  # type: ignore[type-arg]
@@ -71,7 +72,7 @@ class EpisodeForm(ClinicModelForm[Episode]):
         ).distinct()
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("diagnosis", DEFAULT_DIAGNOSIS)
-            if user.role == Role.SURGEON:
+            if permissions.may_be_responsible_surgeon(user):
                 self.initial.setdefault("responsible_surgeon", user.pk)
             if teams.count() == 1:
                 self.initial.setdefault("care_team", teams.first())

@@ -15,18 +15,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import (
+    allowed_if,
     patient_required,
     researcher_required,
-    roles_required,
     signed_in_user,
     staff_required,
 )
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.disclosure import suppress_count
+from halluxpath.forms import add_validation_errors
 from halluxpath.patients import access, actions
-from halluxpath.patients.access import CREATING_ROLES
 from halluxpath.patients.forms import (
     EpisodeForm,
     PatientForm,
@@ -35,7 +36,7 @@ from halluxpath.patients.forms import (
     WorklistFilterForm,
 )
 from halluxpath.patients.models import Episode, Patient, Status
-from halluxpath.site.forms import add_validation_errors
+from halluxpath.records import EditConflict
 
 WORKLIST_PAGE_SIZE = 25
 
@@ -100,7 +101,11 @@ def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
         .filter(patient=patient)
         .prefetch_related("status_changes__changed_by", "radiographs")
     )
-    return {"patient": patient, "episodes": episodes, "may_edit": access.may_edit(user)}
+    return {
+        "patient": patient,
+        "episodes": episodes,
+        "may_edit": permissions.may_change_clinical_records(user),
+    }
 
 
 @staff_required
@@ -120,7 +125,7 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/me.html", _detail_context(request, patient))
 
 
-@roles_required(CREATING_ROLES)
+@allowed_if(permissions.may_register_patients)
 def patient_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     patient_form = PatientForm(request.POST or None, prefix="patient")
@@ -160,7 +165,7 @@ def _edit(
     if request.method == "POST" and form.is_valid() & version_form.is_valid():
         try:
             save(version_form.cleaned_data["version"])
-        except actions.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, str(conflict))
             context["conflict"] = True
         except ValidationError as error:
@@ -248,7 +253,7 @@ def episode_status(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["to_status"],
                 form.cleaned_data["note"],
             )
-        except actions.EditConflict as conflict:
+        except EditConflict as conflict:
             messages.error(request, str(conflict))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.patients.access import may_edit
 from halluxpath.reminders import actions
 from halluxpath.reminders.models import Status
 
@@ -49,7 +49,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "tabs": [(key, label, counts.get(key, 0)) for key, label in SHOWN.items()],
-            "editable": may_edit(signed_in_user(request)),
+            "editable": permissions.may_change_clinical_records(signed_in_user(request)),
             "query": QueryDict(mutable=True) | {"status": status},
             "due_next_day": visible.filter(
                 status=Status.PENDING, due_at__lte=timezone.now() + dt.timedelta(days=1)

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from halluxpath.site.config import (
+from halluxpath.config import (
     ConfigError,
     env_bool,
     env_int,

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.models import User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
@@ -17,8 +18,8 @@ from halluxpath.core import checklist, consent, operative, planning, risk
 from halluxpath.imaging import storage
 from halluxpath.imaging.models import Radiograph
 from halluxpath.patients.access import episode_for, require_editor
-from halluxpath.patients.actions import check_version
 from halluxpath.patients.models import Episode
+from halluxpath.records import check_version
 from halluxpath.surgery import consent_pdf
 from halluxpath.surgery.models import (
     Amendment,
@@ -429,7 +430,7 @@ def save_operative_record(
 def sign_operative_record(actor: Actor, episode_id: int, expected_version: int) -> OperativeRecord:
     """The surgeon signs the record; the checklist must be complete first."""
     user = _editor(actor)
-    if user.role not in ("surgeon", "admin"):
+    if not permissions.may_sign_operative_record(user):
         raise PermissionDenied("Only a surgeon signs the operative record.")
     episode = episode_for(actor, episode_id, purpose="edit")
     with transaction.atomic():

@@ -8,7 +8,7 @@ from django import forms
 
 from halluxpath.core.operative import EVENTS, IMPLANT_KINDS, INCISION_SITES
 from halluxpath.core.planning import TECHNIQUE_LABELS
-from halluxpath.site.forms import ClinicForm, ClinicModelForm
+from halluxpath.forms import ClinicForm, ClinicModelForm
 from halluxpath.surgery.actions import ASSESSMENT_FIELDS
 from halluxpath.surgery.models import Anaesthesia, PreoperativeAssessment
 

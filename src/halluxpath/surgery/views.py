@@ -11,16 +11,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import checklist, planning, risk
+from halluxpath.forms import add_validation_errors
 from halluxpath.imaging import storage
 from halluxpath.imaging.models import Measurement
-from halluxpath.patients.access import episode_for, may_edit
-from halluxpath.patients.actions import EditConflict
+from halluxpath.patients.access import episode_for
 from halluxpath.patients.models import Episode
-from halluxpath.site.forms import add_validation_errors
+from halluxpath.records import EditConflict
 from halluxpath.surgery import actions, operative_note, overlay
 from halluxpath.surgery.forms import (
     AssessmentForm,
@@ -53,7 +54,7 @@ def assessment(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
     current = PreoperativeAssessment.objects.filter(episode=episode).first()
-    editable = actor.user is not None and may_edit(actor.user)
+    editable = actor.user is not None and permissions.may_change_clinical_records(actor.user)
     form = AssessmentForm(
         request.POST or None,
         instance=current,
@@ -177,7 +178,7 @@ def plan(request: HttpRequest, episode_pk: int) -> HttpResponse:
         "patient": episode.patient,
         "measurement": measurement,
         "existing": existing,
-        "editable": may_edit(user),
+        "editable": permissions.may_change_clinical_records(user),
         "limits": planning.MODEL_LIMITS,
         "width_source": planning.AVERAGE_SHAFT_WIDTH_SOURCE,
     }
@@ -279,7 +280,7 @@ def consent_sheets(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "episode": episode,
             "patient": episode.patient,
             "sheets": sheets,
-            "editable": may_edit(signed_in_user(request)),
+            "editable": permissions.may_change_clinical_records(signed_in_user(request)),
             "has_plan": SurgicalPlan.objects.filter(episode=episode).exists(),
         },
     )
@@ -313,7 +314,7 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
     sheet = SafetyChecklist.objects.filter(episode=episode).first()
-    editable = may_edit(signed_in_user(request))
+    editable = permissions.may_change_clinical_records(signed_in_user(request))
     if request.method == "POST" and editable:
         phase = request.POST.get("phase", "")
         try:
@@ -451,7 +452,7 @@ def operative_record(request: HttpRequest, episode_pk: int) -> HttpResponse:
     episode = episode_for(actor, episode_pk)
     record_ = OperativeRecord.objects.filter(episode=episode).first()
     user = signed_in_user(request)
-    editable = may_edit(user)
+    editable = permissions.may_change_clinical_records(user)
     posted = request.method == "POST" and editable
     if posted and request.POST.get("action") == "sign":
         try:

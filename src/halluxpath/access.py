@@ -1,0 +1,164 @@
+"""The generic access helper every record type is read through (docs/access.md).
+
+Each app's ``access.py`` declares, once per record type, a :class:`RecordAccess`:
+which rows a user can see (a query set built from the rules in
+``accounts.permissions``), which patient a row belongs to (for the audit log),
+and which predicate decides whether the user may change it. The helper then
+does the same thing for every type:
+
+- a row the user may not see does not exist for them: ``Http404``, the same
+  answer as for a missing row, and a ``denied`` view in the audit log;
+- a row they may see but not change, asked for with ``purpose="edit"``:
+  ``PermissionDenied`` (403) and a ``denied`` change in the audit log;
+- a row handed out for viewing: a ``view`` event naming it (the audit
+  middleware gathers one page's views into one event).
+
+Every helper is registered here by its ``object_type``; the access-matrix test
+runs over :func:`registered` so a new record type cannot skip it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from django.core.exceptions import (
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.module_loading import autodiscover_modules
+
+from halluxpath.accounts import permissions
+from halluxpath.accounts.models import User
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+
+Purpose = Literal["view", "edit"]
+M = TypeVar("M", bound=Model)
+
+NOT_FOUND = "No such record."
+
+
+def signed_in(actor: Actor) -> User:
+    """The acting user; nobody signed in is refused before any record is looked up."""
+    if actor.user is None or not permissions.is_signed_in(actor.user):
+        raise PermissionDenied("sign in first")
+    return actor.user
+
+
+@dataclass(frozen=True)
+class RecordAccess(Generic[M]):
+    """Who may see and change one record type, and the one way to fetch it.
+
+    ``visible`` returns every row of the type the user may see (never filter
+    by hand in a view); ``patient_of`` names the patient a row belongs to;
+    ``may_change`` is the named predicate (accounts.permissions) for edits;
+    ``refusal`` is the message of a refused edit.
+    """
+
+    object_type: str
+    visible: Callable[[User], QuerySet[M]]
+    patient_of: Callable[[M], int | None]
+    may_change: Callable[[User], bool] = permissions.may_change_clinical_records
+    refusal: str = "Your role can view this record but not change it."
+    audited_views: bool = True
+    description: str = field(default="", compare=False)
+
+    def queryset(self, actor: Actor) -> QuerySet[M]:
+        """Every row the actor may see (for lists; each row shown is the caller's to audit)."""
+        return self.visible(signed_in(actor))
+
+    def get(
+        self, actor: Actor, pk: object = None, *, purpose: Purpose = "view", **lookup: Any
+    ) -> M:
+        """The one row ``pk`` (or matching ``lookup``) if the actor may use it for ``purpose``.
+
+        Raises ``Http404`` for a row that is missing or hidden, ``PermissionDenied``
+        for a visible row the actor may not change. Records the view or the refusal.
+        """
+        user = signed_in(actor)
+        if pk is not None:
+            lookup["pk"] = pk
+        rows = self.visible(user)
+        try:
+            row = rows.get(**lookup)
+        except (
+            ObjectDoesNotExist,
+            MultipleObjectsReturned,
+            ValueError,
+            TypeError,
+            ValidationError,
+        ):
+            record(
+                actor,
+                "view",
+                object_type=self.object_type,
+                object_id=pk if pk is not None else "",
+                outcome="denied",
+                detail={} if pk is not None else {"lookup": _describe(lookup)},
+            )
+            raise Http404(NOT_FOUND) from None
+        self._authorise(actor, user, row, purpose)
+        return row
+
+    def find(self, actor: Actor, *, purpose: Purpose = "view", **lookup: Any) -> M | None:
+        """The one row matching ``lookup``, or None when there is none the actor can see.
+
+        For records where "not made yet" is normal (an episode's plan, its
+        checklist): the caller has already fetched the owning record through
+        its helper, so a None here reveals nothing.
+        """
+        user = signed_in(actor)
+        row = self.visible(user).filter(**lookup).first()
+        if row is not None:
+            self._authorise(actor, user, row, purpose)
+        return row
+
+    def shown(self, actor: Actor, row: M) -> None:
+        """Record that ``row``, taken from :meth:`queryset`, was shown to the actor."""
+        self._authorise(actor, signed_in(actor), row, "view")
+
+    def _authorise(self, actor: Actor, user: User, row: M, purpose: Purpose) -> None:
+        patient_id = self.patient_of(row)
+        if purpose == "edit" and not self.may_change(user):
+            record(
+                actor,
+                "change",
+                object_type=self.object_type,
+                object_id=row.pk,
+                patient_id=patient_id,
+                outcome="denied",
+            )
+            raise PermissionDenied(self.refusal)
+        if purpose == "view" and self.audited_views:
+            record(
+                actor, "view", object_type=self.object_type, object_id=row.pk, patient_id=patient_id
+            )
+
+
+def _describe(lookup: dict[str, Any]) -> dict[str, str]:
+    return {
+        key: str(value.pk if isinstance(value, Model) else value) for key, value in lookup.items()
+    }
+
+
+_REGISTRY: dict[str, RecordAccess[Any]] = {}
+
+
+def register(access: RecordAccess[M]) -> RecordAccess[M]:
+    """Add a helper to the registry the access-matrix test runs over."""
+    if access.object_type in _REGISTRY and _REGISTRY[access.object_type] is not access:
+        raise ValueError(f"two access helpers for {access.object_type!r}")
+    _REGISTRY[access.object_type] = access
+    return access
+
+
+def registered() -> dict[str, RecordAccess[Any]]:
+    """Every access helper, by object type: each installed app's ``access`` module is loaded."""
+    autodiscover_modules("access")
+    return dict(_REGISTRY)

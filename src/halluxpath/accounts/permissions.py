@@ -1,0 +1,92 @@
+"""What each role may do: the one module of named predicates (docs/access.md).
+
+Actions, access helpers, views, templates and the API ask these questions by
+name (``permissions.may_change_clinical_records(user)``), never by comparing
+role strings, so a rule changes here and everywhere at once. Which *records* a
+user can see (their care teams', their site's, their own) is the access
+helpers' business (``halluxpath.access``); these predicates say only what a
+role may do with what it can see.
+
+Every predicate takes ``None`` (nobody signed in) and answers no.
+"""
+
+from __future__ import annotations
+
+from halluxpath.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
+
+# Roles whose members change the clinical record of the patients they can see.
+_CLINICAL_EDITORS = frozenset({Role.SURGEON, Role.NURSE, Role.ADMIN})
+# The operative record is the operating surgeon's statement (DOMAIN §5).
+_SIGNERS = frozenset({Role.SURGEON, Role.ADMIN})
+
+
+def _role(user: User | None) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
+
+
+def is_signed_in(user: User | None) -> bool:
+    return _role(user) is not None
+
+
+def uses_staff_pages(user: User | None) -> bool:
+    """Surgeons, nurses, physiotherapists and administrators use the staff side."""
+    return _role(user) in STAFF_ROLES
+
+
+def sees_care_team_records(user: User | None) -> bool:
+    """Clinical staff see the episodes of their care teams (and those they are responsible for)."""
+    return _role(user) in CLINICAL_ROLES
+
+
+def sees_whole_site(user: User | None) -> bool:
+    """Administrators see every record of their own site (never another site's)."""
+    return _role(user) == Role.ADMIN
+
+
+def is_patient(user: User | None) -> bool:
+    """A patient sees only their own record, through the portal."""
+    return _role(user) == Role.PATIENT
+
+
+def is_researcher(user: User | None) -> bool:
+    """A researcher sees counts with small numbers suppressed, never an identifiable record."""
+    return _role(user) == Role.RESEARCHER
+
+
+def may_change_clinical_records(user: User | None) -> bool:
+    """Surgeons, nurses and administrators change what they can see; physiotherapists read."""
+    return _role(user) in _CLINICAL_EDITORS
+
+
+def may_register_patients(user: User | None) -> bool:
+    return may_change_clinical_records(user)
+
+
+def may_sign_operative_record(user: User | None) -> bool:
+    """Only a surgeon (or an administrator acting for one) signs the operative record."""
+    return _role(user) in _SIGNERS
+
+
+def may_be_responsible_surgeon(user: User | None) -> bool:
+    return _role(user) == Role.SURGEON
+
+
+def may_report_own_check_in(user: User | None) -> bool:
+    """Check-ins, wound photos and reminder choices are the patient's own to send."""
+    return is_patient(user)
+
+
+def may_manage_site(user: User | None) -> bool:
+    """Pathway templates, accounts, the audit log: administrators of the site."""
+    return _role(user) == Role.ADMIN
+
+
+def may_read_audit_log(user: User | None) -> bool:
+    return may_manage_site(user)
+
+
+def may_open_episodes_for_any_team(user: User | None) -> bool:
+    """Administrators open episodes for any team of their site; others for their own teams."""
+    return sees_whole_site(user)
