@@ -11,8 +11,8 @@ so two people editing at once never silently overwrite each other
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -66,3 +66,64 @@ def change_detail(changes: Mapping[str, FieldChange], version: int) -> dict[str,
         "version": version,
         "changes": {name: {"before": c.before, "after": c.after} for name, c in changes.items()},
     }
+
+
+# --- clinical JSON with a schema version ---------------------------------------------------
+
+
+class SchemaError(ValueError):
+    """A stored JSON value names a schema or version this code cannot read."""
+
+
+Upgrade = Callable[[Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JsonSchema:
+    """The name and current version of one clinical JSON field's layout.
+
+    Stored values are objects whose ``"schema"`` key is ``"<name>/<version>"``
+    (as ``halluxpath.measurements/1`` in spec/measurements.md). A reader
+    accepts every older version: ``upgrades[n]`` turns a version-``n`` value
+    into version ``n + 1``, and version 0 is whatever was stored before the
+    field had a version (a bare list or object), so records written by older
+    releases are read without a data migration.
+    """
+
+    name: str
+    version: int
+    upgrades: Mapping[int, Upgrade] = field(default_factory=dict)
+
+    @property
+    def tag(self) -> str:
+        return f"{self.name}/{self.version}"
+
+    def stamp(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        """``content`` as stored: the same keys, plus this schema's tag."""
+        if "schema" in content:
+            raise SchemaError(f"{self.name}: content may not use the key 'schema'")
+        return {"schema": self.tag, **content}
+
+    def read(self, stored: object) -> dict[str, Any]:
+        """The current-version content of a stored value of any version, without the tag."""
+        version, content = self._split(stored)
+        while version < self.version:
+            upgrade = self.upgrades.get(version)
+            if upgrade is None:
+                raise SchemaError(f"{self.name}: no reader for version {version}")
+            content = upgrade(content)
+            version += 1
+        if not isinstance(content, dict):
+            raise SchemaError(f"{self.name}: stored value is not an object")
+        return content
+
+    def _split(self, stored: object) -> tuple[int, Any]:
+        if not isinstance(stored, dict) or "schema" not in stored:
+            return 0, stored
+        name, _, number = str(stored["schema"]).rpartition("/")
+        if name != self.name or not number.isdigit():
+            raise SchemaError(f"expected {self.name}, found {stored['schema']!r}")
+        version = int(number)
+        if version > self.version:
+            raise SchemaError(f"{self.name}/{version} is newer than this release reads")
+        return version, {k: v for k, v in stored.items() if k != "schema"}
