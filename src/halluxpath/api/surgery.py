@@ -22,6 +22,7 @@ from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
 from halluxpath.surgery.schemas import (
     AssessmentInput,
+    Input,
     OperativeRecordInput,
     PhaseInput,
     PlanChoice,
@@ -45,7 +46,7 @@ class AssessmentOut(Schema):
     flags: list[dict[str, Any]]
 
 
-class PlanIn(Schema):
+class PlanIn(Input):
     version: int = Field(default=0, description="0 for a new plan, else the version you read")
     findings: PlanFindings
     choice: PlanChoice
@@ -88,7 +89,7 @@ class RecordOut(Schema):
     content: dict[str, Any]
 
 
-class SignIn(Schema):
+class SignIn(Input):
     version: int
 
 

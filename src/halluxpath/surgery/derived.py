@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from halluxpath.audit.context import Actor
 from halluxpath.core import checklist, operative, planning, risk
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
-from halluxpath.imaging.models import Measurement
+from halluxpath.imaging.models import Measurement, TimePoint
 from halluxpath.patients.models import Episode
 from halluxpath.surgery.access import CONSENT_SHEETS, PLANS
 from halluxpath.surgery.schemas import AssessmentInput, OperativeRecordFields, PlanFindings
@@ -50,7 +50,9 @@ def planning_measurement(actor: Actor, episode: Episode) -> Measurement | None:
     current = (
         MEASUREMENTS.queryset(actor)
         .filter(
-            radiograph__episode=episode, radiograph__time_point="pre_op", superseded_at__isnull=True
+            radiograph__episode=episode,
+            radiograph__time_point=TimePoint.PRE_OPERATIVE,
+            superseded_at__isnull=True,
         )
         .order_by("-radiograph__acquired_on", "-created_at")
     )
@@ -122,7 +124,7 @@ def laterality_for(actor: Actor, episode: Episode) -> checklist.LateralityCheck:
     if film is None:
         film = (
             RADIOGRAPHS.queryset(actor)
-            .filter(episode=episode, time_point="pre_op")
+            .filter(episode=episode, time_point=TimePoint.PRE_OPERATIVE)
             .order_by("-acquired_on", "-pk")
             .first()
         )
