@@ -10,6 +10,7 @@ version you read; unknown keys are refused, so a figure the software computes
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,8 +19,10 @@ from ninja import Field, Router, Schema, Status
 
 from halluxpath.audit.context import Actor
 from halluxpath.core import planning
+from halluxpath.patients.access import episode_for
 from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
+from halluxpath.surgery.access import AMENDMENTS, OPERATIVE_RECORDS
 from halluxpath.surgery.schemas import (
     AssessmentInput,
     Input,
@@ -87,6 +90,13 @@ class RecordOut(Schema):
     version: int
     signed: bool
     content: dict[str, Any]
+
+
+class AmendmentOut(Schema):
+    made_at: dt.datetime
+    author: str
+    reason: str
+    changes: dict[str, dict[str, Any]] = Field(description="Field -> before and after")
 
 
 class SignIn(Input):
@@ -238,6 +248,30 @@ def sign_record(request: HttpRequest, episode_id: int, body: SignIn) -> Status[d
     except ValidationError as error:
         return Status(422, {"detail": _detail(error)})
     return Status(200, {"version": saved.version, "signed": True, "content": saved.record_content})
+
+
+@router.get(
+    "/episodes/{episode_id}/operative-record/amendments",
+    response=list[AmendmentOut],
+    summary="The amendments made to the signed operative record, oldest first",
+    description="An amendment is made by writing a signed record again with a `reason`.",
+)
+def list_amendments(request: HttpRequest, episode_id: int) -> list[dict[str, Any]]:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_id)
+    saved = OPERATIVE_RECORDS.get(actor, episode=episode)
+    rows = list(AMENDMENTS.queryset(actor).filter(record=saved).select_related("author"))
+    for row in rows:
+        AMENDMENTS.shown(actor, row)
+    return [
+        {
+            "made_at": row.made_at,
+            "author": str(row.author),
+            "reason": row.reason,
+            "changes": row.field_changes,
+        }
+        for row in rows
+    ]
 
 
 @router.get(
