@@ -44,9 +44,20 @@ class AssessmentIn(AssessmentInput):
     version: int = Field(default=0, description="0 for a new assessment, else the version you read")
 
 
+class FlagOut(Schema):
+    """One raised risk (core.risk.Flag): the rule, the risks it raises, its source."""
+
+    rule: str
+    raises: list[str]
+    message: str
+    source: str
+    unverified: bool = False
+    action: str = ""
+
+
 class AssessmentOut(Schema):
     version: int
-    flags: list[dict[str, Any]]
+    flags: list[FlagOut]
 
 
 class PlanIn(Input):

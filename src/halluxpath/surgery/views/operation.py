@@ -69,6 +69,9 @@ RECORD_STEPS = (
 )
 
 
+NULLABLE_CHOICES = ("tourniquet_site",)  # an empty choice here means "not recorded"
+
+
 def record_input(form: OperativeRecordForm, incisions: Any, implants: Any) -> OperativeRecordInput:
     """The valid forms as the action's input; an empty optional choice is "not recorded"."""
     fields = {
@@ -87,9 +90,6 @@ def record_input(form: OperativeRecordForm, incisions: Any, implants: Any) -> Op
             }
         ),
     )
-
-
-NULLABLE_CHOICES = ("tourniquet_site",)
 
 
 def record_initial(saved: OperativeRecord | None) -> tuple[dict[str, Any], list[Any], list[Any]]:
