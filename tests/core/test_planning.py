@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from halluxpath.core.planning import (
     PlanningInputs,
@@ -205,3 +207,27 @@ def test_without_any_lever_arm_there_is_a_suggestion_but_no_translation() -> Non
     )
     assert figures.translation is None
     assert figures.suggestion.technique == Technique.MIS_DISTAL
+
+
+@given(
+    turn_deg=st.floats(-180, 180),
+    shift=st.tuples(st.floats(-500, 500), st.floats(-500, 500)),
+    spacing_mm=st.floats(0.05, 1.0),
+)
+def test_the_lever_arm_does_not_depend_on_where_the_foot_lies_on_the_film(
+    turn_deg: float, shift: tuple[float, float], spacing_mm: float
+) -> None:
+    """Turning and moving every landmark together leaves L unchanged (square pixels)."""
+    turn = math.radians(turn_deg)
+
+    def moved(point: list[float]) -> list[float]:
+        x, y = point
+        return [
+            x * math.cos(turn) - y * math.sin(turn) + shift[0],
+            x * math.sin(turn) + y * math.cos(turn) + shift[1],
+        ]
+
+    expected = lever_arm_mm(M1, (spacing_mm, spacing_mm))
+    assert expected is not None
+    turned = lever_arm_mm({k: moved(v) for k, v in M1.items()}, (spacing_mm, spacing_mm))
+    assert turned == pytest.approx(expected, abs=0.11)
