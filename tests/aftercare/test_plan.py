@@ -12,7 +12,9 @@ from django.utils import timezone
 from halluxpath.accounts.models import Role
 from halluxpath.aftercare.models import AftercarePlan, PlanChange
 from halluxpath.audit.context import Actor
+from halluxpath.core.risk import Smoking
 from halluxpath.surgery import actions as surgery_actions
+from halluxpath.surgery.schemas import AssessmentInput
 from tests.conftest import Clinic
 
 
@@ -29,7 +31,7 @@ def issue(client: Client, episode_id: int, **overrides: str) -> object:
 def test_a_plan_is_issued_with_the_patients_risk_modifiers(clinic: Clinic, client: Client) -> None:
     episode = clinic.patient_a.episodes.get()
     surgery_actions.save_assessment(
-        Actor(clinic.user(Role.SURGEON)), episode.pk, None, {"smoking": "current"}
+        Actor(clinic.user(Role.SURGEON)), episode.pk, None, AssessmentInput(smoking=Smoking.CURRENT)
     )
     client.force_login(clinic.user(Role.NURSE))
     response = issue(client, episode.pk, vte_prophylaxis="on")

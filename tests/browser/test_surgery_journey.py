@@ -86,7 +86,7 @@ def test_surgeon_goes_from_measurements_to_a_signed_operative_record(
     expect(page.get_by_text("Plan saved")).to_be_visible()
     plan = SurgicalPlan.objects.get(episode=episode)
     assert plan.akin
-    assert len(plan.fixation) == 2
+    assert len(plan.fixation_rows) == 2
 
     page.goto(f"{live_server.url}/episodes/{episode.pk}/consent/")
     page.get_by_role("button", name="Prepare a new sheet").click()

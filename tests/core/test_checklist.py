@@ -58,3 +58,11 @@ def test_phases_go_in_order_and_need_every_item() -> None:
         check_phase("sign_in", dict.fromkeys(range(1, 7), True), set(), MATCH)
     with pytest.raises(ChecklistRefused, match="already complete"):
         check_phase("sign_in", all_ticked("sign_in"), {"sign_in"}, MATCH)
+
+
+def test_the_phases_are_one_vocabulary_in_the_order_they_are_completed() -> None:
+    from halluxpath.core.checklist import PHASE_LABELS, PHASES, Phase
+
+    assert PHASES == ("sign_in", "time_out", "sign_out")
+    assert Phase.TIME_OUT.short_label == "Time Out"
+    assert PHASE_LABELS["sign_out"] == Phase.SIGN_OUT.label

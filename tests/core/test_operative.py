@@ -52,3 +52,33 @@ def test_impossible_values_are_refused(
     with pytest.raises(RecordError) as refused:
         validate(record, incisions, implants)
     assert refused.value.field == field
+
+
+def test_the_stored_record_lists_the_osteotomies_and_derives_the_mis_fields() -> None:
+    from halluxpath.core.operative import entered_fields, stored_content
+
+    content = stored_content(
+        {"anaesthesia_primary": "ankle_block", "operative_time_min": 45.0},
+        osteotomy={"level": "distal_metaphyseal", "type": "chevron", "instrument": "burr"},
+        akin_done=True,
+        incisions=[{"site": "medial_m1_neck", "length_mm": 3.0}],
+        implants=[{"bone": "m1", **SCREW}],
+    )
+    assert content["osteotomies"] == [
+        {"bone": "m1", "level": "distal_metaphyseal", "type": "chevron", "instrument": "burr"},
+        {"bone": "p1", "level": "proximal", "type": "closing_wedge_akin", "instrument": "burr"},
+    ]
+    assert content["mis_all_within_5mm"] is True
+    assert content["incisions_over_5mm"] == []
+    entered = entered_fields(content)
+    assert entered["osteotomy_type"] == "chevron"
+    assert entered["akin_done"] is True
+    assert entered["operative_time_min"] == 45.0
+    assert "osteotomies" not in entered
+
+
+def test_a_record_without_an_incision_is_refused_before_it_is_stored() -> None:
+    from halluxpath.core.operative import stored_content
+
+    with pytest.raises(RecordError, match="at least one incision"):
+        stored_content({}, osteotomy=None, akin_done=False, incisions=[], implants=[])

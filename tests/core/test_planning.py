@@ -5,8 +5,17 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from halluxpath.core.planning import PlanningInputs, suggest, translation_needed
+from halluxpath.core.planning import (
+    PlanningInputs,
+    Technique,
+    lever_arm_mm,
+    plan_figures,
+    suggest,
+    translation_needed,
+)
 
 
 def test_the_domain_test_case_needs_7_mm_or_59_percent() -> None:
@@ -119,3 +128,106 @@ def test_the_model_limits_are_stated_with_every_translation() -> None:
     plan = translation_needed(15, 7, 50, 12)
     assert "first-order" in plan.limits.lower()
     assert math.isfinite(plan.shift_pct)
+
+
+# --- the lever arm from the film's landmarks, and the figures of a plan ------------------
+
+
+M1 = {
+    "m1_proximal": [100.0, 200.0],
+    "m1_distal": [100.0, 0.0],
+    "m1_articular_medial": [90.0, 40.0],
+    "m1_articular_lateral": [110.0, 40.0],
+}
+
+
+def test_the_lever_arm_runs_from_the_base_to_the_middle_of_the_head_along_m1() -> None:
+    """Base at y = 200 px, head centre at y = 40 px: 160 px × 0.5 mm = 80 mm."""
+    assert lever_arm_mm(M1, (0.5, 0.5)) == 80.0
+
+
+def test_the_lever_arm_uses_the_row_spacing_along_the_rows() -> None:
+    """DICOM order (row, column): a vertical M1 is measured with the row spacing, 160 × 0.2."""
+    assert lever_arm_mm(M1, (0.2, 0.4)) == 32.0
+
+
+def test_the_lever_arm_projects_an_off_axis_head_onto_the_m1_axis() -> None:
+    tilted = {**M1, "m1_articular_medial": [60.0, 40.0], "m1_articular_lateral": [80.0, 40.0]}
+    assert lever_arm_mm(tilted, (0.5, 0.5)) == 80.0
+
+
+@pytest.mark.parametrize(
+    ("points", "spacing"),
+    [
+        (M1, None),
+        ({k: v for k, v in M1.items() if k != "m1_articular_lateral"}, (0.5, 0.5)),
+        ({k: v for k, v in M1.items() if k != "m1_articular_medial"}, (0.5, 0.5)),
+        ({**M1, "m1_distal": [100.0, 400.0]}, (0.5, 0.5)),  # head behind the base
+        ({**M1, "m1_distal": [100.0, 200.0]}, (0.5, 0.5)),  # no axis
+    ],
+)
+def test_without_the_articular_landmarks_or_a_pixel_size_there_is_no_lever_arm(
+    points: dict[str, list[float]], spacing: tuple[float, float] | None
+) -> None:
+    assert lever_arm_mm(points, spacing) is None
+
+
+def test_the_surgeons_lever_arm_replaces_the_films_and_drives_the_translation() -> None:
+    film = plan_figures(
+        PlanningInputs(hva_deg=30.0, ima_deg=15.0),
+        target_ima_deg=7.0,
+        lever_mm_from_film=50.0,
+        lever_mm_entered=None,
+        shaft_width_mm=12.0,
+    )
+    assert film.lever_mm == 50.0
+    assert film.translation is not None
+    assert round(film.translation.shift_mm, 1) == 7.0  # DOMAIN §4 test case
+    entered = plan_figures(
+        PlanningInputs(hva_deg=30.0, ima_deg=15.0),
+        target_ima_deg=7.0,
+        lever_mm_from_film=50.0,
+        lever_mm_entered=100.0,
+        shaft_width_mm=12.0,
+    )
+    assert entered.lever_mm == 100.0
+    assert entered.lever_mm_from_film == 50.0
+    assert entered.translation is not None
+    assert entered.translation.shift_pct > 100
+    assert entered.suggestion.technique == Technique.OPEN_PROXIMAL  # R-SEL-5
+
+
+def test_without_any_lever_arm_there_is_a_suggestion_but_no_translation() -> None:
+    figures = plan_figures(
+        PlanningInputs(hva_deg=30.0, ima_deg=15.0),
+        target_ima_deg=7.0,
+        lever_mm_from_film=None,
+        lever_mm_entered=None,
+        shaft_width_mm=12.0,
+    )
+    assert figures.translation is None
+    assert figures.suggestion.technique == Technique.MIS_DISTAL
+
+
+@given(
+    turn_deg=st.floats(-180, 180),
+    shift=st.tuples(st.floats(-500, 500), st.floats(-500, 500)),
+    spacing_mm=st.floats(0.05, 1.0),
+)
+def test_the_lever_arm_does_not_depend_on_where_the_foot_lies_on_the_film(
+    turn_deg: float, shift: tuple[float, float], spacing_mm: float
+) -> None:
+    """Turning and moving every landmark together leaves L unchanged (square pixels)."""
+    turn = math.radians(turn_deg)
+
+    def moved(point: list[float]) -> list[float]:
+        x, y = point
+        return [
+            x * math.cos(turn) - y * math.sin(turn) + shift[0],
+            x * math.sin(turn) + y * math.cos(turn) + shift[1],
+        ]
+
+    expected = lever_arm_mm(M1, (spacing_mm, spacing_mm))
+    assert expected is not None
+    turned = lever_arm_mm({k: moved(v) for k, v in M1.items()}, (spacing_mm, spacing_mm))
+    assert turned == pytest.approx(expected, abs=0.11)

@@ -132,3 +132,15 @@ def test_impossible_values_are_refused_naming_the_field(
     with pytest.raises(AssessmentError) as refused:
         flags(Assessment(age_years=50, **values), today=TODAY)  # type: ignore[arg-type]
     assert refused.value.field == field
+
+
+def test_each_vocabulary_is_defined_once_with_its_labels() -> None:
+    from halluxpath.core.risk import AsaGrade, Smoking
+
+    assert Smoking.choices() == [
+        ("never", "Never smoked"),
+        ("ex", "Ex-smoker"),
+        ("current", "Current smoker"),
+    ]
+    assert Smoking("current") is Smoking.CURRENT
+    assert AsaGrade.III == "III"

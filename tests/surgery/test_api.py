@@ -91,3 +91,58 @@ def test_the_translation_endpoint_reproduces_the_domain_test_case(
         {"ima_pre_deg": 15, "ima_target_deg": 7, "lever_mm": 0, "shaft_width_mm": 12},
     )
     assert bad.status_code == 422
+
+
+def test_the_api_lists_each_vocabulary_by_value(clinic: Clinic, client: Client) -> None:
+    from halluxpath.api.urls import api
+
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    assert schemas["Smoking"]["enum"] == ["never", "ex", "current"]
+    assert "mis_distal_metatarsal_osteotomy" in schemas["Technique"]["enum"]
+    assert schemas["Phase"]["enum"] == ["sign_in", "time_out", "sign_out"]
+    client.force_login(clinic.user(Role.SURGEON))
+    episode = clinic.patient_a.episodes.get()
+    bad = put(client, f"/api/v1/episodes/{episode.pk}/assessment", {"smoking": "sometimes"})
+    assert bad.status_code == 422
+    assert not PreoperativeAssessment.objects.exists()
+
+
+def test_amendments_are_listed_after_a_signed_record_is_changed(
+    clinic: Clinic, client: Client
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from halluxpath.audit.context import Actor
+    from halluxpath.surgery import actions
+    from halluxpath.surgery.schemas import OperativeRecordInput
+
+    episode = clinic.patient_a.episodes.get()
+    client.force_login(clinic.user(Role.SURGEON))
+    url = f"/api/v1/episodes/{episode.pk}/operative-record"
+    assert client.get(f"{url}/amendments").status_code == 404  # no record yet
+    put(client, url, {"operated_on": "2026-11-20", "content": CONTENT})
+    OperativeRecord.objects.update(signed_at=timezone.now(), version=2)  # signed elsewhere
+    stale = put(client, url, {"version": 1, "operated_on": "2026-11-20", "content": CONTENT})
+    assert stale.status_code == 409
+    changed = {**CONTENT, "operative_time_min": 50}
+    refused = put(client, url, {"version": 2, "operated_on": "2026-11-20", "content": changed})
+    assert refused.status_code == 422
+    assert "give the reason" in refused.json()["detail"]
+    body = {"version": 2, "operated_on": "2026-11-20", "content": changed, "reason": "Clock"}
+    assert put(client, url, body).status_code == 200
+    listed = client.get(f"{url}/amendments").json()
+    assert listed[0]["reason"] == "Clock"
+    assert listed[0]["changes"]["operative_time_min"] == {"before": None, "after": 50.0}
+    saved = actions.save_operative_record(
+        Actor(clinic.user(Role.SURGEON)),
+        episode.pk,
+        3,
+        OperativeRecordInput.model_validate(
+            {"operated_on": dt.date(2026, 11, 20), "content": changed, "reason": ""}
+        ),
+    )
+    assert saved.version == 3  # unchanged: nothing to amend
+    client.force_login(clinic.surgeon_b)
+    assert client.get(f"{url}/amendments").status_code == 404

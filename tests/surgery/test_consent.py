@@ -13,8 +13,10 @@ from pypdf import PdfReader
 from halluxpath.accounts.models import Role
 from halluxpath.audit.context import Actor
 from halluxpath.core import consent
+from halluxpath.core.risk import Smoking
 from halluxpath.surgery import actions
 from halluxpath.surgery.models import ConsentSheet, SurgicalPlan
+from halluxpath.surgery.schemas import AssessmentInput
 from tests.conftest import Clinic
 
 
@@ -51,7 +53,10 @@ def planned(clinic: Clinic, settings: Any, tmp_path: Any) -> Clinic:
         decided_by=clinic.user(Role.SURGEON),
     )
     actions.save_assessment(
-        Actor(clinic.user(Role.SURGEON)), episode.pk, None, {"smoking": "current", "bmi": 35.0}
+        Actor(clinic.user(Role.SURGEON)),
+        episode.pk,
+        None,
+        AssessmentInput(smoking=Smoking.CURRENT, bmi=35.0),
     )
     return clinic
 
@@ -86,7 +91,10 @@ def test_a_new_sheet_never_changes_an_old_one(planned: Clinic, client: Client) -
     client.post(reverse("surgery:consent", args=[episode.pk]))
     first = ConsentSheet.objects.get(number=1)
     actions.save_assessment(
-        Actor(planned.user(Role.SURGEON)), episode.pk, 1, {"smoking": "never", "bmi": 24.0}
+        Actor(planned.user(Role.SURGEON)),
+        episode.pk,
+        1,
+        AssessmentInput(smoking=Smoking.NEVER, bmi=24.0),
     )
     client.post(reverse("surgery:consent", args=[episode.pk]))
     second = ConsentSheet.objects.get(number=2)

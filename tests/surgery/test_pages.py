@@ -52,7 +52,7 @@ def test_the_assessment_shows_each_raised_risk_with_its_rule_and_source(
     assert "at or above 69 mmol/mol" in body
     assert "DOMAIN §6 [59]" in body
     saved = PreoperativeAssessment.objects.get()
-    assert {f["rule"] for f in saved.flags} >= {"§6 smoking", "§6 diabetes"}
+    assert {f["rule"] for f in saved.risk_flags} >= {"§6 smoking", "§6 diabetes"}
     assert AuditEvent.objects.filter(object_type="assessment", action="create").exists()
 
 
@@ -157,7 +157,7 @@ def test_the_plan_page_suggests_from_the_film_and_keeps_suggestion_and_decision(
     plan = SurgicalPlan.objects.get()
     assert plan.suggested["akin"] is True
     assert plan.akin is False  # the surgeon's choice is kept beside the suggestion
-    assert plan.fixation == [
+    assert plan.fixation_rows == [
         {"bone": "m1", "kind": "bevel_tip_screw", "count": 2, "diameter_mm": 3.5, "length_mm": 24.0}
     ]
     assert plan.planned_shift_mm is not None
@@ -244,4 +244,4 @@ def test_saving_the_plan_again_unchanged_keeps_its_implants(
     surgeon.post(url, {**form, "version": "1"})
     plan = SurgicalPlan.objects.get()
     assert plan.version == 2
-    assert len(plan.fixation) == 1
+    assert len(plan.fixation_rows) == 1

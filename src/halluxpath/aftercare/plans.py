@@ -52,7 +52,7 @@ def issue_plan(
     user = _editor(actor)
     episode = episode_for(actor, episode_id, purpose="edit")
     assessment = PreoperativeAssessment.objects.filter(episode=episode).first()
-    risk_rules = sorted({f["rule"] for f in assessment.flags}) if assessment else []
+    risk_rules = sorted({f["rule"] for f in assessment.risk_flags}) if assessment else []
     template = pathways.current(template_name)
     try:
         built = pathway.build_plan(

@@ -1,8 +1,11 @@
-"""The surgical record over HTTP: the same actions and refusals as the pages.
+"""The surgical record over HTTP: the same typed inputs, actions and refusals as the pages.
 
 ``422 {"detail": ...}`` names the field that was refused; ``409`` is an edit
-conflict (someone saved since the version you sent); ``404`` a record you may
-not see; ``403`` a role that may not change it.
+conflict (someone saved since the version you sent; nothing was written);
+``404`` a record you may not see; ``403`` a role that may not change it.
+Request bodies are the actions' own inputs (surgery.schemas) plus the
+version you read; unknown keys are refused, so a figure the software computes
+(risk flags, lever arm, translation, suggestion) cannot be sent in.
 """
 
 from __future__ import annotations
@@ -16,8 +19,19 @@ from ninja import Field, Router, Schema, Status
 
 from halluxpath.audit.context import Actor
 from halluxpath.core import planning
+from halluxpath.patients.access import episode_for
 from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
+from halluxpath.surgery.access import AMENDMENTS, OPERATIVE_RECORDS
+from halluxpath.surgery.schemas import (
+    AssessmentInput,
+    Input,
+    OperativeRecordInput,
+    PhaseInput,
+    PlanChoice,
+    PlanFindings,
+    PlanInput,
+)
 
 router = Router(tags=["surgery"])
 
@@ -26,46 +40,61 @@ class Detail(Schema):
     detail: str
 
 
-class AssessmentIn(Schema):
-    version: int = Field(0, description="0 for a new assessment, else the version you read")
-    smoking: str = "never"
-    diabetes: str = "none"
-    hba1c_mmol_mol: float | None = None
-    hba1c_date: dt.date | None = None
-    neuropathy: str = "none"
-    foot_pulses_absent: bool = False
-    abpi: float | None = None
-    ankle_pressure_mmhg: float | None = None
-    inflammatory_arthritis: str = "none"
-    steroid: bool = False
-    immunosuppressants: str = ""
-    bmi: float | None = None
-    asa_grade: str = "I"
-    previous_surgery_same_foot: bool = False
-    allergies: str = ""
-    anticoagulant: str = ""
-    vte_history: bool = False
-    vte_family_history: bool = False
-    recent_cancer: bool = False
-    oestrogen: str = "none"
-    immobilisation_planned: bool = False
-    vte_bleeding_assessed: bool = False
-    vte_decision: str = ""
-    anaesthesia: str = "ankle_block"
-    anaesthesia_reason: str = "preference"
-    anaesthesia_reason_detail: str = ""
+class AssessmentIn(AssessmentInput):
+    version: int = Field(default=0, description="0 for a new assessment, else the version you read")
+
+
+class FlagOut(Schema):
+    """One raised risk (core.risk.Flag): the rule, the risks it raises, its source."""
+
+    rule: str
+    raises: list[str]
+    message: str
+    source: str
+    unverified: bool = False
+    action: str = ""
 
 
 class AssessmentOut(Schema):
     version: int
-    flags: list[dict[str, Any]]
+    flags: list[FlagOut]
 
 
-class RecordIn(Schema):
-    version: int = Field(0, description="0 for a new record, else the version you read")
-    operated_on: dt.date
-    content: dict[str, Any] = Field(description="DOMAIN §5 fields: incisions, implants, ...")
-    reason: str = Field("", description="Required once the record is signed (amendment)")
+class PlanIn(Input):
+    version: int = Field(default=0, description="0 for a new plan, else the version you read")
+    findings: PlanFindings
+    choice: PlanChoice
+
+
+class PlanOut(Schema):
+    version: int
+    technique: planning.Technique
+    akin: bool
+    target_ima_deg: float
+    lever_mm: float | None = Field(description="The lever arm used: yours, else the film's")
+    planned_shift_mm: float | None
+    planned_shift_pct: float | None
+    suggested: dict[str, Any] = Field(description="The suggestion, with its rules and sources")
+
+
+class PhaseIn(PhaseInput):
+    version: int = Field(description="The checklist version you read (1 before any phase)")
+
+
+class ChecklistOut(Schema):
+    version: int
+    completed: list[str]
+    laterality: dict[str, Any]
+
+
+class ConsentSheetOut(Schema):
+    number: int
+    sha256: str
+    personal_risks: list[str]
+
+
+class RecordIn(OperativeRecordInput):
+    version: int = Field(default=0, description="0 for a new record, else the version you read")
 
 
 class RecordOut(Schema):
@@ -74,7 +103,14 @@ class RecordOut(Schema):
     content: dict[str, Any]
 
 
-class SignIn(Schema):
+class AmendmentOut(Schema):
+    made_at: dt.datetime
+    author: str
+    reason: str
+    changes: dict[str, dict[str, Any]] = Field(description="Field -> before and after")
+
+
+class SignIn(Input):
     version: int
 
 
@@ -101,15 +137,93 @@ def _detail(error: ValidationError) -> str:
 def put_assessment(
     request: HttpRequest, episode_id: int, body: AssessmentIn
 ) -> Status[dict[str, Any]]:
-    data = body.dict()
-    version = data.pop("version")
+    data = AssessmentInput.model_validate(body.model_dump(exclude={"version"}))
     try:
-        saved = actions.save_assessment(Actor.from_request(request), episode_id, version, data)
+        saved = actions.save_assessment(Actor.from_request(request), episode_id, body.version, data)
     except EditConflict as conflict:
         return Status(409, {"detail": str(conflict)})
     except ValidationError as error:
         return Status(422, {"detail": _detail(error)})
-    return Status(200, {"version": saved.version, "flags": saved.flags})
+    return Status(200, {"version": saved.version, "flags": saved.risk_flags})
+
+
+@router.put(
+    "/episodes/{episode_id}/plan",
+    response={200: PlanOut, 409: Detail, 422: Detail},
+    summary="Save the operative plan; the suggestion is computed from the planning film",
+    description=(
+        "Send your findings and decision. The lever arm, the translation needed and the "
+        "suggestion are computed by HalluxPath from your (else the latest) reading of the "
+        "latest pre-operative film; `findings.lever_mm` and `findings.shaft_width_mm` are "
+        "your own measurements, when you have them."
+    ),
+)
+def put_plan(request: HttpRequest, episode_id: int, body: PlanIn) -> Status[dict[str, Any]]:
+    data = PlanInput(findings=body.findings, choice=body.choice)
+    try:
+        saved = actions.save_plan(Actor.from_request(request), episode_id, body.version, data)
+    except EditConflict as conflict:
+        return Status(409, {"detail": str(conflict)})
+    except ValidationError as error:
+        return Status(422, {"detail": _detail(error)})
+    return Status(
+        200,
+        {
+            "version": saved.version,
+            "technique": saved.technique,
+            "akin": saved.akin,
+            "target_ima_deg": saved.target_ima_deg,
+            "lever_mm": saved.input_values.get("lever_mm"),
+            "planned_shift_mm": saved.planned_shift_mm,
+            "planned_shift_pct": saved.planned_shift_pct,
+            "suggested": saved.suggestion_values,
+        },
+    )
+
+
+@router.post(
+    "/episodes/{episode_id}/checklist/phases",
+    response={200: ChecklistOut, 409: Detail, 422: Detail},
+    summary="Complete one phase of the WHO safety checklist (in order; Time Out checks the side)",
+)
+def complete_phase(request: HttpRequest, episode_id: int, body: PhaseIn) -> Status[dict[str, Any]]:
+    data = PhaseInput.model_validate(body.model_dump(exclude={"version"}))
+    try:
+        saved = actions.complete_checklist_phase(
+            Actor.from_request(request), episode_id, body.version, data
+        )
+    except EditConflict as conflict:
+        return Status(409, {"detail": str(conflict)})
+    except ValidationError as error:
+        return Status(422, {"detail": _detail(error)})
+    return Status(
+        200,
+        {
+            "version": saved.version,
+            "completed": list(saved.phases_done),
+            "laterality": saved.laterality_result,
+        },
+    )
+
+
+@router.post(
+    "/episodes/{episode_id}/consent-sheets",
+    response={201: ConsentSheetOut, 422: Detail},
+    summary="Issue the next personalised consent sheet from the plan and the assessment",
+)
+def issue_consent_sheet(request: HttpRequest, episode_id: int) -> Status[dict[str, Any]]:
+    try:
+        sheet = actions.issue_consent_sheet(Actor.from_request(request), episode_id)
+    except ValidationError as error:
+        return Status(422, {"detail": _detail(error)})
+    return Status(
+        201,
+        {
+            "number": sheet.number,
+            "sha256": sheet.sha256,
+            "personal_risks": [r["topic"] for r in sheet.sheet_content["personal_risks"]],
+        },
+    )
 
 
 @router.put(
@@ -118,26 +232,17 @@ def put_assessment(
     summary="Write the operative record; after signing, an amendment with a reason",
 )
 def put_record(request: HttpRequest, episode_id: int, body: RecordIn) -> Status[dict[str, Any]]:
+    data = OperativeRecordInput.model_validate(body.model_dump(exclude={"version"}))
     try:
         saved = actions.save_operative_record(
-            Actor.from_request(request),
-            episode_id,
-            body.version,
-            body.operated_on,
-            body.content,
-            reason=body.reason,
+            Actor.from_request(request), episode_id, body.version, data
         )
     except EditConflict as conflict:
         return Status(409, {"detail": str(conflict)})
-    except (ValidationError, KeyError, TypeError, ValueError) as error:
-        text = (
-            _detail(error)
-            if isinstance(error, ValidationError)
-            else f"the record is malformed ({error})"
-        )
-        return Status(422, {"detail": text})
+    except ValidationError as error:
+        return Status(422, {"detail": _detail(error)})
     return Status(
-        200, {"version": saved.version, "signed": saved.is_signed, "content": saved.content}
+        200, {"version": saved.version, "signed": saved.is_signed, "content": saved.record_content}
     )
 
 
@@ -153,7 +258,31 @@ def sign_record(request: HttpRequest, episode_id: int, body: SignIn) -> Status[d
         return Status(409, {"detail": str(conflict)})
     except ValidationError as error:
         return Status(422, {"detail": _detail(error)})
-    return Status(200, {"version": saved.version, "signed": True, "content": saved.content})
+    return Status(200, {"version": saved.version, "signed": True, "content": saved.record_content})
+
+
+@router.get(
+    "/episodes/{episode_id}/operative-record/amendments",
+    response=list[AmendmentOut],
+    summary="The amendments made to the signed operative record, oldest first",
+    description="An amendment is made by writing a signed record again with a `reason`.",
+)
+def list_amendments(request: HttpRequest, episode_id: int) -> list[dict[str, Any]]:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_id)
+    saved = OPERATIVE_RECORDS.get(actor, episode=episode)
+    rows = list(AMENDMENTS.queryset(actor).filter(record=saved).select_related("author"))
+    for row in rows:
+        AMENDMENTS.shown(actor, row)
+    return [
+        {
+            "made_at": row.made_at,
+            "author": str(row.author),
+            "reason": row.reason,
+            "changes": row.field_changes,
+        }
+        for row in rows
+    ]
 
 
 @router.get(

@@ -13,12 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-PHASES = ("sign_in", "time_out", "sign_out")
-PHASE_LABELS = {
-    "sign_in": "Sign In (before induction of anaesthesia)",
-    "time_out": "Time Out (before skin incision)",
-    "sign_out": "Sign Out (before the patient leaves theatre)",
-}
+from halluxpath.core.vocabulary import Labelled
+
+
+class Phase(Labelled):
+    """The checklist's three phases, in the order they are completed."""
+
+    SIGN_IN = "sign_in", "Sign In (before induction of anaesthesia)"
+    TIME_OUT = "time_out", "Time Out (before skin incision)"
+    SIGN_OUT = "sign_out", "Sign Out (before the patient leaves theatre)"
+
+    @property
+    def short_label(self) -> str:
+        """ "Sign In", "Time Out", "Sign Out"."""
+        return self.label.split(" (")[0]
+
+
+PHASES = Phase.values()
+PHASE_LABELS = dict(Phase.choices())
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,97 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from halluxpath.core.planning import Bone, ImplantKind
+from halluxpath.core.vocabulary import Labelled
+
 MIS_INCISION_LIMIT_MM = 5.0
-INCISION_SITES = (
-    "medial_m1_neck",
-    "medial_m1_head",
-    "dorsomedial",
-    "medial_p1_base",
-    "first_web",
-    "other",
-)
-IMPLANT_KINDS = ("cannulated_screw", "solid_screw", "bevel_tip_screw", "k_wire", "staple", "plate")
-EVENTS = ("burn", "nerve_injury", "fracture", "hardware_malposition", "other")
+
+
+class IncisionSite(Labelled):
+    MEDIAL_M1_NECK = "medial_m1_neck"
+    MEDIAL_M1_HEAD = "medial_m1_head"
+    DORSOMEDIAL = "dorsomedial"
+    MEDIAL_P1_BASE = "medial_p1_base"
+    FIRST_WEB = "first_web"
+    OTHER = "other"
+
+
+class IntraopEvent(Labelled):
+    BURN = "burn"
+    NERVE_INJURY = "nerve_injury"
+    FRACTURE = "fracture"
+    HARDWARE_MALPOSITION = "hardware_malposition"
+    OTHER = "other"
+
+
+class Sedation(Labelled):
+    NONE = "none", "None"
+    MINIMAL = "minimal", "Minimal"
+    MODERATE = "moderate", "Moderate"
+    DEEP = "deep", "Deep"
+
+
+class TourniquetSite(Labelled):
+    ANKLE = "ankle", "Ankle"
+    CALF = "calf", "Calf"
+    THIGH = "thigh", "Thigh"
+
+
+class LateralRelease(Labelled):
+    NONE = "none", "None"
+    PERCUTANEOUS_ADDUCTOR = "percutaneous_adductor", "Percutaneous adductor"
+    PERCUTANEOUS_CAPSULE = "percutaneous_capsule", "Percutaneous capsule"
+    OPEN = "open", "Open"
+
+
+class OsteotomyLevel(Labelled):
+    DISTAL_METAPHYSEAL = "distal_metaphyseal", "Distal metaphyseal"
+    SUBCAPITAL = "subcapital", "Subcapital"
+    SHAFT = "shaft", "Shaft"
+    PROXIMAL = "proximal", "Proximal"
+
+
+class OsteotomyType(Labelled):
+    CHEVRON = "chevron", "Chevron"
+    TRANSVERSE = "transverse", "Transverse"
+    OBLIQUE = "oblique", "Oblique"
+    SCARF = "scarf", "Scarf"
+    OTHER = "other", "Other"
+
+
+class Instrument(Labelled):
+    BURR = "burr", "Burr"
+    SAW = "saw", "Saw"
+
+
+class SoftTissueRepair(Labelled):
+    NONE = "none", "None"
+    CAPSULORRHAPHY = "capsulorrhaphy", "Capsulorrhaphy"
+    OTHER = "other", "Other"
+
+
+class Closure(Labelled):
+    SUTURE = "suture", "Sutures"
+    ADHESIVE_STRIP = "adhesive_strip", "Adhesive strips"
+    TISSUE_ADHESIVE = "tissue_adhesive", "Tissue adhesive"
+    NONE = "none", "None"
+
+
+class Dressing(Labelled):
+    CORRECTIVE_BANDAGE = "corrective_bandage", "Corrective bandage"
+    COMPRESSIVE = "compressive", "Compressive"
+    SIMPLE = "simple", "Simple"
+
+
+INCISION_SITES = IncisionSite.values()
+IMPLANT_KINDS = ImplantKind.values()
+EVENTS = IntraopEvent.values()
+AKIN_OSTEOTOMY = {
+    "bone": "p1",
+    "level": "proximal",
+    "type": "closing_wedge_akin",
+    "instrument": "burr",
+}
 
 LIMITS: dict[str, tuple[float, float, str]] = {
     "incision_length_mm": (1, 60, "mm"),
@@ -104,3 +184,49 @@ def long_incisions(incisions: Sequence[Incision]) -> list[Incision]:
 def all_minimally_invasive(incisions: Sequence[Incision]) -> bool:
     """DOMAIN §5 derived ``mis_all_lt_5mm``."""
     return bool(incisions) and not long_incisions(incisions)
+
+
+def stored_content(
+    fields: Mapping[str, Any],
+    *,
+    osteotomy: Mapping[str, Any] | None,
+    akin_done: bool,
+    incisions: Sequence[Mapping[str, Any]],
+    implants: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The operative record as stored (DOMAIN §5): validated, osteotomies as a list, MIS derived.
+
+    ``fields`` are the flat record fields (anaesthesia, tourniquet, closure...);
+    ``osteotomy`` the first metatarsal's (level, type, instrument) or None when
+    not recorded; an Akin adds the proximal phalanx osteotomy. Raises
+    ``RecordError`` for an impossible or inconsistent value.
+    """
+    cuts = [Incision(str(i["site"]), float(i["length_mm"])) for i in incisions]
+    validate(fields, cuts, implants)
+    osteotomies = [] if osteotomy is None else [{"bone": Bone.M1.value, **osteotomy}]
+    if akin_done:
+        osteotomies.append(dict(AKIN_OSTEOTOMY))
+    return {
+        **fields,
+        "osteotomies": osteotomies,
+        "incisions": [dict(i) for i in incisions],
+        "implants": [dict(i) for i in implants],
+        "mis_all_within_5mm": all_minimally_invasive(cuts),
+        "incisions_over_5mm": [vars(i) for i in long_incisions(cuts)],
+    }
+
+
+DERIVED_KEYS = ("osteotomies", "incisions", "implants", "mis_all_within_5mm", "incisions_over_5mm")
+
+
+def entered_fields(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat fields a stored record was entered with (the inverse of ``stored_content``)."""
+    osteotomies = list(content.get("osteotomies", []))
+    first = next((o for o in osteotomies if o.get("bone") == Bone.M1), None)
+    return {
+        **{k: v for k, v in content.items() if k not in DERIVED_KEYS},
+        "osteotomy_level": first.get("level") if first else None,
+        "osteotomy_type": first.get("type") if first else None,
+        "osteotomy_instrument": first.get("instrument") if first else None,
+        "akin_done": any(o.get("bone") == Bone.P1 for o in osteotomies),
+    }

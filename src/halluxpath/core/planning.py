@@ -14,7 +14,10 @@ rotation, shortening and soft-tissue effects, and says so wherever it is shown.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from halluxpath.core.vocabulary import Labelled
 
 MODEL_LIMITS = (
     "First-order geometric model: it ignores rotation, shortening and soft-tissue "
@@ -28,6 +31,53 @@ DEFAULT_TARGET_IMA_DEG = 7.0
 # Population averages of first metatarsal shaft width (60 adults, one population) [50].
 AVERAGE_SHAFT_WIDTH_MM = {"female": 11.7, "male": 13.7}
 AVERAGE_SHAFT_WIDTH_SOURCE = "DOMAIN §4 [50]: 11.7 mm women, 13.7 mm men (one population)"
+
+
+class Technique(Labelled):
+    """The operations a plan chooses between (DOMAIN §3)."""
+
+    MIS_DISTAL = (
+        "mis_distal_metatarsal_osteotomy",
+        "MIS distal metatarsal osteotomy (3rd/4th generation)",
+    )
+    MTP_ARTHRODESIS = "mtp_arthrodesis", "First MTP joint fusion (arthrodesis)"
+    LAPIDUS = "lapidus", "First TMT fusion (Lapidus)"
+    OPEN_PROXIMAL = "open_proximal_osteotomy", "Proximal (basal) osteotomy"
+    DEFER = "defer", "Defer surgery"
+
+
+class ArthritisGrade(Labelled):
+    """First MTP joint arthritis, judged clinically and on the film (R-SEL-1)."""
+
+    NONE = "none", "None"
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class HeadLateralEdge(Labelled):
+    """The lateral edge of the first metatarsal head, the round sign (R-SEL-8)."""
+
+    NOT_ASSESSABLE = "not_assessable", "Not assessed"
+    ANGULAR = "angular", "Angular"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ROUND = "round", "Round"
+
+
+class Bone(Labelled):
+    M1 = "m1", "First metatarsal"
+    P1 = "p1", "Proximal phalanx"
+
+
+class ImplantKind(Labelled):
+    """DOMAIN §5 implant kinds."""
+
+    BEVEL_TIP_SCREW = "bevel_tip_screw", "Bevel-tip screw"
+    CANNULATED_SCREW = "cannulated_screw", "Cannulated screw"
+    SOLID_SCREW = "solid_screw", "Solid screw"
+    K_WIRE = "k_wire", "K-wire"
+    STAPLE = "staple", "Staple"
+    PLATE = "plate", "Plate"
 
 
 @dataclass(frozen=True)
@@ -63,8 +113,8 @@ class PlanningInputs:
     dmaa_deg: float | None = None
     sesamoid_position: int | None = None
     severity: str | None = None
-    m1_head_lateral_edge: str = "not_assessable"  # round | intermediate | angular | ...
-    mtp_arthritis_grade: str = "none"  # none | mild | moderate | severe
+    m1_head_lateral_edge: str = HeadLateralEdge.NOT_ASSESSABLE  # a HeadLateralEdge value
+    mtp_arthritis_grade: str = ArthritisGrade.NONE  # an ArthritisGrade value
     painful_stiff_mtp: bool = False
     first_ray_instability: bool = False
     inflammatory_forefoot_destruction: bool = False
@@ -73,12 +123,8 @@ class PlanningInputs:
 
 
 IMPLANT_LABELS = {
-    "bevel_tip_screw": "bevel-tip screw",
-    "cannulated_screw": "cannulated screw",
-    "solid_screw": "solid screw",
-    "k_wire": "K-wire",
-    "staple": "staple",
-    "plate": "plate",
+    kind.value: kind.label if kind is ImplantKind.K_WIRE else kind.label.lower()
+    for kind in ImplantKind
 }
 
 
@@ -105,13 +151,7 @@ class PlanSuggestion:
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
 
-TECHNIQUE_LABELS = {
-    "mis_distal_metatarsal_osteotomy": "MIS distal metatarsal osteotomy (3rd/4th generation)",
-    "mtp_arthrodesis": "First MTP joint fusion (arthrodesis)",
-    "lapidus": "First TMT fusion (Lapidus)",
-    "open_proximal_osteotomy": "Proximal (basal) osteotomy",
-    "defer": "Defer surgery",
-}
+TECHNIQUE_LABELS = dict(Technique.choices())
 
 
 def translation_needed(
@@ -139,12 +179,85 @@ def translation_needed(
     )
 
 
+Point = Sequence[float]
+
+
+def lever_arm_mm(
+    points: Mapping[str, Point], pixel_spacing_mm: tuple[float, float] | None
+) -> float | None:
+    """Base centre to head along the first metatarsal, in mm: the planning model's ``L``.
+
+    The head is the middle of its articular surface (``m1_articular_medial`` and
+    ``m1_articular_lateral``), projected on the M1 axis (``m1_proximal`` to
+    ``m1_distal``); ``pixel_spacing_mm`` is (row, column) in DICOM order
+    (spec/measurements.md, "Planning model"; DOMAIN §4). Without the articular
+    landmarks or a pixel size there is no lever arm and the surgeon enters it;
+    a head that projects at or behind the base gives None too.
+    """
+    needed = ("m1_proximal", "m1_distal", "m1_articular_medial", "m1_articular_lateral")
+    if not pixel_spacing_mm or any(name not in points for name in needed):
+        return None
+    row, column = pixel_spacing_mm
+
+    def mm(name: str) -> tuple[float, float]:
+        x, y = points[name][0], points[name][1]
+        return (x * column, y * row)
+
+    base, distal = mm("m1_proximal"), mm("m1_distal")
+    medial, lateral = mm("m1_articular_medial"), mm("m1_articular_lateral")
+    head = ((medial[0] + lateral[0]) / 2, (medial[1] + lateral[1]) / 2)
+    axis = (distal[0] - base[0], distal[1] - base[1])
+    length = math.hypot(*axis)
+    if length == 0:
+        return None
+    along = ((head[0] - base[0]) * axis[0] + (head[1] - base[1]) * axis[1]) / length
+    return round(along, 1) if along > 0 else None
+
+
+def default_shaft_width_mm(measured_mm: float | None, sex: str) -> float:
+    """The shaft width at the osteotomy: measured on the film, else the population average."""
+    return measured_mm or AVERAGE_SHAFT_WIDTH_MM.get(sex, 12.7)
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """What the plan computes from the film and the surgeon's findings (never typed in)."""
+
+    lever_mm: float | None  # the lever arm used: the surgeon's, else the film's
+    lever_mm_from_film: float | None
+    shaft_width_mm: float
+    translation: TranslationPlan | None
+    suggestion: PlanSuggestion
+
+
+def plan_figures(
+    inputs: PlanningInputs,
+    *,
+    target_ima_deg: float,
+    lever_mm_from_film: float | None,
+    lever_mm_entered: float | None,
+    shaft_width_mm: float,
+) -> PlanFigures:
+    """The lever arm, the translation needed and the suggestion, from one set of inputs.
+
+    The page's preview and the saving action both call this, so what the
+    surgeon saw is what is stored.
+    """
+    lever = lever_mm_entered or lever_mm_from_film
+    translation = (
+        translation_needed(inputs.ima_deg, target_ima_deg, lever, shaft_width_mm) if lever else None
+    )
+    return PlanFigures(
+        lever, lever_mm_from_film, shaft_width_mm, translation, suggest(inputs, translation)
+    )
+
+
 def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> PlanSuggestion:
     """Technique, Akin and fixation suggestions with the rules behind them (DOMAIN §3)."""
     findings: list[Finding] = []
-    technique = "mis_distal_metatarsal_osteotomy"
+    technique: Technique = Technique.MIS_DISTAL
     if inputs.growth_plates_open:
-        technique = "defer"
+        technique = Technique.DEFER
         findings.append(
             Finding(
                 "R-SEL-9",
@@ -154,9 +267,10 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
                 "stop",
             )
         )
-    if inputs.mtp_arthritis_grade in ("moderate", "severe") or inputs.painful_stiff_mtp:
+    severe_arthritis = (ArthritisGrade.MODERATE, ArthritisGrade.SEVERE)
+    if inputs.mtp_arthritis_grade in severe_arthritis or inputs.painful_stiff_mtp:
         stiff = " and the joint is painful and stiff" if inputs.painful_stiff_mtp else ""
-        technique = "mtp_arthrodesis" if technique != "defer" else technique
+        technique = Technique.MTP_ARTHRODESIS if technique != Technique.DEFER else technique
         findings.append(
             Finding(
                 "R-SEL-1",
@@ -168,7 +282,7 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
             )
         )
     if inputs.inflammatory_forefoot_destruction:
-        technique = "mtp_arthrodesis" if technique != "defer" else technique
+        technique = Technique.MTP_ARTHRODESIS if technique != Technique.DEFER else technique
         findings.append(
             Finding(
                 "R-SEL-3",
@@ -189,10 +303,10 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
                 "warning",
             )
         )
-    distal = technique == "mis_distal_metatarsal_osteotomy"
+    distal = technique == Technique.MIS_DISTAL
     if translation is not None and distal:
         if not translation.reachable:
-            technique = "open_proximal_osteotomy"
+            technique = Technique.OPEN_PROXIMAL
             distal = False
             findings.append(
                 Finding(
@@ -250,7 +364,7 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
                 "DOMAIN §3 R-SEL-7 [14][18][48]",
             )
         )
-    if inputs.m1_head_lateral_edge == "round" or (inputs.sesamoid_position or 0) >= 5:
+    if inputs.m1_head_lateral_edge == HeadLateralEdge.ROUND or (inputs.sesamoid_position or 0) >= 5:
         findings.append(
             Finding(
                 "R-SEL-8",
@@ -280,7 +394,7 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
 
 def _fixation(technique: str, akin: bool) -> tuple[FixationItem, ...]:
     """The usual fixation of the suggested technique (DOMAIN §3 generations table)."""
-    if technique != "mis_distal_metatarsal_osteotomy":
+    if technique != Technique.MIS_DISTAL:
         return ()
     items = [
         FixationItem(

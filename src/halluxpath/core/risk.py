@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from halluxpath.core.vocabulary import Labelled
+
 INFECTION, WOUND, UNION, VTE, ANAESTHETIC = (
     "infection",
     "delayed wound healing",
@@ -26,6 +28,71 @@ HBA1C_SSI_MMOL_MOL = 58  # ≈ 7.5 %: forefoot SSI threshold [A] [63]
 HBA1C_MAX_AGE_DAYS = 92  # "≤ 3 months old"
 BMI_RANGE = (10.0, 90.0)
 ABPI_RANGE = (0.1, 2.5)
+
+
+class Smoking(Labelled):
+    """DOMAIN §6 smoking status."""
+
+    NEVER = "never", "Never smoked"
+    EX = "ex", "Ex-smoker"
+    CURRENT = "current", "Current smoker"
+
+
+class Diabetes(Labelled):
+    NONE = "none", "No diabetes"
+    TYPE1 = "type1", "Type 1"
+    TYPE2 = "type2", "Type 2"
+    OTHER = "other", "Other"
+
+
+class Neuropathy(Labelled):
+    NONE = "none", "None"
+    SUSPECTED = "suspected", "Suspected"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
+class InflammatoryArthritis(Labelled):
+    NONE = "none", "None"
+    RHEUMATOID = "rheumatoid", "Rheumatoid"
+    PSORIATIC = "psoriatic", "Psoriatic"
+    GOUT = "gout", "Gout"
+    OTHER = "other", "Other"
+
+
+class Oestrogen(Labelled):
+    NONE = "none", "None"
+    COC = "coc", "Combined oral contraceptive"
+    HRT = "hrt", "Hormone replacement therapy"
+
+
+class AsaGrade(Labelled):
+    """The ASA grades the assessment records (DOMAIN §6; VI and "E" are read, not offered)."""
+
+    I = "I", "I: healthy"  # noqa: E741
+    II = "II", "II: mild systemic disease"
+    III = "III", "III: severe systemic disease"
+    IV = "IV", "IV: constant threat to life"
+    V = "V", "V: not expected to survive without the operation"
+
+
+ASA_GRADES_READ = ("I", "II", "III", "IV", "V", "VI")  # optionally with E (emergency)
+
+
+class Anaesthesia(Labelled):
+    """DOMAIN §5 ``anaesthesia_primary``; ankle block is PROSPECT's first choice [53]."""
+
+    LOCAL = "local_infiltration", "Local infiltration"
+    ANKLE_BLOCK = "ankle_block", "Ankle block"
+    POPLITEAL = "popliteal_sciatic_block", "Popliteal sciatic block"
+    POPLITEAL_SAPHENOUS = "popliteal_plus_saphenous", "Popliteal and saphenous block"
+    SPINAL = "spinal", "Spinal"
+    GENERAL = "general", "General"
+
+
+class AnaesthesiaReason(Labelled):
+    MEDICAL = "medical", "A medical condition"
+    PREFERENCE = "preference", "The patient's preference"
+    BOTH = "both", "Both"
 
 
 class AssessmentError(ValueError):
@@ -46,25 +113,25 @@ class Assessment:
     """The pre-operative findings, as recorded (DOMAIN §6 "recorded as")."""
 
     age_years: int
-    smoking: str = "never"  # current | ex | never
-    diabetes: str = "none"  # none | type1 | type2 | other
+    smoking: str = Smoking.NEVER  # a Smoking value (checked by validate)
+    diabetes: str = Diabetes.NONE  # a Diabetes value
     hba1c_mmol_mol: float | None = None
     hba1c_date: dt.date | None = None
-    neuropathy: str = "none"  # none | suspected | confirmed
+    neuropathy: str = Neuropathy.NONE  # a Neuropathy value
     foot_pulses_absent: bool = False
     abpi: float | None = None
     ankle_pressure_mmhg: float | None = None
-    inflammatory_arthritis: str = "none"  # none | rheumatoid | psoriatic | gout | other
+    inflammatory_arthritis: str = InflammatoryArthritis.NONE  # an InflammatoryArthritis value
     immunosuppressants: str = ""  # drug names, free text
     steroid: bool = False
     bmi: float | None = None
-    asa_grade: str = "I"  # I–VI, optionally with E
+    asa_grade: str = AsaGrade.I  # I–VI (ASA_GRADES_READ), optionally with E
     previous_surgery_same_foot: bool = False
     anticoagulant: str = ""  # drug, free text
     vte_history: bool = False
     vte_family_history: bool = False
     recent_cancer: bool = False
-    oestrogen: str = "none"  # none | coc | hrt
+    oestrogen: str = Oestrogen.NONE  # an Oestrogen value
     immobilisation_planned: bool = False  # cast, boot or orthosis with reduced weight-bearing
     allergies: str = ""
 
@@ -81,7 +148,7 @@ class Flag:
 
 def validate(a: Assessment, *, today: dt.date) -> None:
     """Refuse impossible or inconsistent values (raises ``AssessmentError``)."""
-    if a.smoking not in ("current", "ex", "never"):
+    if a.smoking not in Smoking.values():
         raise AssessmentError("smoking", "Choose current, ex or never for smoking.")
     if a.hba1c_mmol_mol is not None:
         low, high = HBA1C_RANGE_MMOL_MOL
@@ -94,7 +161,7 @@ def validate(a: Assessment, *, today: dt.date) -> None:
             raise AssessmentError("hba1c_date", "Enter the date of the HbA1c result.")
         if a.hba1c_date > today:
             raise AssessmentError("hba1c_date", "The HbA1c date cannot be in the future.")
-    if a.diabetes == "none" and a.hba1c_mmol_mol is not None and a.hba1c_mmol_mol >= 48:
+    if a.diabetes == Diabetes.NONE and a.hba1c_mmol_mol is not None and a.hba1c_mmol_mol >= 48:
         raise AssessmentError(
             "diabetes",
             "An HbA1c of 48 mmol/mol or more is in the diabetic "
@@ -112,7 +179,7 @@ def validate(a: Assessment, *, today: dt.date) -> None:
         raise AssessmentError(
             "ankle_pressure_mmhg", "Ankle pressure must lie between 0 and 300 mmHg."
         )
-    if a.asa_grade.rstrip("E") not in ("I", "II", "III", "IV", "V", "VI"):
+    if a.asa_grade.rstrip("E") not in ASA_GRADES_READ:
         raise AssessmentError("asa_grade", "ASA grade must be I to VI, optionally with E.")
     if not 0 <= a.age_years <= 120:
         raise AssessmentError("age_years", "Check the date of birth: the age is impossible.")
@@ -122,7 +189,7 @@ def flags(a: Assessment, *, today: dt.date) -> list[Flag]:
     """Every risk flag the assessment raises, in the order of DOMAIN §6's table."""
     validate(a, today=today)
     out: list[Flag] = []
-    if a.smoking == "current":
+    if a.smoking == Smoking.CURRENT:
         out.append(
             Flag(
                 "§6 smoking",
@@ -133,9 +200,9 @@ def flags(a: Assessment, *, today: dt.date) -> list[Flag]:
                 action="Advise stopping smoking before surgery.",
             )
         )
-    if a.diabetes != "none":
+    if a.diabetes != Diabetes.NONE:
         out.extend(_diabetes(a, today))
-    if a.neuropathy in ("suspected", "confirmed"):
+    if a.neuropathy in (Neuropathy.SUSPECTED, Neuropathy.CONFIRMED):
         out.append(
             Flag(
                 "§6 neuropathy",
@@ -145,7 +212,7 @@ def flags(a: Assessment, *, today: dt.date) -> list[Flag]:
             )
         )
     out.extend(_vascular(a))
-    if a.inflammatory_arthritis != "none":
+    if a.inflammatory_arthritis != InflammatoryArthritis.NONE:
         out.append(
             Flag(
                 "§6 inflammatory arthritis",
@@ -216,7 +283,7 @@ def flags(a: Assessment, *, today: dt.date) -> list[Flag]:
         for present, name in (
             (a.vte_history, "previous VTE"),
             (a.recent_cancer, "recent cancer"),
-            (a.oestrogen != "none", "oestrogen"),
+            (a.oestrogen != Oestrogen.NONE, "oestrogen"),
             (a.vte_family_history, "family history"),
             (a.bmi is not None and a.bmi >= 30, "obesity"),
             (a.age_years > 60, "age over 60"),

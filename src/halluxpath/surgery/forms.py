@@ -6,11 +6,14 @@ from typing import Any
 
 from django import forms
 
-from halluxpath.core.operative import EVENTS, IMPLANT_KINDS, INCISION_SITES
-from halluxpath.core.planning import TECHNIQUE_LABELS
+from halluxpath.core import operative
+from halluxpath.core.planning import ArthritisGrade, Bone, HeadLateralEdge, ImplantKind, Technique
+from halluxpath.core.risk import Anaesthesia
 from halluxpath.forms import ClinicForm, ClinicModelForm
-from halluxpath.surgery.actions import ASSESSMENT_FIELDS
-from halluxpath.surgery.models import Anaesthesia, PreoperativeAssessment
+from halluxpath.surgery.models import PreoperativeAssessment
+from halluxpath.surgery.schemas import AssessmentInput, PlanFindings
+
+ASSESSMENT_FIELDS = tuple(AssessmentInput.model_fields)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,12 +41,7 @@ class PlanFindingsForm(ClinicForm):
 
     mtp_arthritis_grade = forms.ChoiceField(
         label="First MTP joint arthritis",
-        choices=[
-            ("none", "None"),
-            ("mild", "Mild"),
-            ("moderate", "Moderate"),
-            ("severe", "Severe"),
-        ],
+        choices=ArthritisGrade.choices(),
     )
     painful_stiff_mtp = forms.BooleanField(required=False, label="Painful, stiff MTP joint")
     first_ray_instability = forms.BooleanField(
@@ -54,12 +52,7 @@ class PlanFindingsForm(ClinicForm):
     )
     m1_head_lateral_edge = forms.ChoiceField(
         label="Lateral edge of the first metatarsal head (round sign)",
-        choices=[
-            ("not_assessable", "Not assessed"),
-            ("angular", "Angular"),
-            ("intermediate", "Intermediate"),
-            ("round", "Round"),
-        ],
+        choices=HeadLateralEdge.choices(),
     )
     growth_plates_open = forms.BooleanField(required=False, label="Growth plates open")
     surgeon_mis_trained = forms.BooleanField(
@@ -70,21 +63,28 @@ class PlanFindingsForm(ClinicForm):
     )
     lever_mm = forms.FloatField(
         label="Lever arm L (mm)",
+        required=False,
         min_value=10,
         max_value=120,
         help_text="Distance from the base centre to the head along the first metatarsal. "
-        "Filled in from the film's landmarks when its pixel size is known.",
+        "Filled in from the film's landmarks when its pixel size is known; left empty, the "
+        "film's value is used.",
     )
     shaft_width_mm = forms.FloatField(
         label="Shaft width at the osteotomy (mm)",
+        required=False,
         min_value=5,
         max_value=30,
         help_text="Measure it on the film if you can; the default is a population average.",
     )
 
+    def findings(self) -> PlanFindings:
+        """The validated findings as the action's input."""
+        return PlanFindings.model_validate(self.cleaned_data)
+
 
 class PlanChoiceForm(ClinicForm):
-    technique = forms.ChoiceField(label="Operation", choices=list(TECHNIQUE_LABELS.items()))
+    technique = forms.ChoiceField(label="Operation", choices=Technique.choices())
     akin = forms.BooleanField(required=False, label="Add an Akin osteotomy")
     notes = forms.CharField(
         required=False,
@@ -97,19 +97,8 @@ class PlanChoiceForm(ClinicForm):
 class ImplantForm(ClinicForm):
     """One line of the fixation plan (DOMAIN §5 implant kinds and sanity ranges)."""
 
-    bone = forms.ChoiceField(choices=[("m1", "First metatarsal"), ("p1", "Proximal phalanx")])
-    kind = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", "—"),
-            ("bevel_tip_screw", "Bevel-tip screw"),
-            ("cannulated_screw", "Cannulated screw"),
-            ("solid_screw", "Solid screw"),
-            ("k_wire", "K-wire"),
-            ("staple", "Staple"),
-            ("plate", "Plate"),
-        ],
-    )
+    bone = forms.ChoiceField(choices=Bone.choices())
+    kind = forms.ChoiceField(required=False, choices=[("", "—"), *ImplantKind.choices()])
     count = forms.IntegerField(min_value=1, max_value=6, required=False, initial=1)
     diameter_mm = forms.FloatField(
         required=False, min_value=1.0, max_value=5.0, label="Diameter (mm)"
@@ -138,7 +127,7 @@ BLANK = ("", "—")
 
 
 class IncisionForm(ClinicForm):
-    site = forms.ChoiceField(choices=[BLANK, *((s, s.replace("_", " ")) for s in INCISION_SITES)])
+    site = forms.ChoiceField(choices=[BLANK, *operative.IncisionSite.choices()])
     length_mm = forms.FloatField(label="Length (mm)", min_value=1, max_value=60)
 
 
@@ -148,10 +137,10 @@ IncisionFormSet = forms.formset_factory(
 
 
 class RecordImplantForm(ClinicForm):
-    bone = forms.ChoiceField(
-        choices=[BLANK, ("m1", "First metatarsal"), ("p1", "Proximal phalanx")]
+    bone = forms.ChoiceField(choices=[BLANK, *Bone.choices()])
+    kind = forms.ChoiceField(
+        choices=[BLANK, *((k.value, k.value.replace("_", " ")) for k in ImplantKind)]
     )
-    kind = forms.ChoiceField(choices=[BLANK, *((k, k.replace("_", " ")) for k in IMPLANT_KINDS)])
     diameter_mm = forms.FloatField(label="Diameter (mm)", min_value=1.0, max_value=5.0)
     length_mm = forms.FloatField(label="Length (mm)", min_value=8, max_value=80)
     manufacturer = forms.CharField(max_length=100, required=False)
@@ -167,77 +156,41 @@ class OperativeRecordForm(ClinicForm):
     """DOMAIN §5 fields; list-valued parts (incisions, implants) are formsets."""
 
     operated_on = forms.DateField(label="Date of operation", widget=DATE_INPUT)
-    anaesthesia_primary = forms.ChoiceField(label="Anaesthesia given", choices=Anaesthesia.choices)
-    sedation = forms.ChoiceField(
-        choices=[
-            ("none", "None"),
-            ("minimal", "Minimal"),
-            ("moderate", "Moderate"),
-            ("deep", "Deep"),
-        ]
+    anaesthesia_primary = forms.ChoiceField(
+        label="Anaesthesia given", choices=Anaesthesia.choices()
     )
+    sedation = forms.ChoiceField(choices=operative.Sedation.choices())
     tourniquet = forms.BooleanField(required=False)
     tourniquet_site = forms.ChoiceField(
         required=False,
-        choices=[("", "—"), ("ankle", "Ankle"), ("calf", "Calf"), ("thigh", "Thigh")],
+        choices=[("", "—"), *operative.TourniquetSite.choices()],
     )
     tourniquet_pressure_mmhg = forms.FloatField(required=False, label="Tourniquet pressure (mmHg)")
     tourniquet_minutes = forms.FloatField(required=False, label="Tourniquet time (min)")
     lateral_release = forms.ChoiceField(
         label="Soft-tissue dissection: lateral release",
-        choices=[
-            ("none", "None"),
-            ("percutaneous_adductor", "Percutaneous adductor"),
-            ("percutaneous_capsule", "Percutaneous capsule"),
-            ("open", "Open"),
-        ],
+        choices=operative.LateralRelease.choices(),
     )
     osteotomy_level = forms.ChoiceField(
         label="First metatarsal osteotomy: level",
-        choices=[
-            ("distal_metaphyseal", "Distal metaphyseal"),
-            ("subcapital", "Subcapital"),
-            ("shaft", "Shaft"),
-            ("proximal", "Proximal"),
-        ],
+        choices=operative.OsteotomyLevel.choices(),
     )
     osteotomy_type = forms.ChoiceField(
         label="Osteotomy type",
-        choices=[
-            ("chevron", "Chevron"),
-            ("transverse", "Transverse"),
-            ("oblique", "Oblique"),
-            ("scarf", "Scarf"),
-            ("other", "Other"),
-        ],
+        choices=operative.OsteotomyType.choices(),
     )
     osteotomy_instrument = forms.ChoiceField(
-        label="Instrument", choices=[("burr", "Burr"), ("saw", "Saw")]
+        label="Instrument", choices=operative.Instrument.choices()
     )
     akin_done = forms.BooleanField(required=False, label="Akin osteotomy of the proximal phalanx")
     translation_achieved_pct = forms.FloatField(
         required=False, label="Translation achieved (% of shaft width)"
     )
     rotation = forms.CharField(required=False, max_length=100, label="Rotation (supination)")
-    soft_tissue_repair = forms.ChoiceField(
-        choices=[("none", "None"), ("capsulorrhaphy", "Capsulorrhaphy"), ("other", "Other")]
-    )
+    soft_tissue_repair = forms.ChoiceField(choices=operative.SoftTissueRepair.choices())
     exostectomy = forms.BooleanField(required=False, label="Exostectomy (bump removed)")
-    closure = forms.ChoiceField(
-        choices=[
-            ("suture", "Sutures"),
-            ("adhesive_strip", "Adhesive strips"),
-            ("tissue_adhesive", "Tissue adhesive"),
-            ("none", "None"),
-        ]
-    )
-    dressing = forms.ChoiceField(
-        choices=[
-            ("corrective_bandage", "Corrective bandage"),
-            ("compressive", "Compressive"),
-            ("simple", "Simple"),
-        ]
-    )
+    closure = forms.ChoiceField(choices=operative.Closure.choices())
+    dressing = forms.ChoiceField(choices=operative.Dressing.choices())
     fluoro_shots = forms.IntegerField(required=False, label="Fluoroscopy shots")
     fluoro_time_s = forms.FloatField(required=False, label="Fluoroscopy time (s)")
     fluoro_dap_mgy_cm2 = forms.FloatField(
@@ -252,7 +205,7 @@ class OperativeRecordForm(ClinicForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Intra-operative events",
-        choices=[(e, e.replace("_", " ")) for e in EVENTS],
+        choices=operative.IntraopEvent.choices(),
     )
     notes = forms.CharField(
         required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

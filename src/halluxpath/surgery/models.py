@@ -8,86 +8,58 @@ edits; every change is in the audit log with its before and after values.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
-from halluxpath.core.planning import TECHNIQUE_LABELS
+from halluxpath.core.planning import Technique
+from halluxpath.core.risk import (
+    Anaesthesia,
+    AnaesthesiaReason,
+    AsaGrade,
+    Diabetes,
+    InflammatoryArthritis,
+    Neuropathy,
+    Oestrogen,
+    Smoking,
+)
+from halluxpath.surgery import stored
 
-
-class Smoking(models.TextChoices):
-    NEVER = "never", "Never smoked"
-    EX = "ex", "Ex-smoker"
-    CURRENT = "current", "Current smoker"
-
-
-class Diabetes(models.TextChoices):
-    NONE = "none", "No diabetes"
-    TYPE1 = "type1", "Type 1"
-    TYPE2 = "type2", "Type 2"
-    OTHER = "other", "Other"
-
-
-class Neuropathy(models.TextChoices):
-    NONE = "none", "None"
-    SUSPECTED = "suspected", "Suspected"
-    CONFIRMED = "confirmed", "Confirmed"
-
-
-class InflammatoryArthritis(models.TextChoices):
-    NONE = "none", "None"
-    RHEUMATOID = "rheumatoid", "Rheumatoid"
-    PSORIATIC = "psoriatic", "Psoriatic"
-    GOUT = "gout", "Gout"
-    OTHER = "other", "Other"
-
-
-class Oestrogen(models.TextChoices):
-    NONE = "none", "None"
-    COC = "coc", "Combined oral contraceptive"
-    HRT = "hrt", "Hormone replacement therapy"
-
-
-class AsaGrade(models.TextChoices):
-    I = "I", "I: healthy"  # noqa: E741
-    II = "II", "II: mild systemic disease"
-    III = "III", "III: severe systemic disease"
-    IV = "IV", "IV: constant threat to life"
-    V = "V", "V: not expected to survive without the operation"
-
-
-class Anaesthesia(models.TextChoices):
-    """DOMAIN §5 ``anaesthesia_primary``; ankle block is PROSPECT's first choice [53]."""
-
-    LOCAL = "local_infiltration", "Local infiltration"
-    ANKLE_BLOCK = "ankle_block", "Ankle block"
-    POPLITEAL = "popliteal_sciatic_block", "Popliteal sciatic block"
-    POPLITEAL_SAPHENOUS = "popliteal_plus_saphenous", "Popliteal and saphenous block"
-    SPINAL = "spinal", "Spinal"
-    GENERAL = "general", "General"
-
-
-class AnaesthesiaReason(models.TextChoices):
-    MEDICAL = "medical", "A medical condition"
-    PREFERENCE = "preference", "The patient's preference"
-    BOTH = "both", "Both"
+__all__ = [
+    "Amendment",
+    "Anaesthesia",
+    "AnaesthesiaReason",
+    "AsaGrade",
+    "ConsentSheet",
+    "Diabetes",
+    "InflammatoryArthritis",
+    "Neuropathy",
+    "Oestrogen",
+    "OperativeRecord",
+    "PreoperativeAssessment",
+    "SafetyChecklist",
+    "Smoking",
+    "SurgicalPlan",
+]
 
 
 class PreoperativeAssessment(models.Model):
     episode = models.OneToOneField(
         "patients.Episode", on_delete=models.PROTECT, related_name="assessment"
     )
-    smoking = models.CharField(max_length=10, choices=Smoking.choices, default=Smoking.NEVER)
-    diabetes = models.CharField(max_length=10, choices=Diabetes.choices, default=Diabetes.NONE)
+    smoking = models.CharField(max_length=10, choices=Smoking.choices(), default=Smoking.NEVER)
+    diabetes = models.CharField(max_length=10, choices=Diabetes.choices(), default=Diabetes.NONE)
     hba1c_mmol_mol = models.FloatField("HbA1c (mmol/mol)", null=True, blank=True)
     hba1c_date = models.DateField("HbA1c date", null=True, blank=True)
     neuropathy = models.CharField(
-        max_length=10, choices=Neuropathy.choices, default=Neuropathy.NONE
+        max_length=10, choices=Neuropathy.choices(), default=Neuropathy.NONE
     )
     foot_pulses_absent = models.BooleanField("A foot pulse is absent", default=False)
     abpi = models.FloatField("ABPI", null=True, blank=True)
     ankle_pressure_mmhg = models.FloatField("Ankle pressure (mmHg)", null=True, blank=True)
     inflammatory_arthritis = models.CharField(
-        max_length=12, choices=InflammatoryArthritis.choices, default=InflammatoryArthritis.NONE
+        max_length=12, choices=InflammatoryArthritis.choices(), default=InflammatoryArthritis.NONE
     )
     steroid = models.BooleanField("Takes steroids", default=False)
     immunosuppressants = models.CharField(
@@ -95,7 +67,7 @@ class PreoperativeAssessment(models.Model):
     )
     bmi = models.FloatField("BMI (kg/m²)", null=True, blank=True)
     asa_grade = models.CharField(
-        "ASA grade", max_length=4, choices=AsaGrade.choices, default=AsaGrade.I
+        "ASA grade", max_length=4, choices=AsaGrade.choices(), default=AsaGrade.I
     )
     previous_surgery_same_foot = models.BooleanField("Previous surgery on this foot", default=False)
     allergies = models.CharField(max_length=300, blank=True)
@@ -103,7 +75,7 @@ class PreoperativeAssessment(models.Model):
     vte_history = models.BooleanField("Previous VTE", default=False)
     vte_family_history = models.BooleanField("VTE in a first-degree relative", default=False)
     recent_cancer = models.BooleanField("Recent cancer", default=False)
-    oestrogen = models.CharField(max_length=5, choices=Oestrogen.choices, default=Oestrogen.NONE)
+    oestrogen = models.CharField(max_length=5, choices=Oestrogen.choices(), default=Oestrogen.NONE)
     immobilisation_planned = models.BooleanField(
         "Cast, boot or orthosis with reduced weight-bearing planned", default=False
     )
@@ -112,12 +84,12 @@ class PreoperativeAssessment(models.Model):
     )
     vte_decision = models.CharField("VTE prophylaxis decision", max_length=300, blank=True)
     anaesthesia = models.CharField(
-        max_length=30, choices=Anaesthesia.choices, default=Anaesthesia.ANKLE_BLOCK
+        max_length=30, choices=Anaesthesia.choices(), default=Anaesthesia.ANKLE_BLOCK
     )
     anaesthesia_reason = models.CharField(
         "Reason for the anaesthesia",
         max_length=12,
-        choices=AnaesthesiaReason.choices,
+        choices=AnaesthesiaReason.choices(),
         default=AnaesthesiaReason.PREFERENCE,
     )
     anaesthesia_reason_detail = models.CharField("Reason, in words", max_length=300, blank=True)
@@ -130,6 +102,11 @@ class PreoperativeAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"pre-operative assessment of episode {self.episode_id}"
+
+    @property
+    def risk_flags(self) -> list[dict[str, Any]]:
+        """The risk flags of the last save, as ``core.risk.Flag`` fields."""
+        return stored.read_items(stored.ASSESSMENT_FLAGS, self.flags)
 
 
 class SurgicalPlan(models.Model):
@@ -146,7 +123,7 @@ class SurgicalPlan(models.Model):
     )
     inputs = models.JSONField(help_text="Everything the suggestions were computed from.")
     suggested = models.JSONField(help_text="What HalluxPath suggested, with rules and sources.")
-    technique = models.CharField(max_length=40, choices=list(TECHNIQUE_LABELS.items()))
+    technique = models.CharField(max_length=40, choices=Technique.choices())
     akin = models.BooleanField("Akin osteotomy", default=False)
     target_ima_deg = models.FloatField("Target IMA (°)")
     planned_shift_mm = models.FloatField(null=True, blank=True)
@@ -163,6 +140,19 @@ class SurgicalPlan(models.Model):
 
     def __str__(self) -> str:
         return f"plan for episode {self.episode_id}: {self.get_technique_display()}"
+
+    @property
+    def input_values(self) -> dict[str, Any]:
+        """What the suggestion was computed from (empty for a plan saved without any)."""
+        return stored.PLAN_INPUTS.read(self.inputs)
+
+    @property
+    def suggestion_values(self) -> dict[str, Any]:
+        return stored.PLAN_SUGGESTION.read(self.suggested)
+
+    @property
+    def fixation_rows(self) -> list[dict[str, Any]]:
+        return stored.read_items(stored.PLAN_FIXATION, self.fixation)
 
 
 class ConsentSheet(models.Model):
@@ -195,6 +185,11 @@ class ConsentSheet(models.Model):
     def __str__(self) -> str:
         return f"consent sheet {self.number} of episode {self.episode_id}"
 
+    @property
+    def sheet_content(self) -> dict[str, Any]:
+        """The ``core.consent.ConsentContent`` fields as shown on the sheet."""
+        return stored.CONSENT_SHEET.read(self.content)
+
 
 class SafetyChecklist(models.Model):
     """The WHO checklist of one operation (core.checklist), phase by phase."""
@@ -212,6 +207,20 @@ class SafetyChecklist(models.Model):
 
     def __str__(self) -> str:
         return f"safety checklist of episode {self.episode_id}"
+
+    @property
+    def ticks(self) -> dict[int, dict[str, Any]]:
+        """Item number -> who ticked it and when."""
+        return {int(k): v for k, v in stored.CHECKLIST_TICKED.read(self.ticked).items()}
+
+    @property
+    def phases_done(self) -> dict[str, dict[str, Any]]:
+        """Phase -> who completed it and when."""
+        return stored.CHECKLIST_COMPLETED.read(self.completed)
+
+    @property
+    def laterality_result(self) -> dict[str, Any]:
+        return stored.CHECKLIST_LATERALITY.read(self.laterality)
 
 
 class OperativeRecord(models.Model):
@@ -245,6 +254,18 @@ class OperativeRecord(models.Model):
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
+    @property
+    def record_content(self) -> dict[str, Any]:
+        """The current record (``core.operative.stored_content`` layout)."""
+        return stored.OPERATIVE_RECORD.read(self.content)
+
+    @property
+    def signed_record(self) -> dict[str, Any] | None:
+        """The record exactly as signed, with its operation date; None before signing."""
+        if self.signed_content is None:
+            return None
+        return stored.OPERATIVE_RECORD.read(self.signed_content)
+
 
 class Amendment(models.Model):
     record = models.ForeignKey(OperativeRecord, on_delete=models.PROTECT, related_name="amendments")
@@ -258,3 +279,8 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"amendment to {self.record}"
+
+    @property
+    def field_changes(self) -> dict[str, dict[str, Any]]:
+        """Field -> ``{"before": ..., "after": ...}``."""
+        return stored.AMENDMENT_CHANGES.read(self.changes)

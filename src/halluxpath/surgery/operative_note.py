@@ -78,7 +78,7 @@ def _table(rows: list[list[str]], widths: list[float], header: bool = False) -> 
 def render(record: OperativeRecord) -> bytes:
     episode = record.episode
     patient = episode.patient
-    content = record.content
+    content = record.record_content
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -185,7 +185,7 @@ def render(record: OperativeRecord) -> bytes:
         for a in amendments:
             changes = "; ".join(
                 f"{k}: {_text(v.get('before'))} → {_text(v.get('after'))}"
-                for k, v in a.changes.items()
+                for k, v in a.field_changes.items()
             )
             story.append(
                 Paragraph(

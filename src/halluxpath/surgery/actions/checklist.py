@@ -1,0 +1,80 @@
+"""The WHO safety checklist, phase by phase, with the three-way laterality check (DOMAIN §9)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.core import checklist
+from halluxpath.core.checklist import Phase
+from halluxpath.patients.access import episode_for
+from halluxpath.records import check_version
+from halluxpath.surgery import stored
+from halluxpath.surgery.access import CHECKLISTS, locked, surgical_editor
+from halluxpath.surgery.derived import laterality_for
+from halluxpath.surgery.models import SafetyChecklist
+from halluxpath.surgery.schemas import PhaseInput
+
+
+def complete_checklist_phase(
+    actor: Actor, episode_id: int, expected_version: int, data: PhaseInput
+) -> SafetyChecklist:
+    """Tick a phase's items and complete it, if every rule allows (core.checklist)."""
+    user = surgical_editor(actor)
+    episode = episode_for(actor, episode_id, purpose="edit")
+    phase = data.phase
+    with transaction.atomic():
+        sheet = locked(CHECKLISTS, actor, episode)
+        if sheet is None:
+            sheet = SafetyChecklist.objects.create(episode=episode)
+        check_version("checklist", sheet.version, expected_version)
+        now = timezone.now().isoformat()
+        ticks = sheet.ticks
+        completed = sheet.phases_done
+        marks = dict.fromkeys(ticks, True)
+        marks.update(dict.fromkeys(data.ticked, True))
+        laterality = laterality_for(actor, episode)
+        try:
+            checklist.check_phase(phase, marks, set(completed), laterality)
+        except checklist.ChecklistRefused as refusal:
+            record(
+                actor,
+                "change",
+                object_type="checklist",
+                object_id=sheet.pk,
+                patient_id=episode.patient_id,
+                outcome="denied",
+                detail={"phase": phase.value, "reason": str(refusal)},
+            )
+            raise ValidationError(str(refusal)) from None
+        for number in data.ticked:
+            ticks[number] = {"by": user.username, "at": now}
+        completed[phase.value] = {"by": user.username, "at": now}
+        sheet.ticked = stored.CHECKLIST_TICKED.stamp({str(k): v for k, v in ticks.items()})
+        sheet.completed = stored.CHECKLIST_COMPLETED.stamp(completed)
+        if phase == Phase.SIGN_IN:
+            sheet.site_marked = data.site_marked
+            sheet.marked_by = data.marked_by
+        if phase == Phase.TIME_OUT:
+            sheet.laterality = stored.CHECKLIST_LATERALITY.stamp(
+                {
+                    "ok": laterality.ok,
+                    "message": laterality.message,
+                    "sources": [list(s) for s in laterality.sources],
+                }
+            )
+            sheet.mark_visible_after_draping = data.mark_visible_after_draping
+        sheet.version += 1
+        sheet.save()
+        record(
+            actor,
+            "change",
+            object_type="checklist",
+            object_id=sheet.pk,
+            patient_id=episode.patient_id,
+            detail={"phase": phase.value, "ticked": list(data.ticked)},
+        )
+    return sheet

@@ -1,0 +1,80 @@
+"""The WHO safety checklist page: one form per phase, the laterality check on top."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from pydantic import ValidationError as InputError
+
+from halluxpath.accounts import permissions
+from halluxpath.accounts.decorators import signed_in_user, staff_required
+from halluxpath.audit.context import Actor
+from halluxpath.core import checklist
+from halluxpath.core.checklist import Phase
+from halluxpath.patients.access import episode_for
+from halluxpath.records import EditConflict
+from halluxpath.surgery import actions
+from halluxpath.surgery.access import CHECKLISTS
+from halluxpath.surgery.derived import laterality_for
+from halluxpath.surgery.schemas import PhaseInput
+
+
+def phase_input(request: HttpRequest) -> PhaseInput:
+    """The posted phase form as the action's input (pydantic refuses what it cannot read)."""
+    return PhaseInput(
+        phase=Phase(request.POST.get("phase", "")),
+        ticked=[int(n) for n in request.POST.getlist("item")],
+        site_marked=request.POST.get("site_marked") == "on",
+        marked_by=request.POST.get("marked_by", "")[:150],
+        mark_visible_after_draping={"yes": True, "no": False}.get(
+            request.POST.get("mark_visible", "")
+        ),
+    )
+
+
+@staff_required
+def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_pk)
+    sheet = CHECKLISTS.find(actor, episode=episode)
+    editable = permissions.may_change_clinical_records(signed_in_user(request))
+    if request.method == "POST" and editable:
+        try:
+            data = phase_input(request)
+            version = int(request.POST.get("version", "1"))
+            actions.complete_checklist_phase(actor, episode.pk, version, data)
+        except (ValueError, InputError):
+            messages.error(request, "The checklist form was not understood; nothing changed.")
+        except EditConflict as conflict:
+            messages.error(request, str(conflict))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{data.phase.short_label} complete.")
+        return redirect("surgery:checklist", episode_pk=episode.pk)
+    ticks = sheet.ticks if sheet else {}
+    completed = sheet.phases_done if sheet else {}
+    phases = [
+        {
+            "key": p.value,
+            "label": p.label,
+            "done": completed.get(p.value),
+            "items": [(i, ticks.get(i.number)) for i in checklist.items_of(p)],
+        }
+        for p in Phase
+    ]
+    return render(
+        request,
+        "surgery/checklist.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "sheet": sheet,
+            "phases": phases,
+            "laterality": laterality_for(actor, episode),
+            "editable": editable,
+            "version": sheet.version if sheet else 1,
+        },
+    )
