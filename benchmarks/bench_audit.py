@@ -1,8 +1,8 @@
-"""What the audit hash chain costs: chained appends vs plain inserts of the same rows.
+"""What an audit append costs: appends (with their digest) vs plain inserts of the same rows.
 
 Every view of a patient's record writes one audit event, so the chain's cost
 is paid on every page. Baseline: the same AuditEvent rows saved one by one
-without the head lock and digest. Prints events per second for both and the
+without the digest. Prints events per second for both and the
 ratio (chained / plain time). Uses a throwaway SQLite file, or DATABASE_URL.
 
     python benchmarks/bench_audit.py [N]
@@ -40,7 +40,6 @@ def main() -> None:
     for n in range(N):
         with transaction.atomic():
             AuditEvent(
-                sequence=10_000_000 + n,
                 occurred_at=timezone.now(),
                 action="view",
                 object_type="patient",
@@ -48,7 +47,6 @@ def main() -> None:
                 patient_id=n,
                 client_address="127.0.0.1",
                 detail={"n": n},
-                previous_digest="0" * 64,
                 digest="0" * 64,
             ).save()
     plain = time.perf_counter() - start

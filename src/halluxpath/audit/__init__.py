@@ -1,9 +1,10 @@
 """The audit log: every create, change and view of a patient's record.
 
-``record(actor, action, ...)`` appends one event to the hash chain. Call it
-inside the same transaction as the change it describes, so that a change
-that rolls back leaves no claim behind and one that commits is never
-unrecorded.
+``record(actor, action, ...)`` appends one event: a plain INSERT, with no lock
+shared between requests (core.hashchain explains how tamper evidence is kept
+instead, by the sealer). Call it inside the same transaction as the change it
+describes, so that a change that rolls back leaves no claim behind and one
+that commits is never unrecorded.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def events(request: HttpRequest) -> HttpResponse:
             events = events.filter(occurred_at__gte=_start_of(data["since"]))
         if data["until"]:
             events = events.filter(occurred_at__lt=_start_of(data["until"] + timedelta(days=1)))
-    page = Paginator(events.order_by("-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     record(
         Actor.from_request(request),
         "view",
