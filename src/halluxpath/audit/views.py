@@ -14,6 +14,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.audit.forms import AuditFilterForm
 from halluxpath.audit.models import AuditEvent
+from halluxpath.audit.pageviews import showing_patient
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ def events(request: HttpRequest) -> HttpResponse:
         if data["outcome"]:
             events = events.filter(outcome=data["outcome"])
         if data["patient"]:
-            events = events.filter(patient_id=data["patient"])
+            events = events.filter(showing_patient(data["patient"]))
         if data["since"]:
             events = events.filter(occurred_at__gte=_start_of(data["since"]))
         if data["until"]:
