@@ -14,11 +14,14 @@ from halluxpath.audit import record
 from halluxpath.audit.chain import verify
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AppendOnlyError, AuditEvent
+from halluxpath.audit.sealer import seal_pending
 from halluxpath.cli import main
+from halluxpath.core.hashchain import Problem
 from tests.conftest import Clinic
 
 
-def write_events(clinic: Clinic, count: int = 5) -> None:
+def write_events(clinic: Clinic, count: int = 5) -> list[int]:
+    """``count`` views of patient A's record; their ids (not 1, 2, ... on PostgreSQL)."""
     actor = Actor(clinic.user(Role.SURGEON), "192.0.2.10")
     for n in range(count):
         record(
@@ -29,12 +32,14 @@ def write_events(clinic: Clinic, count: int = 5) -> None:
             patient_id=clinic.patient_a.pk,
             detail={"n": n, "note": "ünïcode ✓"},
         )
+    return list(AuditEvent.objects.order_by("id").values_list("id", flat=True))[-count:]
 
 
 def test_the_chain_of_a_fresh_log_verifies(
     clinic: Clinic, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_events(clinic)
+    seal_pending()
     report = verify()
     assert report.ok
     assert report.checked == 5
@@ -43,35 +48,39 @@ def test_the_chain_of_a_fresh_log_verifies(
 
 
 def test_an_edited_row_breaks_the_chain_and_the_command_fails(clinic: Clinic) -> None:
-    write_events(clinic)
+    third = write_events(clinic)[2]
     with connection.cursor() as cursor:  # behind the application's back
         cursor.execute(
-            "UPDATE audit_auditevent SET actor_username = %s WHERE sequence = 3", ["someone-else"]
+            "UPDATE audit_auditevent SET actor_username = %s WHERE id = %s",
+            ["someone-else", third],
         )
     report = verify()
     assert not report.ok
-    assert report.broken_at == 3
-    with pytest.raises(CommandError, match="BROKEN at event 3") as failure:
+    assert report.broken_at == third
+    with pytest.raises(CommandError, match=f"BROKEN at event {third}") as failure:
         call_command("audit", "verify")
     assert failure.value.returncode == 1
 
 
 def test_the_console_command_exits_non_zero_on_a_broken_chain(clinic: Clinic) -> None:
-    write_events(clinic)
+    second = write_events(clinic)[1]
+    seal_pending()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent WHERE sequence = 2")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [second])
     with pytest.raises(SystemExit) as exit_info:
         main(["audit", "verify"])
     assert exit_info.value.code == 1
 
 
 def test_removing_the_newest_events_is_detected(clinic: Clinic) -> None:
-    write_events(clinic)
+    fourth = write_events(clinic)[3]
+    seal_pending()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent WHERE sequence >= 4")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id >= %s", [fourth])
     report = verify()
     assert not report.ok
-    assert "5 were recorded" in report.problem
+    assert (report.kind, report.broken_at) == (Problem.EVENT_DELETED, fourth)
+    assert "seal 1 holds it" in report.problem
 
 
 def test_the_application_cannot_change_or_delete_events(clinic: Clinic) -> None:
@@ -138,7 +147,7 @@ def test_the_audit_page_filters_events(clinic: Clinic, client: Client) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unbroken_chain() -> None:
-    """Two threads appending at once must not fork the chain (head row lock)."""
+    """Two threads appending at once, with no lock between them: every event is kept."""
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connections
@@ -155,3 +164,5 @@ def test_concurrent_writers_keep_one_unbroken_chain() -> None:
     report = verify()
     assert report.ok
     assert report.checked == 50
+    seal_pending()
+    assert verify().sealed == 50

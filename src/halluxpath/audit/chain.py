@@ -1,26 +1,38 @@
-"""Appending to and verifying the audit hash chain (core.hashchain)."""
+"""Appending audit events, and checking them against the chain of seals (core.hashchain).
+
+An append is one INSERT of a row that carries its own digest: no head row,
+no lock shared between requests, no read of any other event. Binding events
+into the history is the sealer's work (audit.sealer).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
 from django.utils import timezone
 
 from halluxpath.audit.context import Actor
-from halluxpath.audit.models import AuditEvent, ChainHead
+from halluxpath.audit.models import AuditEvent, AuditSeal, SealHead
 from halluxpath.core.hashchain import (
-    GENESIS_DIGEST,
-    ChainedEvent,
-    ChainReport,
-    event_digest,
-    verify_chain,
+    LoggedEvent,
+    LogReport,
+    Seal,
+    SealRecord,
+    entry_digest,
+    verify_log,
 )
 
 
-def _json_ready(detail: dict[str, Any]) -> dict[str, Any]:
+def merge_delay() -> timedelta:
+    """How long a gap left by a late commit stays open (core.hashchain, docs/operations.md)."""
+    return timedelta(seconds=settings.AUDIT_MERGE_DELAY_SECONDS)
+
+
+def as_stored(detail: dict[str, Any]) -> dict[str, Any]:
     """Turn dates, decimals and the like into strings, exactly as stored.
 
     The digest is computed over what the database will give back, so the
@@ -38,47 +50,61 @@ def append(
     patient_id: int | None,
     outcome: str,
     detail: dict[str, Any],
+    occurred_at: datetime | None = None,
 ) -> AuditEvent:
     user = actor.user
-    with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"sequence": 0, "digest": GENESIS_DIGEST}
-        )
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            occurred_at=timezone.now(),
-            actor_id=user.pk if user is not None else None,
-            actor_username=user.username if user is not None else "",
-            actor_role=user.role if user is not None else "system",
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id) if object_id not in (None, "") else "",
-            patient_id=patient_id,
-            client_address=actor.client_address,
-            outcome=outcome,
-            detail=_json_ready(detail),
-            previous_digest=head.digest,
-        )
-        event.digest = event_digest(head.digest, event.chain_payload())
-        event.save()
-        head.sequence = event.sequence
-        head.digest = event.digest
-        head.save(update_fields=["sequence", "digest"])
+    event = AuditEvent(
+        occurred_at=occurred_at or timezone.now(),
+        actor_id=user.pk if user is not None else None,
+        actor_username=user.username if user is not None else "",
+        actor_role=user.role if user is not None else "system",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id not in (None, "") else "",
+        patient_id=patient_id,
+        client_address=actor.client_address,
+        outcome=outcome,
+        detail=as_stored(detail),
+    )
+    event.digest = entry_digest(event.digest_payload())
+    event.save(force_insert=True)
     return event
 
 
-def _stored_events() -> Iterator[ChainedEvent]:
-    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
-        yield ChainedEvent(
-            event.sequence, event.chain_payload(), event.previous_digest, event.digest
+def _seals(newest: int | None, order: str) -> Generator[Seal]:
+    rows = AuditSeal.objects.order_by(order)
+    if newest is not None:
+        rows = rows.filter(number__lte=newest)
+    for row in rows.iterator(chunk_size=2000):
+        yield row.to_core()
+
+
+def _events() -> Generator[LoggedEvent]:
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        yield LoggedEvent(event.pk, event.occurred_at, event.digest_payload(), event.digest)
+
+
+def verify(*, known: SealRecord | None = None) -> LogReport:
+    """Check every event against its seal and the seals against the sealer's record.
+
+    Seals are read up to the sealer's record of the newest one, so a seal
+    made while this runs is left for the next check; its events count as not
+    yet sealed.
+    """
+    head_row = SealHead.objects.filter(pk=1).first()
+    head = SealRecord(head_row.number, head_row.digest) if head_row is not None else None
+    newest = head.number if head is not None else None
+    readers = (_seals(newest, "number"), _events(), _seals(newest, "first_event_id"))
+    try:
+        return verify_log(
+            readers[0],
+            readers[1],
+            seals_by_first_event=readers[2],
+            head=head,
+            now=timezone.now(),
+            merge_delay=merge_delay(),
+            known=known,
         )
-
-
-def verify() -> ChainReport:
-    """Check the whole stored chain against its recorded head."""
-    head = ChainHead.objects.filter(pk=1).first()
-    return verify_chain(
-        _stored_events(),
-        head_sequence=head.sequence if head else 0,
-        head_digest=head.digest if head else GENESIS_DIGEST,
-    )
+    finally:
+        for reader in readers:  # a problem stops the check early: close the cursors now
+            reader.close()

@@ -14,6 +14,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.audit.forms import AuditFilterForm
 from halluxpath.audit.models import AuditEvent
+from halluxpath.audit.pageviews import showing_patient
 
 PAGE_SIZE = 50
 
@@ -36,12 +37,12 @@ def events(request: HttpRequest) -> HttpResponse:
         if data["outcome"]:
             events = events.filter(outcome=data["outcome"])
         if data["patient"]:
-            events = events.filter(patient_id=data["patient"])
+            events = events.filter(showing_patient(data["patient"]))
         if data["since"]:
             events = events.filter(occurred_at__gte=_start_of(data["since"]))
         if data["until"]:
             events = events.filter(occurred_at__lt=_start_of(data["until"] + timedelta(days=1)))
-    page = Paginator(events.order_by("-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     record(
         Actor.from_request(request),
         "view",

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "halluxpath.audit.pageviews.PageViewAuditMiddleware",
     "halluxpath.accounts.middleware.IdleSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,6 +209,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Audit log (audit app; docs/operations.md) -------------------------------
+# How long the sealer keeps a gap open for an event whose transaction commits
+# after later events were sealed (core.hashchain: the merge delay). No
+# transaction that records an audit event may stay open longer than this.
+AUDIT_MERGE_DELAY_SECONDS = env_int("HALLUXPATH_AUDIT_MERGE_DELAY_SECONDS", 600, minimum=60)
 
 # --- Reminders to patients (reminders app; docs/operations.md) --------------
 HALLUXPATH_CLINIC_NAME = env_str("HALLUXPATH_CLINIC_NAME", "The foot clinic")

@@ -1,4 +1,4 @@
-"""Record sign-ins, sign-outs and failed sign-ins in the audit log."""
+"""Record sign-ins, sign-outs and failed sign-ins in the audit log (connected in AuditConfig)."""
 
 from __future__ import annotations
 
