@@ -1,4 +1,9 @@
-"""Shared fixtures: a small clinic with two care teams and one of every role."""
+"""Shared fixtures: a small clinic with two care teams and one of every role.
+
+Every record belongs to a site; helpers default to the test site (the first
+site, made by the migrations), so a test that does not care about sites never
+mentions one. ``world`` adds a second site for the site rule (docs/access.md).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,26 @@ from pytest_django import Settings
 
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.patients.models import Episode, Patient
+from halluxpath.sites.models import Site
+
+
+def first_site() -> Site:
+    """The first site (made by the migrations; made again after a flush)."""
+    site = Site.objects.order_by("pk").first()
+    return site or Site.objects.create(slug="main", name="The foot clinic")
+
+
+def make_site(slug: str, name: str, **settings: object) -> Site:
+    return Site.objects.create(slug=slug, name=name, **settings)
+
+
+def make_team(name: str, site: Site | None = None) -> CareTeam:
+    return CareTeam.objects.create(name=name, site=site or first_site())
+
+
+@pytest.fixture
+def site(db: None) -> Site:
+    return first_site()
 
 
 @pytest.fixture(autouse=True)
@@ -21,8 +46,18 @@ def _plain_static_files(settings: Settings) -> None:
     }
 
 
-def make_user(username: str, role: Role, *teams: CareTeam, password: str | None = None) -> User:
-    user = User(username=username, role=role, first_name=username.title(), last_name="Test")
+def make_user(
+    username: str,
+    role: Role,
+    *teams: CareTeam,
+    password: str | None = None,
+    site: Site | None = None,
+) -> User:
+    """A user of ``site`` (default: the first team's site, else the test site)."""
+    site = site or (teams[0].site if teams else first_site())
+    user = User(
+        username=username, role=role, first_name=username.title(), last_name="Test", site=site
+    )
     if password:
         user.set_password(password)
     else:
@@ -43,7 +78,9 @@ def make_patient(
     family: str = "Lovelace",
     status: str = "referred",
 ) -> Patient:
+    """A patient of the team's site with one episode in ``team``."""
     patient = Patient.objects.create(
+        site=team.site,
         hospital_number=hospital_number,
         given_name=given,
         family_name=family,
@@ -78,8 +115,8 @@ class Clinic:
 
 @pytest.fixture
 def clinic(db: None) -> Clinic:
-    team_a = CareTeam.objects.create(name="Team A")
-    team_b = CareTeam.objects.create(name="Team B")
+    team_a = make_team("Team A")
+    team_b = make_team("Team B")
     users = {
         Role.SURGEON: make_user("surgeon", Role.SURGEON, team_a),
         Role.NURSE: make_user("nurse", Role.NURSE, team_a),
@@ -93,6 +130,83 @@ def clinic(db: None) -> Clinic:
     patient_b = make_patient("B-0001", surgeon_b, team_b, given="Grace", family="Hopper")
     return Clinic(
         team_a, team_b, {str(k): v for k, v in users.items()}, surgeon_b, patient_a, patient_b
+    )
+
+
+@dataclass
+class World:
+    """Everyone the access rules tell apart, at two sites (docs/access.md).
+
+    Site 1 (``site1``):
+      - ``team_a``: ``surgeon`` (responsible for ``p_own``), ``surgeon2``
+        (responsible for ``p_same_team``), ``nurse``, ``physio``;
+      - ``team_b``: ``surgeon_b`` (responsible for ``p_other_team``);
+      - ``admin`` and ``researcher`` of site 1 (no team);
+      - ``patient_user``: the portal account linked to ``p_own``.
+    Site 2 (``site2``):
+      - ``team_c``: ``surgeon_c`` (responsible for ``p_other_site``);
+      - ``admin_c``, administrator of site 2.
+
+    Relations for the access matrix, seen from ``surgeon``: ``p_own`` own,
+    ``p_same_team`` same team, ``p_other_team`` other team, ``p_other_site``
+    other site.
+    """
+
+    site1: Site
+    site2: Site
+    team_a: CareTeam
+    team_b: CareTeam
+    team_c: CareTeam
+    surgeon: User
+    surgeon2: User
+    nurse: User
+    physio: User
+    surgeon_b: User
+    admin: User
+    researcher: User
+    patient_user: User
+    surgeon_c: User
+    admin_c: User
+    p_own: Patient
+    p_same_team: Patient
+    p_other_team: Patient
+    p_other_site: Patient
+
+    def episode(self, patient: Patient) -> Episode:
+        return patient.episodes.get()
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    site1 = first_site()
+    site2 = make_site("second", "Second Hospital", time_zone="America/New_York")
+    team_a, team_b = make_team("Team A", site1), make_team("Team B", site1)
+    team_c = make_team("Team C", site2)
+    surgeon = make_user("w-surgeon", Role.SURGEON, team_a)
+    surgeon2 = make_user("w-surgeon2", Role.SURGEON, team_a)
+    surgeon_b = make_user("w-surgeon-b", Role.SURGEON, team_b)
+    surgeon_c = make_user("w-surgeon-c", Role.SURGEON, team_c)
+    patient_user = make_user("w-patient", Role.PATIENT, site=site1)
+    return World(
+        site1=site1,
+        site2=site2,
+        team_a=team_a,
+        team_b=team_b,
+        team_c=team_c,
+        surgeon=surgeon,
+        surgeon2=surgeon2,
+        nurse=make_user("w-nurse", Role.NURSE, team_a),
+        physio=make_user("w-physio", Role.PHYSIOTHERAPIST, team_a),
+        surgeon_b=surgeon_b,
+        admin=make_user("w-admin", Role.ADMIN, site=site1),
+        researcher=make_user("w-researcher", Role.RESEARCHER, site=site1),
+        patient_user=patient_user,
+        surgeon_c=surgeon_c,
+        admin_c=make_user("w-admin-c", Role.ADMIN, site=site2),
+        p_own=make_patient("W-0001", surgeon, team_a, user=patient_user),
+        p_same_team=make_patient("W-0002", surgeon2, team_a, given="Mary"),
+        p_other_team=make_patient("W-0003", surgeon_b, team_b, given="Grace"),
+        p_other_site=make_patient("W-0001", surgeon_c, team_c, given="Edith"),
     )
 
 

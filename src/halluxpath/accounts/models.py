@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from halluxpath.sites.models import Site
+
 
 class Role(models.TextChoices):
     SURGEON = "surgeon", "Surgeon"
@@ -30,6 +32,12 @@ class User(AbstractUser):
     """
 
     role = models.CharField(max_length=20, choices=Role.choices)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="The one site this person works at (or, for a patient, is cared for at).",
+    )
 
     class Meta:
         constraints = [
@@ -55,13 +63,17 @@ class User(AbstractUser):
 
 
 class CareTeam(models.Model):
-    """A group of clinicians who share the care of their patients' episodes."""
+    """A group of clinicians of one site who share the care of their patients' episodes."""
 
-    name = models.CharField(max_length=100, unique=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="care_teams")
+    name = models.CharField(max_length=100)
     members = models.ManyToManyField(User, related_name="care_teams", blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="careteam_name_unique_per_site")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -88,6 +88,7 @@ def accept(token: str, username: str, password: str, client_address: str | None)
         user = User(
             username=username,
             role=Role.PATIENT,
+            site_id=patient.site_id,
             first_name=patient.given_name,
             last_name=patient.family_name,
             email=patient.email,

@@ -165,11 +165,18 @@ class PathwayTemplate(models.Model):
     edit never alters a patient's plan (core.pathway).
     """
 
-    name = models.CharField(max_length=200, unique=True)
+    # Null only for templates stored before a site existed (see pathways.ensure_built_in).
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="pathwaytemplate_name_per_site")
+        ]
 
     def __str__(self) -> str:
         return self.name

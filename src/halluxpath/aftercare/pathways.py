@@ -20,6 +20,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway, pathway_data
 from halluxpath.records import EditConflict, check_version
+from halluxpath.sites.models import default_site_id
 
 BUILT_IN = (pathway.MIS_SCREWS,)
 
@@ -27,7 +28,9 @@ BUILT_IN = (pathway.MIS_SCREWS,)
 def ensure_built_in(**_: Any) -> None:
     """Store the shipped templates as version 1 unless they exist (post_migrate)."""
     for template in BUILT_IN:
-        stored, created = PathwayTemplate.objects.get_or_create(name=template.name)
+        stored, created = PathwayTemplate.objects.get_or_create(
+            name=template.name, site_id=default_site_id()
+        )
         if created or not stored.versions.exists():
             PathwayTemplateVersion.objects.get_or_create(
                 template=stored,

@@ -7,7 +7,10 @@ The rules (docs/access.md has the full matrix):
   for, and the patients those episodes belong to.
 - Surgeons and nurses may change what they can see; physiotherapists only
   read (their own records arrive with aftercare).
-- Administrators see and may change every record.
+- Administrators see and may change every record of their own site.
+- Nobody sees anything of another site: every rule below also requires the
+  record's site to be the user's (clinical staff are already limited by their
+  teams, which belong to one site; the site condition is defence in depth).
 - A patient sees only their own record, and changes nothing here.
 - Researchers never see an identifiable record.
 
@@ -46,9 +49,11 @@ def _episodes_q(user: User, prefix: str = "") -> Q:
 
 
 def visible_episodes(user: User) -> QuerySet[Episode]:
-    episodes = Episode.objects.select_related("patient", "responsible_surgeon", "care_team")
+    episodes = Episode.objects.select_related("patient", "responsible_surgeon", "care_team").filter(
+        patient__site_id=user.site_id
+    )
     if permissions.sees_whole_site(user):
-        return episodes.all()
+        return episodes
     if permissions.sees_care_team_records(user):
         return episodes.filter(pk__in=Episode.objects.filter(_episodes_q(user)).values("pk"))
     if permissions.is_patient(user):
@@ -57,14 +62,15 @@ def visible_episodes(user: User) -> QuerySet[Episode]:
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
+    patients = Patient.objects.filter(site_id=user.site_id)
     if permissions.sees_whole_site(user):
-        return Patient.objects.all()
+        return patients
     if permissions.sees_care_team_records(user):
-        return Patient.objects.filter(
+        return patients.filter(
             pk__in=Episode.objects.filter(_episodes_q(user)).values("patient_id")
         )
     if permissions.is_patient(user):
-        return Patient.objects.filter(user=user)
+        return patients.filter(user=user)
     return Patient.objects.none()
 
 

@@ -37,6 +37,7 @@ PATIENT_FIELDS = (
 )
 EPISODE_FIELDS = ("side", "diagnosis", "responsible_surgeon", "care_team", "referred_on")
 EARLIEST_BIRTH = date(1900, 1, 1)
+DUPLICATE_NUMBER = "A patient with this hospital number already exists at this site."
 
 
 def _audit_value(value: object) -> object:
@@ -53,7 +54,13 @@ def _staff(actor: Actor) -> User:
 
 
 def _check_patient(patient: Patient, *, today: date) -> None:
-    patient.full_clean(exclude=["user"])
+    patient.full_clean(exclude=["user"], validate_constraints=False)
+    if (
+        Patient.objects.filter(site_id=patient.site_id, hospital_number=patient.hospital_number)
+        .exclude(pk=patient.pk)
+        .exists()
+    ):
+        raise ValidationError({"hospital_number": DUPLICATE_NUMBER})
     if patient.date_of_birth > today:
         raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
     if patient.date_of_birth < EARLIEST_BIRTH:
@@ -63,6 +70,8 @@ def _check_patient(patient: Patient, *, today: date) -> None:
 def _check_episode(user: User, episode: Episode, *, today: date) -> None:
     episode.full_clean(exclude=["patient"])
     errors: dict[str, str] = {}
+    if episode.care_team.site_id != episode.patient.site_id:
+        raise ValidationError({"care_team": "Choose a care team of the patient's site."})
     if not permissions.may_be_responsible_surgeon(episode.responsible_surgeon):
         errors["responsible_surgeon"] = "The responsible clinician must be a surgeon."
     elif not episode.care_team.members.filter(pk=episode.responsible_surgeon.pk).exists():
@@ -86,9 +95,7 @@ def _save_unique(instance: Patient | Episode) -> None:
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationError(
-            {"hospital_number": "A patient with this hospital number already exists."}
-        ) from None
+        raise ValidationError({"hospital_number": DUPLICATE_NUMBER}) from None
 
 
 def create_patient(
@@ -102,7 +109,10 @@ def create_patient(
     user = _staff(actor)
     today = timezone.localdate()
     with transaction.atomic():
-        patient = Patient(**{k: patient_data[k] for k in PATIENT_FIELDS if k in patient_data})
+        patient = Patient(
+            site_id=user.site_id,
+            **{k: patient_data[k] for k in PATIENT_FIELDS if k in patient_data},
+        )
         _check_patient(patient, today=today)
         _save_unique(patient)
         episode = Episode(

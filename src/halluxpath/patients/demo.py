@@ -20,6 +20,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.episode import EpisodeStatus
 from halluxpath.core.synthetic import SyntheticEpisode, generate_cohort
 from halluxpath.patients.models import Episode, Patient, StatusChange
+from halluxpath.sites.models import Site, default_site
 
 DEMO_PASSWORD = "halluxpath-demo"  # noqa: S105  (published in the README, demo only)
 DEFAULT_SIZE = 300
@@ -34,9 +35,11 @@ class DemoAccount:
     last_name: str
     care_team: str | None
     can_sign_in: bool
+    site: str = ""  # slug of a second demo site; "" is the first site
 
 
 TEAM_A, TEAM_B = "Forefoot team A", "Forefoot team B"
+TEAM_H = "Hillcrest foot team"
 DEMO_ACCOUNTS = (
     DemoAccount("surgeon", Role.SURGEON, "Alex", "Morgan", TEAM_A, True),
     DemoAccount("nurse", Role.NURSE, "Jordan", "Reed", TEAM_A, True),
@@ -49,7 +52,13 @@ DEMO_ACCOUNTS = (
     DemoAccount("surgeon-c", Role.SURGEON, "Tomasz", "Kowal", TEAM_B, False),
     DemoAccount("nurse-b", Role.NURSE, "Ade", "Bello", TEAM_B, False),
     DemoAccount("physio-b", Role.PHYSIOTHERAPIST, "Kim", "Lowe", TEAM_B, False),
+    # The second site: nobody here sees anything of the first, nor the reverse.
+    DemoAccount("admin-b", Role.ADMIN, "Noor", "Haddad", None, True, "hillcrest"),
+    DemoAccount("surgeon-h", Role.SURGEON, "Lars", "Berg", TEAM_H, True, "hillcrest"),
+    DemoAccount("nurse-h", Role.NURSE, "Eva", "Sousa", TEAM_H, True, "hillcrest"),
 )
+SECOND_SITE = {"slug": "hillcrest", "name": "Hillcrest Hospital", "time_zone": "Europe/Dublin"}
+SECOND_SITE_PATIENTS = 6
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class DemoReport:
     users_created: int
     patients_created: int
     episodes_created: int
+    second_site_patients: int = 0  # the second site's few patients (not in the counts above)
 
 
 def _path_to(status: EpisodeStatus) -> list[EpisodeStatus]:
@@ -77,8 +87,20 @@ def _timeline(episode: SyntheticEpisode, today: date) -> list[tuple[EpisodeStatu
     return [(status, start + step * i) for i, status in enumerate(path)]
 
 
-def _ensure_accounts() -> tuple[int, dict[str, User]]:
-    teams = {name: CareTeam.objects.get_or_create(name=name)[0] for name in (TEAM_A, TEAM_B)}
+def _sites() -> dict[str, Site]:
+    slug = SECOND_SITE["slug"]
+    second = Site.objects.filter(slug=slug).first() or Site.objects.create(**SECOND_SITE)
+    return {"": default_site(), slug: second}
+
+
+def _ensure_accounts(sites: dict[str, Site]) -> tuple[int, dict[str, User]]:
+    teams = {
+        account.care_team: CareTeam.objects.get_or_create(
+            site=sites[account.site], name=account.care_team
+        )[0]
+        for account in DEMO_ACCOUNTS
+        if account.care_team
+    }
     created = 0
     users: dict[str, User] = {}
     for account in DEMO_ACCOUNTS:
@@ -87,6 +109,7 @@ def _ensure_accounts() -> tuple[int, dict[str, User]]:
             user = User(
                 username=account.username,
                 role=account.role,
+                site=sites[account.site],
                 first_name=account.first_name,
                 last_name=account.last_name,
             )
@@ -108,16 +131,19 @@ def load_demo(
     today = today or timezone.localdate()
     cohort = generate_cohort(size, seed=seed, reference_date=today)
     with transaction.atomic():
-        users_created, users = _ensure_accounts()
-        teams = {t.name: t for t in CareTeam.objects.all()}
+        sites = _sites()
+        first = sites[""]
+        users_created, users = _ensure_accounts(sites)
+        teams = {t.name: t for t in CareTeam.objects.filter(site=first)}
         existing = set(
             Patient.objects.filter(
-                hospital_number__in=[p.hospital_number for p in cohort]
+                site=first, hospital_number__in=[p.hospital_number for p in cohort]
             ).values_list("hospital_number", flat=True)
         )
         new = [p for p in cohort if p.hospital_number not in existing]
         patients = Patient.objects.bulk_create(
             Patient(
+                site=first,
                 hospital_number=p.hospital_number,
                 given_name=p.given_name,
                 family_name=p.family_name,
@@ -162,8 +188,11 @@ def load_demo(
             batch_size=1000,
         )
         _link_patient_account(users["patient"])
-        report = DemoReport(users_created, len(patients), len(episodes))
-        if users_created or patients:
+        second_patients, second_episodes = _second_site(
+            sites[SECOND_SITE["slug"]], users, seed, today
+        )
+        report = DemoReport(users_created, len(patients), len(episodes), second_patients)
+        if users_created or patients or second_patients:
             record(
                 Actor(user=None),
                 "create",
@@ -174,9 +203,49 @@ def load_demo(
                     "users": users_created,
                     "patients": len(patients),
                     "episodes": len(episodes),
+                    "second_site": {"patients": second_patients, "episodes": second_episodes},
                 },
             )
     return report
+
+
+def _second_site(site: Site, users: dict[str, User], seed: int, today: date) -> tuple[int, int]:
+    """A few patients of the second site, all with its one team and surgeon."""
+    surgeon = users["surgeon-h"]
+    team = CareTeam.objects.get(site=site, name=TEAM_H)
+    cohort = generate_cohort(SECOND_SITE_PATIENTS, seed=seed + 1, reference_date=today)
+    patients = episodes = 0
+    for number, synthetic in enumerate(cohort, start=1):
+        hospital_number = f"HC-{number:04d}"
+        if Patient.objects.filter(site=site, hospital_number=hospital_number).exists():
+            continue
+        patient = Patient.objects.create(
+            site=site,
+            hospital_number=hospital_number,
+            given_name=synthetic.given_name,
+            family_name=synthetic.family_name,
+            date_of_birth=synthetic.date_of_birth,
+            sex=synthetic.sex,
+        )
+        patients += 1
+        for ep in synthetic.episodes[:1]:
+            episode = Episode.objects.create(
+                patient=patient,
+                side=ep.side,
+                diagnosis=ep.diagnosis,
+                responsible_surgeon=surgeon,
+                care_team=team,
+                status=EpisodeStatus.REFERRED.value,
+                referred_on=ep.referred_on,
+            )
+            StatusChange.objects.create(
+                episode=episode,
+                to_status=episode.status,
+                changed_at=timezone.now(),
+                changed_by=surgeon,
+            )
+            episodes += 1
+    return patients, episodes
 
 
 def _link_patient_account(account: User) -> None:

@@ -61,14 +61,14 @@ class EpisodeForm(ClinicModelForm[Episode]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams = CareTeam.objects.all()
+        teams = CareTeam.objects.filter(site_id=user.site_id)
         if not permissions.may_open_episodes_for_any_team(user):
             teams = teams.filter(members=user)
         care_team = cast(forms.ModelChoiceField, self.fields["care_team"])  # type: ignore[type-arg]
         surgeon = cast(forms.ModelChoiceField, self.fields["responsible_surgeon"])  # type: ignore[type-arg]
         care_team.queryset = teams
         surgeon.queryset = User.objects.filter(
-            role=Role.SURGEON, is_active=True, care_teams__in=teams
+            role=Role.SURGEON, is_active=True, site_id=user.site_id, care_teams__in=teams
         ).distinct()
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("diagnosis", DEFAULT_DIAGNOSIS)

@@ -51,13 +51,13 @@ class Patient(models.Model):
     one silently overwriting the other (patients.actions).
     """
 
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="patients")
     hospital_number = models.CharField(
         max_length=20,
-        unique=True,
         validators=[
             RegexValidator(HOSPITAL_NUMBER_PATTERN, "Use 3 to 20 letters, digits or hyphens.")
         ],
-        help_text="The clinic's own record number for this patient.",
+        help_text="The site's own record number for this patient (unique at the site).",
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -86,6 +86,11 @@ class Patient(models.Model):
     class Meta:
         ordering = ["family_name", "given_name", "hospital_number"]
         indexes = [models.Index(fields=["family_name", "given_name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "hospital_number"], name="patient_hospital_number_unique_per_site"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.hospital_number})"

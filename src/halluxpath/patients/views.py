@@ -268,8 +268,10 @@ def episode_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @researcher_required
 def research(request: HttpRequest) -> HttpResponse:
-    """Counts of episodes by stage, with small-cell suppression (DOMAIN §17)."""
-    counts = dict(Episode.objects.values_list("status").annotate(n=Count("pk")))
+    """Counts of the researcher's site's episodes by stage, small cells suppressed (DOMAIN §17)."""
+    site_id = signed_in_user(request).site_id
+    episodes = Episode.objects.filter(patient__site_id=site_id)
+    counts = dict(episodes.values_list("status").annotate(n=Count("pk")))
     rows = [(label, suppress_count(counts.get(value, 0))) for value, label in Status.choices]
     record(Actor.from_request(request), "view", object_type="cohort_overview")
     return render(request, "patients/research.html", {"rows": rows})

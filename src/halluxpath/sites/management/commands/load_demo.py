@@ -1,4 +1,4 @@
-"""``halluxpath load_demo``: the synthetic demo cohort, its films and the demo accounts."""
+"""``halluxpath load_demo``: the demo sites, accounts, cohort, plans and films (halluxpath.demo)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from halluxpath.aftercare.demo import load_demo_plans
-from halluxpath.imaging.demo import load_demo_films
-from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DEMO_ACCOUNTS, load_demo
+from halluxpath.demo import DEFAULT_SEED, DEFAULT_SIZE, load_everything
+from halluxpath.patients.demo import DEMO_ACCOUNTS
 
 
 class Command(BaseCommand):
@@ -37,15 +36,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["size"] < 0:
             raise CommandError("--size cannot be negative")
-        report = load_demo(options["size"], options["seed"])
+        result = load_everything(options["size"], options["seed"], films=not options["no_films"])
+        report = result.people
         self.stdout.write(
             f"demo data: {report.users_created} accounts, {report.patients_created} patients, "
             f"{report.episodes_created} episodes created (existing records left as they were)"
         )
-        plans = load_demo_plans()
-        self.stdout.write(f"demo aftercare: {plans} plans issued for recently operated feet")
-        if not options["no_films"]:
-            films = load_demo_films(options["seed"])
-            self.stdout.write(f"demo films: {films} synthetic radiographs added, with landmarks")
+        self.stdout.write(f"demo aftercare: {result.plans} plans issued for recently operated feet")
+        if result.films is not None:
+            self.stdout.write(
+                f"demo films: {result.films} synthetic radiographs added, with landmarks"
+            )
         names = ", ".join(a.username for a in DEMO_ACCOUNTS if a.can_sign_in)
         self.stdout.write(f"demo accounts: {names}; password: halluxpath-demo")
