@@ -12,34 +12,50 @@ from django.utils import timezone
 from halluxpath.accounts.models import Role
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
+from halluxpath.core.episode import EpisodeStatus
 from halluxpath.patients import actions
 from halluxpath.patients.models import Episode, Patient, StatusChange
+from halluxpath.patients.schemas import (
+    EpisodeDetails,
+    PatientChanges,
+    PatientDetails,
+    StatusChangeInput,
+)
 from halluxpath.records import EditConflict
 from tests.conftest import Clinic
 
 
-def new_patient_data(**overrides: Any) -> dict[str, Any]:
-    return {
-        "hospital_number": "N-1234",
-        "given_name": "Mary",
-        "family_name": "Seacole",
-        "date_of_birth": date(1955, 3, 1),
-        "sex": "female",
-        "phone": "",
-        "email": "",
-        **overrides,
-    }
+def new_patient_data(**overrides: Any) -> PatientDetails:
+    """Built without the schema's checks, so the action's own refusals are what is tested."""
+    return PatientDetails.model_construct(
+        **{
+            "hospital_number": "N-1234",
+            "given_name": "Mary",
+            "family_name": "Seacole",
+            "date_of_birth": date(1955, 3, 1),
+            "sex": "female",
+            "phone": "",
+            "email": "",
+            **overrides,
+        }
+    )
 
 
-def episode_data(clinic: Clinic, **overrides: Any) -> dict[str, Any]:
-    return {
-        "side": "right",
-        "diagnosis": "Hallux valgus",
-        "responsible_surgeon": clinic.user(Role.SURGEON),
-        "care_team": clinic.team_a,
-        "referred_on": date(2026, 2, 1),
-        **overrides,
-    }
+def episode_data(clinic: Clinic, **overrides: Any) -> EpisodeDetails:
+    return EpisodeDetails.model_validate(
+        {
+            "side": "right",
+            "diagnosis": "Hallux valgus",
+            "responsible_surgeon": clinic.user(Role.SURGEON),
+            "care_team": clinic.team_a,
+            "referred_on": date(2026, 2, 1),
+            **overrides,
+        }
+    )
+
+
+def to(status: EpisodeStatus, note: str = "") -> StatusChangeInput:
+    return StatusChangeInput(to_status=status, note=note)
 
 
 def test_registering_a_patient_creates_the_first_episode_and_audits_both(clinic: Clinic) -> None:
@@ -135,7 +151,7 @@ def test_an_edit_records_what_changed_before_and_after(clinic: Clinic) -> None:
         Actor(clinic.user(Role.SURGEON)),
         patient.pk,
         1,
-        {"phone": "07700 900123", "given_name": "Ada"},
+        PatientChanges(phone="07700 900123", given_name="Ada"),
     )
     patient.refresh_from_db()
     assert (patient.phone, patient.version) == ("07700 900123", 2)
@@ -149,9 +165,9 @@ def test_an_edit_records_what_changed_before_and_after(clinic: Clinic) -> None:
 def test_a_stale_edit_is_a_conflict_and_overwrites_nothing(clinic: Clinic) -> None:
     patient = clinic.patient_a
     nurse, surgeon = Actor(clinic.user(Role.NURSE)), Actor(clinic.user(Role.SURGEON))
-    actions.update_patient(nurse, patient.pk, 1, {"phone": "07700 900001"})
+    actions.update_patient(nurse, patient.pk, 1, PatientChanges(phone="07700 900001"))
     with pytest.raises(EditConflict, match="changed by someone else"):
-        actions.update_patient(surgeon, patient.pk, 1, {"phone": "07700 900999"})
+        actions.update_patient(surgeon, patient.pk, 1, PatientChanges(phone="07700 900999"))
     patient.refresh_from_db()
     assert (patient.phone, patient.version) == ("07700 900001", 2)
     conflict = AuditEvent.objects.get(outcome="conflict")
@@ -161,9 +177,11 @@ def test_a_stale_edit_is_a_conflict_and_overwrites_nothing(clinic: Clinic) -> No
 def test_a_stale_status_change_is_a_conflict(clinic: Clinic) -> None:
     episode = clinic.patient_a.episodes.get()
     actor = Actor(clinic.user(Role.SURGEON))
-    actions.change_episode_status(actor, episode.pk, 1, "assessed")
+    actions.change_episode_status(actor, episode.pk, 1, to(EpisodeStatus.ASSESSED))
     with pytest.raises(EditConflict):
-        actions.change_episode_status(actor, episode.pk, 1, "assessed")  # a double submit
+        actions.change_episode_status(
+            actor, episode.pk, 1, to(EpisodeStatus.ASSESSED)
+        )  # a double submit
     assert StatusChange.objects.filter(episode=episode, to_status="assessed").count() == 1
 
 
@@ -171,10 +189,15 @@ def test_status_moves_along_the_allowed_path_only(clinic: Clinic) -> None:
     episode = clinic.patient_a.episodes.get()
     actor = Actor(clinic.user(Role.SURGEON))
     with pytest.raises(ValidationError, match="can only become assessed or discharged"):
-        actions.change_episode_status(actor, episode.pk, 1, "operated")
+        actions.change_episode_status(actor, episode.pk, 1, to(EpisodeStatus.OPERATED))
     version = 1
     for status in ("assessed", "planned", "operated", "follow_up", "discharged"):
-        episode = actions.change_episode_status(actor, episode.pk, version, status, "ok")
+        episode = actions.change_episode_status(
+            actor,
+            episode.pk,
+            version,
+            to(EpisodeStatus(status), "ok"),
+        )
         version = episode.version
     assert episode.status == "discharged"
     timeline = list(
@@ -201,7 +224,10 @@ def test_a_crash_in_the_middle_of_a_write_leaves_nothing_behind(
     assert not Episode.objects.filter(side="right").exists()
     with pytest.raises(OSError, match="disk full"):
         actions.update_patient(
-            Actor(clinic.user(Role.NURSE)), clinic.patient_a.pk, 1, {"phone": "07700 900555"}
+            Actor(clinic.user(Role.NURSE)),
+            clinic.patient_a.pk,
+            1,
+            PatientChanges(phone="07700 900555"),
         )
     clinic.patient_a.refresh_from_db()
     assert (clinic.patient_a.phone, clinic.patient_a.version) == ("", 1)

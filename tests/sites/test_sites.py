@@ -16,6 +16,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.episode import DEFAULT_DIAGNOSIS
 from halluxpath.patients import access, actions
 from halluxpath.patients.models import Patient
+from halluxpath.patients.schemas import EpisodeDetails, PatientDetails
 from halluxpath.sites.actions import SiteInput, add_site
 from halluxpath.sites.keys import deid_key, deid_key_path
 from halluxpath.sites.models import Site, default_site
@@ -64,14 +65,16 @@ def test_care_team_and_surgeon_choices_come_from_the_users_site(
     assert "Team A" not in page
 
 
-def _data(number: str) -> dict[str, object]:
-    return {
-        "hospital_number": number,
-        "given_name": "Rosa",
-        "family_name": "Franklin",
-        "date_of_birth": dt.date(1950, 7, 25),
-        "sex": "female",
-    }
+def _data(number: str) -> PatientDetails:
+    return PatientDetails.model_validate(
+        {
+            "hospital_number": number,
+            "given_name": "Rosa",
+            "family_name": "Franklin",
+            "date_of_birth": dt.date(1950, 7, 25),
+            "sex": "female",
+        }
+    )
 
 
 def test_a_hospital_number_is_unique_per_site(world: World) -> None:
@@ -84,19 +87,25 @@ def test_a_hospital_number_is_unique_per_site(world: World) -> None:
     at_c = actions.create_patient(
         Actor(world.admin_c),
         _data("X-0001"),
-        {**episode, "care_team": world.team_c, "responsible_surgeon": world.surgeon_c},
+        EpisodeDetails.model_validate(
+            {**episode, "care_team": world.team_c, "responsible_surgeon": world.surgeon_c}
+        ),
     )
     at_a = actions.create_patient(
         Actor(world.admin),
         _data("X-0001"),
-        {**episode, "care_team": world.team_a, "responsible_surgeon": world.surgeon},
+        EpisodeDetails.model_validate(
+            {**episode, "care_team": world.team_a, "responsible_surgeon": world.surgeon}
+        ),
     )
     assert (at_a.site, at_c.site) == (world.site1, world.site2)
     with pytest.raises(ValidationError) as refused:
         actions.create_patient(
             Actor(world.admin),
             _data("X-0001"),
-            {**episode, "care_team": world.team_a, "responsible_surgeon": world.surgeon},
+            EpisodeDetails.model_validate(
+                {**episode, "care_team": world.team_a, "responsible_surgeon": world.surgeon}
+            ),
         )
     assert refused.value.message_dict == {"hospital_number": [actions.DUPLICATE_NUMBER]}
 
@@ -110,7 +119,9 @@ def test_an_episode_cannot_use_a_team_of_another_site(world: World) -> None:
         "responsible_surgeon": world.surgeon_c,
     }
     with pytest.raises(ValidationError) as refused:
-        actions.create_patient(Actor(world.admin), _data("Y-0001"), episode)
+        actions.create_patient(
+            Actor(world.admin), _data("Y-0001"), EpisodeDetails.model_validate(episode)
+        )
     assert "care_team" in refused.value.message_dict
 
 

@@ -17,8 +17,26 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from halluxpath.core.vocabulary import Labelled
+
 # The usual diagnosis of an episode (DOMAIN §15: ICD-10 M20.1, verified).
 DEFAULT_DIAGNOSIS = "Hallux valgus (acquired), ICD-10 M20.1"
+
+
+class Side(Labelled):
+    """The foot an episode treats (DOMAIN §16: laterality of the Condition and Procedure)."""
+
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
+class Sex(Labelled):
+    """FHIR R4 administrative gender (DOMAIN §16, Patient.gender)."""
+
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
 
 
 class EpisodeStatus(enum.StrEnum):

@@ -9,7 +9,7 @@ written (optimistic concurrency). Records are never deleted here.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from enum import Enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,8 +21,15 @@ from halluxpath.accounts.models import CareTeam, User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.episode import TransitionRefused, check_transition
+from halluxpath.frontdoor import page_only
 from halluxpath.patients import access
 from halluxpath.patients.models import Episode, Patient, Reminders, StatusChange
+from halluxpath.patients.schemas import (
+    EpisodeDetails,
+    PatientChanges,
+    PatientDetails,
+    StatusChangeInput,
+)
 from halluxpath.records import EditConflict, FieldChange, change_detail, check_version
 
 PATIENT_FIELDS = (
@@ -98,9 +105,32 @@ def _save_unique(instance: Patient | Episode) -> None:
         raise ValidationError({"hospital_number": DUPLICATE_NUMBER}) from None
 
 
-def create_patient(
-    actor: Actor, patient_data: dict[str, Any], episode_data: dict[str, Any]
-) -> Patient:
+def _episode_fields(details: EpisodeDetails) -> dict[str, object]:
+    """The episode's fields, with the chosen surgeon and team looked up (refused if unknown)."""
+    surgeon = User.objects.filter(pk=details.responsible_surgeon).first()
+    team = CareTeam.objects.filter(pk=details.care_team).first()
+    errors = {}
+    if surgeon is None:
+        errors["responsible_surgeon"] = "Choose the responsible surgeon."
+    if team is None:
+        errors["care_team"] = "Choose a care team."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "side": details.side.value,
+        "diagnosis": details.diagnosis,
+        "responsible_surgeon": surgeon,
+        "care_team": team,
+        "referred_on": details.referred_on,
+    }
+
+
+def _plain(value: object) -> object:
+    """An enumeration member as the string the model stores."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def create_patient(actor: Actor, details: PatientDetails, first_episode: EpisodeDetails) -> Patient:
     """Register a patient together with their first episode of care.
 
     A patient always arrives with an episode, so that a care team is
@@ -111,13 +141,11 @@ def create_patient(
     with transaction.atomic():
         patient = Patient(
             site_id=user.site_id,
-            **{k: patient_data[k] for k in PATIENT_FIELDS if k in patient_data},
+            **{k: _plain(getattr(details, k)) for k in PATIENT_FIELDS},
         )
         _check_patient(patient, today=today)
         _save_unique(patient)
-        episode = Episode(
-            patient=patient, **{k: episode_data[k] for k in EPISODE_FIELDS if k in episode_data}
-        )
+        episode = Episode(patient=patient, **_episode_fields(first_episode))
         _check_episode(user, episode, today=today)
         episode.save()
         StatusChange.objects.create(
@@ -143,20 +171,19 @@ def create_patient(
 
 
 def _apply_changes(
-    instance: Patient | Episode, fields: tuple[str, ...], changes: dict[str, Any]
+    instance: Patient | Episode, fields: tuple[str, ...], changes: dict[str, object]
 ) -> dict[str, FieldChange]:
     changed: dict[str, FieldChange] = {}
     for name in fields:
-        if name in changes and getattr(instance, name) != changes[name]:
-            changed[name] = FieldChange(
-                _audit_value(getattr(instance, name)), _audit_value(changes[name])
-            )
-            setattr(instance, name, changes[name])
+        value = _plain(changes.get(name))
+        if name in changes and getattr(instance, name) != value:
+            changed[name] = FieldChange(_audit_value(getattr(instance, name)), _audit_value(value))
+            setattr(instance, name, value)
     return changed
 
 
 def update_patient(
-    actor: Actor, patient_id: int, expected_version: int, changes: dict[str, Any]
+    actor: Actor, patient_id: int, expected_version: int, changes: PatientChanges
 ) -> Patient:
     """Change a patient's details, if nobody else has since ``expected_version``."""
     _staff(actor)
@@ -167,7 +194,7 @@ def update_patient(
         with transaction.atomic():
             patient = Patient.objects.select_for_update().get(pk=patient_id)
             check_version("patient", patient.version, expected_version)
-            changed = _apply_changes(patient, PATIENT_FIELDS, changes)
+            changed = _apply_changes(patient, PATIENT_FIELDS, changes.given())
             if not changed:
                 return patient
             _check_patient(patient, today=today)
@@ -195,15 +222,13 @@ def update_patient(
     return patient
 
 
-def open_episode(actor: Actor, patient_id: int, episode_data: dict[str, Any]) -> Episode:
+def open_episode(actor: Actor, patient_id: int, details: EpisodeDetails) -> Episode:
     """Open a further episode for a patient, e.g. for the other foot."""
     user = _staff(actor)
     today = timezone.localdate()
     patient = access.patient_for(actor, patient_id, purpose="edit")
     with transaction.atomic():
-        episode = Episode(
-            patient=patient, **{k: episode_data[k] for k in EPISODE_FIELDS if k in episode_data}
-        )
+        episode = Episode(patient=patient, **_episode_fields(details))
         _check_episode(user, episode, today=today)
         episode.save()
         StatusChange.objects.create(
@@ -221,7 +246,7 @@ def open_episode(actor: Actor, patient_id: int, episode_data: dict[str, Any]) ->
 
 
 def update_episode(
-    actor: Actor, episode_id: int, expected_version: int, changes: dict[str, Any]
+    actor: Actor, episode_id: int, expected_version: int, details: EpisodeDetails
 ) -> Episode:
     """Change an episode's details (not its status: see ``change_episode_status``)."""
     user = _staff(actor)
@@ -233,7 +258,7 @@ def update_episode(
                 Episode.objects.select_for_update().select_related("patient").get(pk=episode_id)
             )
             check_version("episode", episode.version, expected_version)
-            changed = _apply_changes(episode, EPISODE_FIELDS, changes)
+            changed = _apply_changes(episode, EPISODE_FIELDS, _episode_fields(details))
             if not changed:
                 return episode
             _check_episode(user, episode, today=today)
@@ -261,10 +286,11 @@ def update_episode(
 
 
 def change_episode_status(
-    actor: Actor, episode_id: int, expected_version: int, to_status: str, note: str = ""
+    actor: Actor, episode_id: int, expected_version: int, change: StatusChangeInput
 ) -> Episode:
     """Move an episode to its next stage of care (core.episode rules)."""
     user = _staff(actor)
+    to_status, note = change.to_status.value, change.note
     access.episode_for(actor, episode_id, purpose="edit")
     try:
         with transaction.atomic():
@@ -311,6 +337,7 @@ def change_episode_status(
     return episode
 
 
+@page_only("a patient's own choice, made in the patient portal; the API serves staff")
 def set_own_reminders(actor: Actor, choice: str) -> Patient:
     """A patient chooses how (or whether) they are reminded, from their portal."""
     user = actor.user

@@ -8,9 +8,9 @@ from django import forms
 
 from halluxpath.accounts import permissions
 from halluxpath.accounts.models import CareTeam, Role, User
-from halluxpath.core.episode import DEFAULT_DIAGNOSIS
+from halluxpath.core.episode import DEFAULT_DIAGNOSIS, Side
 from halluxpath.forms import ClinicForm, ClinicModelForm
-from halluxpath.patients.models import Episode, Patient, Reminders, Side, Status
+from halluxpath.patients.models import Episode, Patient, Reminders, Status
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,7 +51,7 @@ class PatientForm(ClinicModelForm[Patient]):
 
 
 class EpisodeForm(ClinicModelForm[Episode]):
-    side = forms.ChoiceField(choices=Side.choices, widget=forms.RadioSelect, label="Foot")
+    side = forms.ChoiceField(choices=Side.choices(), widget=forms.RadioSelect, label="Foot")
 
     class Meta:
         model = Episode

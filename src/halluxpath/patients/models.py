@@ -6,23 +6,9 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from halluxpath.core.episode import EpisodeStatus, next_statuses
+from halluxpath.core.episode import EpisodeStatus, Sex, Side, next_statuses
 
 HOSPITAL_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$"
-
-
-class Sex(models.TextChoices):
-    """FHIR R4 administrative gender (DOMAIN §16, Patient.gender)."""
-
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
 
 
 class Status(models.TextChoices):
@@ -62,7 +48,7 @@ class Patient(models.Model):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
-    sex = models.CharField(max_length=10, choices=Sex.choices)
+    sex = models.CharField(max_length=10, choices=Sex.choices())
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     reminders = models.CharField(
@@ -104,7 +90,7 @@ class Episode(models.Model):
     """One foot's course of care, from referral to discharge (core.episode)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
-    side = models.CharField(max_length=5, choices=Side.choices)
+    side = models.CharField(max_length=5, choices=Side.choices())
     diagnosis = models.CharField(max_length=200)
     responsible_surgeon = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="responsible_episodes"

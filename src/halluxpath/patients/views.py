@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from halluxpath.accounts.decorators import (
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.disclosure import suppress_count
-from halluxpath.forms import add_validation_errors
+from halluxpath.forms import add_validation_errors, typed_input
 from halluxpath.patients import access, actions
 from halluxpath.patients.forms import (
     EpisodeForm,
@@ -36,6 +37,12 @@ from halluxpath.patients.forms import (
     WorklistFilterForm,
 )
 from halluxpath.patients.models import Episode, Patient, Status
+from halluxpath.patients.schemas import (
+    EpisodeDetails,
+    PatientChanges,
+    PatientDetails,
+    StatusChangeInput,
+)
 from halluxpath.records import EditConflict
 
 WORKLIST_PAGE_SIZE = 25
@@ -131,10 +138,12 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     patient_form = PatientForm(request.POST or None, prefix="patient")
     episode_form = EpisodeForm(request.POST or None, prefix="episode", user=user)
     if request.method == "POST" and patient_form.is_valid() & episode_form.is_valid():
+        details = typed_input(patient_form, PatientDetails)
+        first_episode = typed_input(episode_form, EpisodeDetails)
         try:
-            patient = actions.create_patient(
-                Actor.from_request(request), patient_form.cleaned_data, episode_form.cleaned_data
-            )
+            if details is None or first_episode is None:
+                raise ValidationError("Check the details shown below.")
+            patient = actions.create_patient(Actor.from_request(request), details, first_episode)
         except ValidationError as error:
             patient_fields = set(patient_form.fields)
             for field, errs in getattr(error, "message_dict", {"__all__": error.messages}).items():
@@ -150,12 +159,20 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+T = TypeVar("T")
+
+
+def _then(value: T | None, save: Callable[[T], object]) -> object | None:
+    """Save a typed input if the form produced one (its refusal is already on the form)."""
+    return None if value is None else save(value)
+
+
 def _edit(
     request: HttpRequest,
     *,
     form: BaseForm,
     version_form: VersionForm,
-    save: Callable[[int], object],
+    save: Callable[[int], object | None],
     success: str,
     target: HttpResponseRedirect,
     template: str,
@@ -164,15 +181,16 @@ def _edit(
     """The shared shape of an edit page: validate, save by version, show conflicts."""
     if request.method == "POST" and form.is_valid() & version_form.is_valid():
         try:
-            save(version_form.cleaned_data["version"])
+            saved = save(version_form.cleaned_data["version"])
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
             context["conflict"] = True
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, success)
-            return target
+            if saved is not None:
+                messages.success(request, success)
+                return target
     return render(request, template, {"form": form, "version_form": version_form, **context})
 
 
@@ -181,13 +199,16 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = access.patient_for(actor, pk, purpose="edit")
     data = request.POST or None
-    form = PatientForm(data, instance=Patient.objects.get(pk=patient.pk))
+    form = PatientForm(data, instance=copy.copy(patient))
     version_form = VersionForm(data, initial={"version": patient.version})
     return _edit(
         request,
         form=form,
         version_form=version_form,
-        save=lambda version: actions.update_patient(actor, patient.pk, version, form.cleaned_data),
+        save=lambda version: _then(
+            typed_input(form, PatientChanges),
+            lambda changes: actions.update_patient(actor, patient.pk, version, changes),
+        ),
         success="Patient details saved.",
         target=redirect("patients:detail", pk=patient.pk),
         template="patients/patient_edit.html",
@@ -200,9 +221,12 @@ def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = access.patient_for(actor, pk, purpose="edit")
     form = EpisodeForm(request.POST or None, user=signed_in_user(request))
-    if request.method == "POST" and form.is_valid():
+    details = (
+        typed_input(form, EpisodeDetails) if request.method == "POST" and form.is_valid() else None
+    )
+    if details is not None:
         try:
-            actions.open_episode(actor, patient.pk, form.cleaned_data)
+            actions.open_episode(actor, patient.pk, details)
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -220,15 +244,16 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = access.episode_for(actor, pk, purpose="edit")
     data = request.POST or None
-    form = EpisodeForm(
-        data, instance=Episode.objects.get(pk=episode.pk), user=signed_in_user(request)
-    )
+    form = EpisodeForm(data, instance=copy.copy(episode), user=signed_in_user(request))
     version_form = VersionForm(data, initial={"version": episode.version})
     return _edit(
         request,
         form=form,
         version_form=version_form,
-        save=lambda version: actions.update_episode(actor, episode.pk, version, form.cleaned_data),
+        save=lambda version: _then(
+            typed_input(form, EpisodeDetails),
+            lambda details: actions.update_episode(actor, episode.pk, version, details),
+        ),
         success="Episode saved.",
         target=redirect("patients:detail", pk=episode.patient_id),
         template="patients/episode_form.html",
@@ -242,16 +267,13 @@ def episode_status(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = access.episode_for(actor, pk, purpose="edit")
     form = StatusChangeForm(request.POST)
-    if not form.is_valid():
+    change = typed_input(form, StatusChangeInput) if form.is_valid() else None
+    if change is None:
         messages.error(request, "The status change was not understood; nothing was changed.")
     else:
         try:
             updated = actions.change_episode_status(
-                actor,
-                episode.pk,
-                form.cleaned_data["version"],
-                form.cleaned_data["to_status"],
-                form.cleaned_data["note"],
+                actor, episode.pk, form.cleaned_data["version"], change
             )
         except EditConflict as conflict:
             messages.error(request, str(conflict))
