@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imaging', '0001_initial'),
+        ("imaging", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='radiograph',
-            name='laterality',
-            field=models.CharField(blank=True, choices=[('left', 'Left'), ('right', 'Right')], help_text='Side recorded in the file (DICOM ImageLaterality).', max_length=5),
+            model_name="radiograph",
+            name="laterality",
+            field=models.CharField(
+                blank=True,
+                choices=[("left", "Left"), ("right", "Right")],
+                help_text="Side recorded in the file (DICOM ImageLaterality).",
+                max_length=5,
+            ),
         ),
         migrations.AlterField(
-            model_name='radiograph',
-            name='view',
-            field=models.CharField(choices=[('dp', 'Dorsoplantar')], default='dp', max_length=10),
+            model_name="radiograph",
+            name="view",
+            field=models.CharField(choices=[("dp", "Dorsoplantar")], default="dp", max_length=10),
         ),
     ]
