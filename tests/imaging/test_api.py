@@ -238,3 +238,18 @@ def test_the_access_samples_are_seen_by_the_team_only(clinic: Clinic) -> None:
         assert helper.get(own, sample.pk, purpose="edit") == sample
         with pytest.raises(Exception, match="No such record"):
             helper.get(Actor(clinic.surgeon_b), sample.pk)
+
+
+def test_the_openapi_document_lists_every_film_endpoint(client: Client, db: None) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/episodes/{episode_id}/radiographs",
+        "/api/v1/radiographs/{radiograph_id}",
+        "/api/v1/radiographs/{radiograph_id}/landmarks",
+        "/api/v1/radiographs/{radiograph_id}/measurements",
+        "/api/v1/radiographs/{radiograph_id}/measurements/{measurement_id}/annotated.png",
+        "/api/v1/radiographs/{radiograph_id}/calibration",
+        "/api/v1/radiographs/{radiograph_id}/pixel-review",
+    } <= set(paths)
+    save = paths["/api/v1/radiographs/{radiograph_id}/landmarks"]["post"]
+    assert "If-Match" in {p["name"] for p in save["parameters"]}
