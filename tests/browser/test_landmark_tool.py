@@ -96,8 +96,18 @@ def test_a_surgeon_uploads_a_film_places_all_landmarks_and_saves(
     expect(page.locator('[data-measure="severity"]')).not_to_have_text("")
     screenshot(page, "landmark-tool")
     assert serious_violations(page) == []
-    save.click()
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "/landmarks" in r.url
+    ) as sent:
+        save.click()
     expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible()
+    # The tool saves through the API, naming the film version it measured on.
+    response = sent.value
+    assert response.url.endswith(
+        f"/api/v1/radiographs/{Measurement.objects.get().radiograph_id}/landmarks"
+    )
+    assert response.status == 201
+    assert response.request.headers["if-match"] == '"1"'
 
     saved = Measurement.objects.get()
     for name in PRE_OP:

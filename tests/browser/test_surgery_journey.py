@@ -14,7 +14,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from halluxpath.accounts.models import User
 from halluxpath.audit.context import Actor
+from halluxpath.core.landmarks import landmarks_from_document
+from halluxpath.core.radiograph import TimePoint
 from halluxpath.imaging import actions as imaging_actions
+from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
 from halluxpath.patients.demo import load_demo
 from halluxpath.patients.models import Episode
@@ -50,9 +53,18 @@ def measured_episode(transactional_db: None, tmp_path: Path, settings: object) -
     actor = Actor(surgeon)
     with path.open("rb") as handle:
         radiograph = imaging_actions.upload_radiograph(
-            actor, episode.pk, handle, path.stat().st_size, time_point="pre_op", acquired_on=None
+            actor,
+            episode.pk,
+            handle,
+            path.stat().st_size,
+            FilmDetails(time_point=TimePoint.PRE_OPERATIVE),
         )
-    imaging_actions.save_measurement(actor, radiograph.pk, copy.deepcopy(film.landmarks))
+    imaging_actions.save_measurement(
+        actor,
+        radiograph.pk,
+        radiograph.version,
+        landmarks_from_document(copy.deepcopy(film.landmarks)),
+    )
     return episode
 
 

@@ -16,9 +16,10 @@ from PIL import Image
 from halluxpath.accounts.models import Role
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
-from halluxpath.core.radiograph import measure_document
+from halluxpath.core.radiograph import TimePoint, measure_document
 from halluxpath.imaging import actions
 from halluxpath.imaging.models import Measurement, Radiograph
+from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.imaging.synthetic import SyntheticFilm
 from tests.conftest import Clinic
 from tests.imaging.conftest import FilmWriter
@@ -38,13 +39,27 @@ def radiograph(clinic: Clinic, dicom_file: FilmWriter) -> Radiograph:
             episode.pk,
             handle,
             path.stat().st_size,
-            time_point="pre_op",
-            acquired_on=None,
+            FilmDetails(time_point=TimePoint.PRE_OPERATIVE),
         )
 
 
 def post_json(client: Client, url: str, document: Any) -> Any:
     return client.post(url, json.dumps(document), content_type="application/json")
+
+
+def save_url(radiograph: Radiograph) -> str:
+    """The landmark save, in the API since the landmark tool posts there."""
+    return f"/api/v1/radiographs/{radiograph.pk}/landmarks"
+
+
+def save_landmarks(client: Client, radiograph: Radiograph, body: Any) -> Any:
+    """POST a landmark document (or raw bytes) naming the film version it was measured on."""
+    return client.post(
+        save_url(radiograph),
+        body if isinstance(body, bytes) else json.dumps(body),
+        content_type="application/json",
+        headers={"If-Match": f'"{radiograph.version}"'},
+    )
 
 
 def test_the_page_opens_with_the_tool_and_its_configuration(
@@ -69,8 +84,7 @@ def test_saving_landmarks_stores_the_document_and_the_results(
     clinic: Clinic, client: Client, radiograph: Radiograph, film: SyntheticFilm
 ) -> None:
     client.force_login(clinic.user(Role.SURGEON))
-    url = reverse("imaging:save_measurement", args=[radiograph.pk])
-    response = post_json(client, url, film.landmarks)
+    response = save_landmarks(client, radiograph, film.landmarks)
     assert response.status_code == 201
     saved = Measurement.objects.get()
     assert saved.landmarks == film.landmarks
@@ -81,14 +95,13 @@ def test_saving_landmarks_stores_the_document_and_the_results(
 def test_re_measuring_keeps_history_and_observers_measure_independently(
     clinic: Clinic, client: Client, radiograph: Radiograph, film: SyntheticFilm
 ) -> None:
-    url = reverse("imaging:save_measurement", args=[radiograph.pk])
     client.force_login(clinic.user(Role.SURGEON))
-    post_json(client, url, film.landmarks)
+    save_landmarks(client, radiograph, film.landmarks)
     moved = copy.deepcopy(film.landmarks)
     moved["points"]["p1_distal"][0] += 5
-    post_json(client, url, moved)
+    save_landmarks(client, radiograph, moved)
     client.force_login(clinic.user(Role.NURSE))
-    post_json(client, url, film.landmarks)
+    save_landmarks(client, radiograph, film.landmarks)
     current = Measurement.objects.filter(superseded_at__isnull=True)
     assert current.count() == 2
     assert Measurement.objects.filter(observer__username="surgeon").count() == 2
@@ -118,9 +131,7 @@ def test_bad_landmarks_are_refused_and_nothing_is_saved(
     document = copy.deepcopy(film.landmarks)
     change(document)
     client.force_login(clinic.user(Role.SURGEON))
-    response = post_json(
-        client, reverse("imaging:save_measurement", args=[radiograph.pk]), document
-    )
+    response = save_landmarks(client, radiograph, document)
     assert response.status_code == 422
     assert message in response.json()["detail"]
     assert not Measurement.objects.exists()
@@ -130,11 +141,7 @@ def test_a_body_that_is_not_json_is_refused(
     clinic: Clinic, client: Client, radiograph: Radiograph
 ) -> None:
     client.force_login(clinic.user(Role.SURGEON))
-    response = client.post(
-        reverse("imaging:save_measurement", args=[radiograph.pk]),
-        b"\xff\xfe{",
-        content_type="application/json",
-    )
+    response = save_landmarks(client, radiograph, b"\xff\xfe{")
     assert response.status_code == 400
 
 
@@ -142,7 +149,7 @@ def test_the_annotated_image_downloads_and_is_audited(
     clinic: Clinic, client: Client, radiograph: Radiograph, film: SyntheticFilm
 ) -> None:
     client.force_login(clinic.user(Role.SURGEON))
-    post_json(client, reverse("imaging:save_measurement", args=[radiograph.pk]), film.landmarks)
+    save_landmarks(client, radiograph, film.landmarks)
     measurement = Measurement.objects.get()
     response = client.get(reverse("imaging:annotated", args=[radiograph.pk, measurement.pk]))
     assert response.status_code == 200
@@ -216,17 +223,16 @@ def test_the_comparison_shows_the_change_in_every_measure(
             radiograph.episode_id,
             handle,
             path.stat().st_size,
-            time_point="6w",
-            acquired_on=None,
+            FilmDetails(time_point=TimePoint.WEEKS_6),
         )
-    post_json(client, reverse("imaging:save_measurement", args=[radiograph.pk]), film.landmarks)
+    save_landmarks(client, radiograph, film.landmarks)
     corrected = copy.deepcopy(film.landmarks)
     p = corrected["points"]
     # Straighten the toe: put p1_distal on the M1 axis direction from p1_proximal.
     ux = p["m1_distal"][0] - p["m1_proximal"][0]
     uy = p["m1_distal"][1] - p["m1_proximal"][1]
     p["p1_distal"] = [p["p1_proximal"][0] + ux * 0.4, p["p1_proximal"][1] + uy * 0.4]
-    post_json(client, reverse("imaging:save_measurement", args=[later.pk]), corrected)
+    save_landmarks(client, later, corrected)
     response = client.get(
         reverse("imaging:compare", args=[radiograph.episode_id]),
         {"before": radiograph.pk, "after": later.pk},
@@ -254,9 +260,7 @@ def test_the_physiotherapist_reads_but_cannot_measure(
     page = client.get(reverse("imaging:radiograph", args=[radiograph.pk]))
     assert page.status_code == 200
     assert 'data-action="save"' not in page.content.decode()
-    response = post_json(
-        client, reverse("imaging:save_measurement", args=[radiograph.pk]), film.landmarks
-    )
+    response = save_landmarks(client, radiograph, film.landmarks)
     assert response.status_code == 403
 
 

@@ -15,8 +15,11 @@ from django.urls import reverse
 from halluxpath.accounts.models import Role
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
+from halluxpath.core.radiograph import TimePoint
 from halluxpath.imaging import actions
+from halluxpath.imaging.actions import films
 from halluxpath.imaging.models import Radiograph
+from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.imaging.synthetic import FootGeometry, render, write_png
 from tests.conftest import Clinic
 from tests.imaging.conftest import FilmWriter
@@ -37,8 +40,10 @@ def upload(clinic: Clinic, path: Path, **options: object) -> Radiograph:
             episode.pk,
             handle,
             path.stat().st_size,
-            time_point=str(options.get("time_point", "pre_op")),
-            acquired_on=cast("date | None", options.get("acquired_on")),
+            FilmDetails(
+                time_point=TimePoint(str(options.get("time_point", "pre_op"))),
+                acquired_on=cast("date | None", options.get("acquired_on")),
+            ),
         )
 
 
@@ -71,7 +76,7 @@ def test_a_crash_while_recording_removes_the_written_files(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("database went away")
 
-    monkeypatch.setattr(actions, "record", broken)
+    monkeypatch.setattr(films, "record", broken)
     with pytest.raises(OSError, match="went away"):
         upload(clinic, dicom_file())
     assert media_files() == []
@@ -87,8 +92,7 @@ def test_a_film_of_the_other_foot_is_refused(clinic: Clinic, dicom_file: FilmWri
             episode.pk,
             handle,
             path.stat().st_size,
-            time_point="pre_op",
-            acquired_on=None,
+            FilmDetails(time_point=TimePoint.PRE_OPERATIVE),
         )
     assert media_files() == []
 

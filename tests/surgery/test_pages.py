@@ -12,8 +12,11 @@ from django.urls import reverse
 from halluxpath.accounts.models import Role
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
+from halluxpath.core.landmarks import landmarks_from_document
+from halluxpath.core.radiograph import TimePoint
 from halluxpath.imaging import actions as imaging_actions
 from halluxpath.imaging.models import Measurement
+from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
 from halluxpath.patients.models import Episode
 from halluxpath.surgery.models import PreoperativeAssessment, SurgicalPlan
@@ -111,9 +114,18 @@ def measured_episode(clinic: Clinic, tmp_path: Any, **geometry: Any) -> Episode:
     actor = Actor(clinic.user(Role.SURGEON))
     with path.open("rb") as handle:
         radiograph = imaging_actions.upload_radiograph(
-            actor, episode.pk, handle, path.stat().st_size, time_point="pre_op", acquired_on=None
+            actor,
+            episode.pk,
+            handle,
+            path.stat().st_size,
+            FilmDetails(time_point=TimePoint.PRE_OPERATIVE),
         )
-    imaging_actions.save_measurement(actor, radiograph.pk, copy.deepcopy(film.landmarks))
+    imaging_actions.save_measurement(
+        actor,
+        radiograph.pk,
+        radiograph.version,
+        landmarks_from_document(copy.deepcopy(film.landmarks)),
+    )
     return episode
 
 

@@ -42,6 +42,7 @@ class MeasurementsOut(Schema):
     "/compute",
     response={200: MeasurementsOut, 422: Detail},
     by_alias=True,
+    url_name="compute_measurements",
     summary="Compute radiographic measures from landmarks",
     description=(
         "Body: a `halluxpath.landmarks/1` document (spec/measurements.md). Returns the "

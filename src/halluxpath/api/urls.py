@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from halluxpath.api.auth import StaffSession
 from halluxpath.api.measurements import router as measurements
+from halluxpath.api.radiographs import router as radiographs
 from halluxpath.api.surgery import router as surgery
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 api.add_router("/measurements", measurements)
 api.add_router("/", surgery)
+api.add_router("/", radiographs)

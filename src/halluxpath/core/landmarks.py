@@ -14,6 +14,7 @@ here too, because the geometric checks read positions along it.
 from __future__ import annotations
 
 import difflib
+import enum
 import json
 import math
 from collections.abc import Mapping
@@ -36,7 +37,24 @@ from halluxpath.core.geometry import (
 )
 
 INPUT_SCHEMA = "halluxpath.landmarks/1"
-VIEWS: tuple[str, ...] = ("dp",)
+
+
+class FilmView(enum.StrEnum):
+    """The radiographic projection a landmark set is measured on (DOMAIN §2).
+
+    v1 knows one: the weight-bearing dorsoplantar view, on which every angle
+    of the contract is defined.
+    """
+
+    DP = "dp"
+
+    @property
+    def label(self) -> str:
+        return _VIEW_LABELS[self]
+
+
+_VIEW_LABELS = {FilmView.DP: "Dorsoplantar"}
+VIEWS: tuple[str, ...] = tuple(view.value for view in FilmView)
 TOP_LEVEL_KEYS: tuple[str, ...] = ("schema", "view", "pixel_spacing_mm", "points")
 
 REQUIRED_LANDMARKS: tuple[str, ...] = ("m1_proximal", "m1_distal", "m2_proximal", "m2_distal")
@@ -85,6 +103,15 @@ class LandmarkError(ValueError):
     """Landmarks that cannot be measured; the message says why, in plain words."""
 
 
+class NotJsonError(LandmarkError):
+    """The input is not one JSON document at all (before any landmark is read).
+
+    A subclass, so every caller that refuses landmarks refuses this too; the
+    API's landmark save tells it apart (400, a malformed request, rather than
+    422, a document it understood and refused).
+    """
+
+
 @dataclass(frozen=True)
 class LandmarkSet:
     """A validated landmark set: pixel coordinates by name, and the pixel size if known.
@@ -95,7 +122,7 @@ class LandmarkSet:
 
     points: Mapping[str, Vec]
     pixel_spacing_mm: tuple[float, float] | None = None  # (row, column), DICOM order
-    view: str = "dp"
+    view: str = FilmView.DP.value
 
     def to_document(self) -> dict[str, Any]:
         """The contract's input document: schema first, points in the landmark table's order."""
@@ -112,12 +139,12 @@ class LandmarkSet:
 
 
 def _refuse_constant(token: str) -> float:
-    raise LandmarkError(f"the input is not valid JSON: {token} is not a number JSON allows")
+    raise NotJsonError(f"the input is not valid JSON: {token} is not a number JSON allows")
 
 
 def _too_large(text: str) -> LandmarkError:
     shown = text if len(text) <= 24 else text[:20] + "..."
-    return LandmarkError(f"the input is not valid JSON: the number {shown} is too large")
+    return NotJsonError(f"the input is not valid JSON: the number {shown} is too large")
 
 
 def _json_float(text: str) -> float:
@@ -173,29 +200,29 @@ def parse_landmarks_json(raw: bytes | str) -> LandmarkSet:
         try:
             text = bytes(raw).decode("utf-8")
         except UnicodeDecodeError as error:
-            raise LandmarkError(
+            raise NotJsonError(
                 f"the input is not UTF-8 text (byte {error.start} is not valid UTF-8)"
             ) from None
     if text.startswith("\ufeff"):
-        raise LandmarkError("the input starts with a byte-order mark; save it as plain UTF-8")
+        raise NotJsonError("the input starts with a byte-order mark; save it as plain UTF-8")
     start = len(text) - len(text.lstrip(_JSON_WHITESPACE))
     if start == len(text):
-        raise LandmarkError("the input is empty: a landmarks JSON document was expected")
+        raise NotJsonError("the input is empty: a landmarks JSON document was expected")
     try:
         document, end = _DECODER.raw_decode(text, start)
     except LandmarkError:
         raise
     except json.JSONDecodeError as error:
-        raise LandmarkError(
+        raise NotJsonError(
             f"the input is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
     except RecursionError:
-        raise LandmarkError("the input is not valid JSON: it is nested too deeply") from None
+        raise NotJsonError("the input is not valid JSON: it is nested too deeply") from None
     except ValueError as error:
-        raise LandmarkError(f"the input is not valid JSON: {error}") from None
+        raise NotJsonError(f"the input is not valid JSON: {error}") from None
     if text[end:].strip(_JSON_WHITESPACE):
         line = text.count("\n", 0, end) + 1
-        raise LandmarkError(f"there is more data after the JSON document (line {line})")
+        raise NotJsonError(f"there is more data after the JSON document (line {line})")
     return landmarks_from_document(document)
 
 
@@ -304,7 +331,7 @@ def landmarks_from_document(doc: object) -> LandmarkSet:
     schema = doc["schema"]
     if not (isinstance(schema, str) and schema == INPUT_SCHEMA):
         raise LandmarkError(f"'schema' must be '{INPUT_SCHEMA}', not {_described(schema)}")
-    view = doc.get("view", "dp")
+    view = doc.get("view", FilmView.DP.value)
     if not (isinstance(view, str) and view in VIEWS):
         raise LandmarkError(
             "'view' must be 'dp' (weight-bearing dorsoplantar), the only view in v1, "

@@ -20,11 +20,12 @@ result.
 
 from __future__ import annotations
 
+import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from halluxpath.core import grading
 from halluxpath.core.geometry import (
@@ -44,6 +45,66 @@ from halluxpath.core.landmarks import (
 )
 
 OUTPUT_SCHEMA = "halluxpath.measurements/1"
+
+
+class TimePoint(enum.StrEnum):
+    """When in the episode a film was taken: before, during, and the follow-up visits.
+
+    The follow-up points are those of the registry schedules (DOMAIN §14) and
+    the aftercare pathway's film at 6 weeks (DOMAIN §11.1).
+    """
+
+    PRE_OPERATIVE = "pre_op"
+    INTRA_OPERATIVE = "intra_op"
+    WEEKS_2 = "2w"
+    WEEKS_6 = "6w"
+    MONTHS_3 = "3m"
+    MONTHS_6 = "6m"
+    MONTHS_12 = "12m"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _TIME_POINT_LABELS[self]
+
+
+_TIME_POINT_LABELS = {
+    TimePoint.PRE_OPERATIVE: "Pre-operative",
+    TimePoint.INTRA_OPERATIVE: "Intra-operative",
+    TimePoint.WEEKS_2: "2 weeks",
+    TimePoint.WEEKS_6: "6 weeks",
+    TimePoint.MONTHS_3: "3 months",
+    TimePoint.MONTHS_6: "6 months",
+    TimePoint.MONTHS_12: "12 months",
+    TimePoint.OTHER: "Other",
+}
+
+
+class Laterality(enum.StrEnum):
+    """Which foot a film shows, as its file records it (DICOM ImageLaterality, DOMAIN §16).
+
+    Stored as the episode's side is ("left", "right"); a file that does not
+    say is stored as the empty string, which is not a member.
+    """
+
+    LEFT = "left"
+    RIGHT = "right"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Labelled(Protocol):
+    @property
+    def value(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def labelled_choices(vocabulary: Iterable[Labelled]) -> list[tuple[str, str]]:
+    """``(value, label)`` pairs in declaration order, for model and form choices."""
+    return [(member.value, member.label) for member in vocabulary]
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from halluxpath.accounts.models import User
+from halluxpath.audit.context import Actor
 from halluxpath.core.stats import BlandAltmanResult, IccResult, bland_altman, icc_agreement_single
-from halluxpath.imaging.models import Measurement, Radiograph
+from halluxpath.imaging.access import MEASUREMENTS
+from halluxpath.imaging.models import Measurement
 
 MEASURES = (("hva_deg", "HVA"), ("ima_deg", "IMA"), ("hvia_deg", "HVIA"), ("dmaa_deg", "DMAA"))
 PLOT_WIDTH, PLOT_HEIGHT, PLOT_MARGIN = 360, 220, 36
@@ -46,10 +48,10 @@ class AgreementRow:
     problem: str = ""
 
 
-def current_measurements(radiographs: list[Radiograph]) -> dict[int, dict[int, Measurement]]:
-    """film id -> observer id -> that observer's current landmark set."""
+def current_measurements(actor: Actor) -> dict[int, dict[int, Measurement]]:
+    """film id -> observer id -> that observer's current landmark set, on films the actor sees."""
     table: dict[int, dict[int, Measurement]] = {}
-    for m in Measurement.objects.filter(radiograph__in=radiographs, superseded_at__isnull=True):
+    for m in MEASUREMENTS.queryset(actor).filter(superseded_at__isnull=True):
         table.setdefault(m.radiograph_id, {})[m.observer_id] = m
     return table
 

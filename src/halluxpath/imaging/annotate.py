@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
 from halluxpath.imaging import storage
+from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
 from halluxpath.imaging.models import Measurement, Radiograph
 
 AXES = (
@@ -85,3 +89,29 @@ def render_png(radiograph: Radiograph, measurement: Measurement) -> bytes:
     buffer = io.BytesIO()
     canvas.save(buffer, "PNG", compress_level=3)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class AnnotatedExport:
+    png: bytes
+    filename: str
+
+
+def export_annotated(actor: Actor, radiograph_id: int, measurement_id: int) -> AnnotatedExport:
+    """A reading drawn on its film, for download (page and API); audited as an export.
+
+    Both records are read through their access helpers: a film or reading the
+    actor may not see is a 404.
+    """
+    radiograph = RADIOGRAPHS.get(actor, radiograph_id)
+    measurement = MEASUREMENTS.get(actor, measurement_id, radiograph=radiograph)
+    png = render_png(radiograph, measurement)
+    record(
+        actor,
+        "export",
+        object_type="radiograph",
+        object_id=radiograph.pk,
+        patient_id=radiograph.episode.patient_id,
+        detail={"format": "annotated_png", "measurement": measurement.pk},
+    )
+    return AnnotatedExport(png, f"radiograph-{radiograph.pk}-measurement-{measurement.pk}.png")

@@ -21,7 +21,9 @@ from pydicom.dataset import FileDataset
 from pydicom.errors import InvalidDicomError
 from pydicom.pixels.processing import apply_modality_lut, apply_voi_lut
 
+from halluxpath.core.radiograph import Laterality
 from halluxpath.imaging.limits import UploadRefused, check_dimensions
+from halluxpath.imaging.models import SpacingSource
 
 ALLOWED_SOP_CLASSES = {
     "1.2.840.10008.5.1.4.1.1.1": "Computed Radiography",
@@ -35,7 +37,7 @@ ALLOWED_SOP_CLASSES = {
 class Spacing:
     row_mm: float
     column_mm: float
-    source: str  # "pixel_spacing" or "imager_pixel_spacing"
+    source: SpacingSource  # PIXEL_SPACING or IMAGER_PIXEL_SPACING
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,8 @@ def _date(ds: FileDataset) -> dt.date | None:
 
 def _spacing(ds: FileDataset) -> Spacing | None:
     for keyword, source in (
-        ("PixelSpacing", "pixel_spacing"),
-        ("ImagerPixelSpacing", "imager_pixel_spacing"),
+        ("PixelSpacing", SpacingSource.PIXEL_SPACING),
+        ("ImagerPixelSpacing", SpacingSource.IMAGER_PIXEL_SPACING),
     ):
         value = ds.get(keyword)
         try:
@@ -120,7 +122,7 @@ def facts(ds: FileDataset) -> DicomFacts:
     laterality = str(ds.get("ImageLaterality", "") or ds.get("Laterality", "") or "").upper()
     return DicomFacts(
         acquired_on=_date(ds),
-        laterality={"L": "left", "R": "right"}.get(laterality, ""),
+        laterality={"L": Laterality.LEFT.value, "R": Laterality.RIGHT.value}.get(laterality, ""),
         spacing=_spacing(ds),
         burned_in_annotation=str(ds.get("BurnedInAnnotation", "") or "").upper(),
         sop_class=str(ds.SOPClassUID),

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from halluxpath.core.radiograph import TimePoint, labelled_choices
 from halluxpath.forms import ClinicForm
 from halluxpath.imaging.limits import MAX_UPLOAD_BYTES
-from halluxpath.imaging.models import TimePoint
+from halluxpath.imaging.schemas import Calibration, FilmDetails
 
 
 class UploadForm(ClinicForm):
@@ -17,7 +18,7 @@ class UploadForm(ClinicForm):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".dcm,.dicom,image/png,image/jpeg,*/*"}),
     )
-    time_point = forms.ChoiceField(choices=TimePoint.choices, label="Time point")
+    time_point = forms.ChoiceField(choices=labelled_choices(TimePoint), label="Time point")
     acquired_on = forms.DateField(
         required=False,
         label="Date taken",
@@ -30,6 +31,13 @@ class UploadForm(ClinicForm):
         label="Standing (weight-bearing) film",
         help_text="Angles of a film taken without standing are shown but not graded.",
     )
+
+    def details(self) -> FilmDetails:
+        """The film's details as the upload action takes them (after ``is_valid``)."""
+        data = self.cleaned_data
+        return FilmDetails.model_validate(
+            {key: data[key] for key in ("time_point", "acquired_on", "weight_bearing")}
+        )
 
 
 class CalibrationForm(ClinicForm):
@@ -45,6 +53,15 @@ class CalibrationForm(ClinicForm):
         initial=25.0,
         help_text="For example the diameter of a 25 mm marker ball.",
     )
+
+    def calibration(self) -> Calibration:
+        """The two points and the known length as the calibration action takes them."""
+        data = self.cleaned_data
+        return Calibration(
+            first=(data["x1"], data["y1"]),
+            second=(data["x2"], data["y2"]),
+            length_mm=data["length_mm"],
+        )
 
 
 class CompareForm(ClinicForm):

@@ -9,19 +9,33 @@ contract's coordinates on the stored image (spec/measurements.md).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
+from halluxpath.core.landmarks import FilmView
+from halluxpath.core.radiograph import Laterality, TimePoint, labelled_choices
+from halluxpath.records import JsonSchema
 
-class TimePoint(models.TextChoices):
-    PRE_OPERATIVE = "pre_op", "Pre-operative"
-    INTRA_OPERATIVE = "intra_op", "Intra-operative"
-    WEEKS_2 = "2w", "2 weeks"
-    WEEKS_6 = "6w", "6 weeks"
-    MONTHS_3 = "3m", "3 months"
-    MONTHS_6 = "6m", "6 months"
-    MONTHS_12 = "12m", "12 months"
-    OTHER = "other", "Other"
+__all__ = [
+    "CALIBRATION",
+    "DEIDENTIFICATION",
+    "FilmView",
+    "Laterality",
+    "Measurement",
+    "PixelReview",
+    "Radiograph",
+    "SourceFormat",
+    "SpacingSource",
+    "TimePoint",
+]
+
+# The film's calibration: two points, the known length, the pixel size found,
+# who and when. Version 0 is the same object stored before it carried a tag.
+CALIBRATION = JsonSchema("halluxpath.film-calibration", 1, {0: dict})
+# What de-identification removed or replaced on arrival (imaging.deid).
+DEIDENTIFICATION = JsonSchema("halluxpath.film-deidentification", 1, {0: dict})
 
 
 class SourceFormat(models.TextChoices):
@@ -51,14 +65,19 @@ class Radiograph(models.Model):
     episode = models.ForeignKey(
         "patients.Episode", on_delete=models.PROTECT, related_name="radiographs"
     )
-    time_point = models.CharField(max_length=10, choices=TimePoint.choices)
+    time_point = models.CharField(max_length=10, choices=labelled_choices(TimePoint))
     acquired_on = models.DateField()
-    view = models.CharField(max_length=10, default="dp")
+    view = models.CharField(
+        max_length=10, choices=labelled_choices(FilmView), default=FilmView.DP.value
+    )
     weight_bearing = models.BooleanField(
         default=True, help_text="Standing film; angles of a non-standing film are not graded."
     )
     laterality = models.CharField(
-        max_length=5, blank=True, help_text="Side recorded in the file (DICOM ImageLaterality)."
+        max_length=5,
+        blank=True,
+        choices=labelled_choices(Laterality),
+        help_text="Side recorded in the file (DICOM ImageLaterality).",
     )
     source_format = models.CharField(max_length=10, choices=SourceFormat.choices)
     stored_file = models.CharField(max_length=200, help_text="Path under the media directory.")
@@ -110,6 +129,16 @@ class Radiograph(models.Model):
         if self.row_spacing_mm and self.column_spacing_mm:
             return (self.row_spacing_mm, self.column_spacing_mm)
         return None
+
+    @property
+    def calibration_content(self) -> dict[str, Any] | None:
+        """The calibration as the current version reads it (any stored version), or None."""
+        return CALIBRATION.read(self.calibration) if self.calibration else None
+
+    @property
+    def deidentification_content(self) -> dict[str, Any]:
+        """What was removed on arrival, as the current version reads it (any stored version)."""
+        return DEIDENTIFICATION.read(self.deidentification or {})
 
 
 class Measurement(models.Model):

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from halluxpath.accounts.models import User
+from halluxpath.audit.context import Actor
 from halluxpath.core.grading import SEVERITY_SCALE_NAME, ima_grade
-from halluxpath.imaging.models import Measurement, Radiograph
+from halluxpath.imaging.access import MEASUREMENTS
+from halluxpath.imaging.models import Measurement, Radiograph, SpacingSource
 
 MEASURES: tuple[tuple[str, str, str], ...] = (
     ("hva_deg", "Hallux valgus angle (HVA)", "°"),
@@ -54,7 +55,7 @@ def flags_for(radiograph: Radiograph, results: dict[str, Any]) -> list[str]:
             "DMAA is the least reliable angle and changes with metatarsal rotation: "
             "use it with care (DOMAIN §2)."
         )
-    if radiograph.spacing_source == "imager_pixel_spacing":
+    if radiograph.spacing_source == SpacingSource.IMAGER_PIXEL_SPACING:
         flags.append("Millimetres are at the detector, not corrected for magnification.")
     return flags
 
@@ -90,18 +91,18 @@ class ComparisonRow:
     change: float | None
 
 
-def _latest_current(radiograph: Radiograph, user: User) -> Measurement | None:
-    current = radiograph.measurements.filter(superseded_at__isnull=True)
-    return current.filter(observer=user).first() or current.order_by("-created_at").first()
+def _latest_current(actor: Actor, radiograph: Radiograph) -> Measurement | None:
+    current = MEASUREMENTS.queryset(actor).filter(radiograph=radiograph, superseded_at__isnull=True)
+    return current.filter(observer=actor.user).first() or current.order_by("-created_at").first()
 
 
 def comparison_rows(
-    before: Radiograph | None, after: Radiograph | None, user: User
+    actor: Actor, before: Radiograph | None, after: Radiograph | None
 ) -> list[ComparisonRow]:
-    """Each measure on two films and its change, from the user's own landmarks if any."""
+    """Each measure on two films and its change, from the actor's own landmarks if any."""
     if before is None or after is None:
         return []
-    first, second = _latest_current(before, user), _latest_current(after, user)
+    first, second = _latest_current(actor, before), _latest_current(actor, after)
     a = first.results if first else {}
     b = second.results if second else {}
     rows = []

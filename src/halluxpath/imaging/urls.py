@@ -11,7 +11,6 @@ urlpatterns = [
     path("radiographs/<int:pk>/", views.radiograph_page, name="radiograph"),
     path("radiographs/<int:pk>/image.png", views.image, name="image"),
     path("radiographs/<int:pk>/file", views.download_stored, name="download"),
-    path("radiographs/<int:pk>/measurements/", views.save_measurement, name="save_measurement"),
     path(
         "radiographs/<int:pk>/measurements/<int:measurement_pk>/annotated.png",
         views.annotated,

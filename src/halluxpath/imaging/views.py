@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.forms import add_validation_errors
 from halluxpath.imaging import actions, agreement, annotate, storage
-from halluxpath.imaging.access import radiograph_for, visible_radiographs
+from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
 from halluxpath.imaging.forms import CalibrationForm, UploadForm
 from halluxpath.imaging.guide import GROUP_LABELS, GUIDE
 from halluxpath.imaging.models import Measurement, Radiograph
@@ -36,13 +35,7 @@ def upload(request: HttpRequest, episode_pk: int) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         try:
             radiograph = actions.upload_radiograph(
-                actor,
-                episode.pk,
-                uploaded,
-                uploaded.size,
-                time_point=form.cleaned_data["time_point"],
-                acquired_on=form.cleaned_data["acquired_on"],
-                weight_bearing=form.cleaned_data["weight_bearing"],
+                actor, episode.pk, uploaded, uploaded.size, form.details()
             )
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -59,14 +52,18 @@ def upload(request: HttpRequest, episode_pk: int) -> HttpResponse:
 def _tool_config(
     radiograph: Radiograph, mine: Measurement | None, editable: bool
 ) -> dict[str, Any]:
-    from django.urls import reverse
+    """What the landmark tool reads from the page (a JSON script element, not inline code).
 
+    It saves through the API (``POST /api/v1/radiographs/{id}/landmarks``),
+    naming the film version it measured on.
+    """
     return {
         "width": radiograph.width,
         "height": radiograph.height,
+        "version": radiograph.version,
         "imageUrl": reverse("imaging:image", args=[radiograph.pk]),
-        "saveUrl": reverse("imaging:save_measurement", args=[radiograph.pk]),
-        "computeUrl": "/api/v1/measurements/compute",
+        "saveUrl": reverse("api-v1:save_landmarks", args=[radiograph.pk]),
+        "computeUrl": reverse("api-v1:compute_measurements"),
         "pixelSpacing": list(radiograph.pixel_spacing_mm) if radiograph.pixel_spacing_mm else None,
         "landmarks": mine.landmarks if mine else None,
         "guide": [asdict(g) for g in GUIDE],
@@ -78,17 +75,16 @@ def _tool_config(
 @staff_required
 def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    radiograph = radiograph_for(actor, pk)
+    radiograph = RADIOGRAPHS.get(actor, pk)
     user = signed_in_user(request)
-    current = list(
-        radiograph.measurements.filter(superseded_at__isnull=True)
-        .select_related("observer")
-        .order_by("created_at")
-    )
+    readings = MEASUREMENTS.queryset(actor).filter(radiograph=radiograph)
+    current = list(readings.filter(superseded_at__isnull=True).order_by("created_at"))
     mine = next((m for m in current if m.observer_id == user.pk), None)
-    history = radiograph.measurements.filter(observer=user, superseded_at__isnull=False)
-    editable = permissions.may_change_clinical_records(user)
-    others = Radiograph.objects.filter(episode=radiograph.episode_id).exclude(pk=radiograph.pk)
+    history = readings.filter(observer=user, superseded_at__isnull=False)
+    editable = MEASUREMENTS.may_change(user)
+    others = (
+        RADIOGRAPHS.queryset(actor).filter(episode=radiograph.episode_id).exclude(pk=radiograph.pk)
+    )
     context = {
         "radiograph": radiograph,
         "episode": radiograph.episode,
@@ -108,38 +104,15 @@ def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def image(request: HttpRequest, pk: int) -> FileResponse:
     """The display image, for the tool. Access-checked; the page view is the audited read."""
-    user = signed_in_user(request)
-    radiograph = visible_radiographs(user).filter(pk=pk).first()
+    actor = Actor.from_request(request)
+    radiograph = RADIOGRAPHS.queryset(actor).filter(pk=pk).first()
     if radiograph is None:
-        radiograph_for(Actor.from_request(request), pk)  # records the refusal, raises 404
-        raise Http404
+        radiograph = RADIOGRAPHS.get(actor, pk)  # records the refusal and raises 404
     response = FileResponse(
         storage.open_for_download(radiograph.display_file), content_type="image/png"
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response
-
-
-@staff_required
-@require_POST
-def save_measurement(request: HttpRequest, pk: int) -> JsonResponse:
-    actor = Actor.from_request(request)
-    try:
-        document = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return JsonResponse({"detail": "The landmarks were not sent as JSON."}, status=400)
-    try:
-        measurement = actions.save_measurement(actor, pk, document)
-    except ValidationError as error:
-        return JsonResponse({"detail": " ".join(error.messages)}, status=422)
-    return JsonResponse(
-        {
-            "id": measurement.pk,
-            "results": measurement.results,
-            "saved_at": measurement.created_at.isoformat(),
-        },
-        status=201,
-    )
 
 
 @staff_required
@@ -154,16 +127,8 @@ def calibrate(request: HttpRequest, pk: int) -> HttpResponse:
             "(1 to 300 mm); nothing was changed.",
         )
         return redirect("imaging:radiograph", pk=pk)
-    data = form.cleaned_data
     try:
-        actions.calibrate(
-            actor,
-            pk,
-            data["version"],
-            (data["x1"], data["y1"]),
-            (data["x2"], data["y2"]),
-            data["length_mm"],
-        )
+        actions.calibrate(actor, pk, form.cleaned_data["version"], form.calibration())
     except (ValidationError, EditConflict) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)
@@ -193,24 +158,9 @@ def confirm_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def annotated(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    actor = Actor.from_request(request)
-    radiograph = radiograph_for(actor, pk)
-    measurement = radiograph.measurements.filter(pk=measurement_pk).first()
-    if measurement is None:
-        return render(request, "404.html", status=404)
-    png = annotate.render_png(radiograph, measurement)
-    record(
-        actor,
-        "export",
-        object_type="radiograph",
-        object_id=radiograph.pk,
-        patient_id=radiograph.episode.patient_id,
-        detail={"format": "annotated_png", "measurement": measurement.pk},
-    )
-    response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = (
-        f'attachment; filename="radiograph-{radiograph.pk}-measurement-{measurement.pk}.png"'
-    )
+    export = annotate.export_annotated(Actor.from_request(request), pk, measurement_pk)
+    response = HttpResponse(export.png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
 
 
@@ -218,7 +168,7 @@ def annotated(request: HttpRequest, pk: int, measurement_pk: int) -> HttpRespons
 def download_stored(request: HttpRequest, pk: int) -> FileResponse:
     """The stored, de-identified file (DICOM or PNG)."""
     actor = Actor.from_request(request)
-    radiograph = radiograph_for(actor, pk)
+    radiograph = RADIOGRAPHS.get(actor, pk)
     record(
         actor,
         "export",
@@ -239,7 +189,7 @@ def download_stored(request: HttpRequest, pk: int) -> FileResponse:
 def compare(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
-    films = list(Radiograph.objects.filter(episode=episode).order_by("acquired_on", "pk"))
+    films = list(RADIOGRAPHS.queryset(actor).filter(episode=episode).order_by("acquired_on", "pk"))
     chosen: dict[str, Radiograph | None] = {"before": None, "after": None}
     for key, default in (
         ("before", films[0] if films else None),
@@ -247,8 +197,7 @@ def compare(request: HttpRequest, episode_pk: int) -> HttpResponse:
     ):
         wanted = request.GET.get(key)
         chosen[key] = next((f for f in films if str(f.pk) == wanted), default)
-    user = signed_in_user(request)
-    rows = comparison_rows(chosen["before"], chosen["after"], user)
+    rows = comparison_rows(actor, chosen["before"], chosen["after"])
     return render(
         request,
         "imaging/compare.html",
@@ -266,9 +215,8 @@ def compare(request: HttpRequest, episode_pk: int) -> HttpResponse:
 @staff_required
 def agreement_report(request: HttpRequest) -> HttpResponse:
     """ICC and Bland–Altman over the user's visible films measured by several observers."""
-    user = signed_in_user(request)
-    films = list(visible_radiographs(user))
-    table = agreement.current_measurements(films)
+    actor = Actor.from_request(request)
+    table = agreement.current_measurements(actor)
     measured_by = sorted({o for by in table.values() for o in by})
     chosen: list[int] = []
     for raw in request.GET.getlist("observer"):
@@ -278,7 +226,7 @@ def agreement_report(request: HttpRequest) -> HttpResponse:
         chosen = agreement.default_observers(table)
     rows = agreement.agreement(table, chosen) if len(chosen) >= 2 else []
     record(
-        Actor.from_request(request),
+        actor,
         "view",
         object_type="agreement_report",
         detail={"observers": chosen, "films": len(table)},

@@ -516,7 +516,12 @@ export class LandmarkTool {
     try {
       const response = await fetch(this.config.computeUrl, {
         method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": csrfToken(),
+          // The film version measured on: a film calibrated since is refused (409).
+          "If-Match": `"${this.config.version}"`,
+        },
         body: JSON.stringify(this.document()),
       });
       const body = await response.json();
@@ -553,7 +558,12 @@ export class LandmarkTool {
     try {
       const response = await fetch(this.config.saveUrl, {
         method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": csrfToken(),
+          // The film version measured on: a film calibrated since is refused (409).
+          "If-Match": `"${this.config.version}"`,
+        },
         body: JSON.stringify(this.document()),
       });
       const body = await response.json();
