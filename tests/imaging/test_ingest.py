@@ -71,7 +71,7 @@ def test_the_same_study_keeps_the_same_new_uid_across_uploads_and_restarts(
 ) -> None:
     study = "1.2.826.0.1.3680043.8.498.1"
     first = stored_dataset(ingest_path(dicom_file(study_uid=study)))
-    deid._key.cache_clear()  # as after a restart: the key is read back from its file
+    deid._installation_key.cache_clear()  # as after a restart: the key is read back from its file
     second = stored_dataset(ingest_path(dicom_file(study_uid=study)))
     other = stored_dataset(ingest_path(dicom_file(study_uid=study + ".2")))
     assert first.StudyInstanceUID == second.StudyInstanceUID

@@ -167,3 +167,15 @@ def test_an_operator_adds_a_site(db: None) -> None:
     with pytest.raises(ValidationError) as refused:
         add_site(Actor(None), SiteInput(slug="bad", name="Bad", time_zone="Mars/Olympus"))
     assert "time_zone" in refused.value.message_dict
+
+
+def test_each_site_remaps_the_same_uid_differently(world: World) -> None:
+    """The same original study UID gives a different pseudonym at each site (DOMAIN §18)."""
+    from halluxpath.imaging.deid import remap_uid
+    from halluxpath.sites.keys import deid_key
+
+    original = "1.2.826.0.1.3680043.8.498.1"
+    here = remap_uid(original, deid_key(world.site1))
+    there = remap_uid(original, deid_key(world.site2))
+    assert here != there
+    assert here == remap_uid(original, deid_key(world.site1))  # stable at one site

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from dicomanonymizer.dicomfields_selector import dicom_anonymization_database_selector
@@ -39,48 +39,61 @@ METHOD = "PS3.15 Annex E basic profile, keyed UID map (HalluxPath)"
 
 
 @cache
-def _key() -> bytes:
+def _installation_key() -> bytes:
+    """The key of the first (default) site, the installation's key before sites existed."""
     return load_or_create_secret_key(settings.DATA_DIR / "deid_key").encode("ascii")
 
 
-def remap_uid(original: str) -> str:
-    """The same original UID always gives the same new one at this site."""
-    digest = hmac.new(_key(), original.strip().encode("ascii", "replace"), hashlib.sha256)
+def remap_uid(original: str, key: bytes | None = None) -> str:
+    """The same original UID always gives the same new one at one site (its own ``key``)."""
+    secret = key if key is not None else _installation_key()
+    digest = hmac.new(secret, original.strip().encode("ascii", "replace"), hashlib.sha256)
     return "2.25." + str(int.from_bytes(digest.digest()[:16], "big"))
 
 
-def _replace_uid(dataset: Dataset, tag: tuple[int, int]) -> None:
+def _replace_uid(dataset: Dataset, tag: tuple[int, int], *, key: bytes | None) -> None:
     element = dataset.get(tag)
     if element is None or element.VR != "UI" or not element.value:
         return
     if isinstance(element.value, MultiValue):
-        element.value = [remap_uid(str(v)) for v in element.value]
+        element.value = [remap_uid(str(v), key) for v in element.value]
     else:
-        element.value = remap_uid(str(element.value))
+        element.value = remap_uid(str(element.value), key)
 
 
-def _replace_uid_or_empty(dataset: Dataset, tag: tuple[int, int]) -> None:
+def _replace_uid_or_empty(dataset: Dataset, tag: tuple[int, int], *, key: bytes | None) -> None:
     element = dataset.get(tag)
     if element is None:
         return
     if element.VR == "UI":
-        _replace_uid(dataset, tag)
+        _replace_uid(dataset, tag, key=key)
     else:
         empty_element(element)
 
 
 @cache
-def _uid_rules() -> dict[tuple[int, ...], Callable[[Dataset, tuple[int, int]], None]]:
+def _uid_tags() -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
     tags = dicom_anonymization_database_selector("dicomfields_2023")
+    return [tuple(t) for t in tags["U_TAGS"]], [tuple(t) for t in tags["X_Z_U_STAR_TAGS"]]
+
+
+def _uid_rules(
+    key: bytes | None,
+) -> dict[tuple[int, ...], Callable[[Dataset, tuple[int, int]], None]]:
+    replace, replace_or_empty = _uid_tags()
     rules: dict[tuple[int, ...], Callable[[Dataset, tuple[int, int]], None]] = {
-        tuple(tag): _replace_uid for tag in tags["U_TAGS"]
+        tag: partial(_replace_uid, key=key) for tag in replace
     }
-    rules.update({tuple(tag): _replace_uid_or_empty for tag in tags["X_Z_U_STAR_TAGS"]})
+    rules.update({tag: partial(_replace_uid_or_empty, key=key) for tag in replace_or_empty})
     return rules
 
 
-def deidentify(dataset: Dataset) -> dict[str, Any]:
-    """De-identify ``dataset`` in place; return a summary for the record."""
+def deidentify(dataset: Dataset, *, uid_key: bytes | None = None) -> dict[str, Any]:
+    """De-identify ``dataset`` in place; return a summary for the record.
+
+    ``uid_key`` is the site's key for the UID map (``sites.keys.deid_key``);
+    without one, the installation's (first site's) key is used.
+    """
     burned_in = str(dataset.get("BurnedInAnnotation", "") or "").upper()
     if burned_in == "YES":
         raise UploadRefused(
@@ -91,7 +104,7 @@ def deidentify(dataset: Dataset) -> dict[str, Any]:
     present_before = {element.keyword for element in dataset if element.keyword}
     private_before = sum(1 for element in dataset if element.tag.is_private)
     anonymize_dataset(
-        dataset, extra_anonymization_rules=dict(_uid_rules()), delete_private_tags=True
+        dataset, extra_anonymization_rules=_uid_rules(uid_key), delete_private_tags=True
     )
     dataset.PatientIdentityRemoved = "YES"
     dataset.DeidentificationMethod = METHOD

@@ -69,21 +69,21 @@ def sniff(head: bytes) -> str:
     raise UploadRefused("The file is not a DICOM, PNG or JPEG image.")
 
 
-def ingest(stream: IO[bytes], size: int) -> IngestedImage:
+def ingest(stream: IO[bytes], size: int, *, uid_key: bytes | None = None) -> IngestedImage:
     check_size(size)
     stream.seek(0)
     kind = sniff(stream.read(DICOM_MAGIC_OFFSET + 4))
     stream.seek(0)
     if kind == SourceFormat.DICOM:
-        return _ingest_dicom(stream)
+        return _ingest_dicom(stream, uid_key)
     return _ingest_raster(stream, kind)
 
 
-def _ingest_dicom(stream: IO[bytes]) -> IngestedImage:
+def _ingest_dicom(stream: IO[bytes], uid_key: bytes | None) -> IngestedImage:
     dataset = dicomfile.read_dicom(stream)
     found = dicomfile.facts(dataset)
     display = dicomfile.display_pixels(dataset)
-    summary = deidentify(dataset)
+    summary = deidentify(dataset, uid_key=uid_key)
     buffer = io.BytesIO()
     dataset.save_as(buffer, enforce_file_format=True)
     return IngestedImage(

@@ -23,6 +23,7 @@ from halluxpath.imaging.models import DEIDENTIFICATION, Radiograph, SpacingSourc
 from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.patients.access import episode_for
 from halluxpath.patients.models import Episode
+from halluxpath.sites.keys import deid_key
 
 
 @page_only(
@@ -85,7 +86,7 @@ def upload_radiograph(
     user = _editor(actor)
     episode = episode_for(actor, episode_id, purpose="edit")
     try:
-        image = ingest(upload, size)
+        image = ingest(upload, size, uid_key=deid_key(episode.patient.site))
     except UploadRefused as refusal:
         record(
             actor,
