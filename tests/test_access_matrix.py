@@ -35,6 +35,7 @@ from django.http import Http404
 import tests
 from halluxpath.access import RecordAccess, registered
 from halluxpath.accounts.models import CareTeam, Role, User
+from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.sites.models import Site
@@ -50,11 +51,16 @@ EDITORS: dict[str, frozenset[str]] = {
     "may_sign_operative_record": frozenset({Role.SURGEON, Role.ADMIN}),
     "may_report_own_check_in": frozenset({Role.PATIENT}),
     "may_manage_site": frozenset({Role.ADMIN}),
+    "may_alter_audit_log": frozenset(),
 }
+# Record types only a site's administrators read (stated here, not read from the code).
+ADMIN_ONLY = frozenset({"audit_event"})
 CLINICAL = frozenset({Role.SURGEON, Role.NURSE, Role.PHYSIOTHERAPIST})
 
 
-def visible(role: str, relation: str) -> bool:
+def visible(role: str, relation: str, object_type: str) -> bool:
+    if object_type in ADMIN_ONLY:
+        return role == Role.ADMIN and relation != "other_site"
     if role == Role.ADMIN:
         return relation != "other_site"
     if role in CLINICAL:
@@ -67,7 +73,7 @@ def visible(role: str, relation: str) -> bool:
 def expected(helper: RecordAccess[Any], role: str, relation: str, verb: str) -> str:
     if role == "nobody":
         return SIGN_IN
-    if not visible(role, relation):
+    if not visible(role, relation, helper.object_type):
         return HIDDEN
     if verb == "view":
         return ALLOWED
@@ -155,9 +161,26 @@ def build_world() -> World:
 Sample = Callable[[Episode], Model]
 
 
+def _audit_event(episode: Episode) -> Model:
+    """An event about the episode's patient, made by its responsible surgeon."""
+    event = record(
+        Actor(episode.responsible_surgeon),
+        "change",
+        object_type="episode",
+        object_id=episode.pk,
+        patient_id=episode.patient_id,
+    )
+    assert event is not None
+    return event
+
+
 def samples() -> dict[str, Sample]:
     """Every app's ``tests/<app>/access_samples.py`` factories, plus patients and episodes."""
-    found: dict[str, Sample] = {"patient": lambda e: e.patient, "episode": lambda e: e}
+    found: dict[str, Sample] = {
+        "patient": lambda e: e.patient,
+        "episode": lambda e: e,
+        "audit_event": _audit_event,
+    }
     for info in pkgutil.iter_modules(tests.__path__):
         try:
             module = importlib.import_module(f"tests.{info.name}.access_samples")

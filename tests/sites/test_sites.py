@@ -179,3 +179,16 @@ def test_each_site_remaps_the_same_uid_differently(world: World) -> None:
     there = remap_uid(original, deid_key(world.site2))
     assert here != there
     assert here == remap_uid(original, deid_key(world.site1))  # stable at one site
+
+
+def test_an_administrator_reads_only_their_own_sites_audit_log(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.surgeon)
+    client.get(reverse("patients:detail", args=[world.p_own.pk]))
+    client.force_login(world.admin_c)
+    page = client.get(reverse("audit:events")).content.decode()
+    assert world.surgeon.username not in page
+    client.force_login(world.admin)
+    page = client.get(reverse("audit:events")).content.decode()
+    assert world.surgeon.username in page

@@ -90,3 +90,8 @@ def may_read_audit_log(user: User | None) -> bool:
 def may_open_episodes_for_any_team(user: User | None) -> bool:
     """Administrators open episodes for any team of their site; others for their own teams."""
     return sees_whole_site(user)
+
+
+def may_alter_audit_log(user: User | None) -> bool:
+    """Nobody: the audit log is append-only (DOMAIN §18); corrections are new events."""
+    return False

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from halluxpath.accounts.decorators import admin_required
 from halluxpath.audit import record
+from halluxpath.audit.access import AUDIT_EVENTS
 from halluxpath.audit.context import Actor
 from halluxpath.audit.forms import AuditFilterForm
-from halluxpath.audit.models import AuditEvent
 from halluxpath.audit.pageviews import showing_patient
 
 PAGE_SIZE = 50
@@ -27,7 +27,7 @@ def _start_of(day: date) -> datetime:
 @admin_required
 def events(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.all()
+    events = AUDIT_EVENTS.queryset(Actor.from_request(request))
     if form.is_valid():
         data = form.cleaned_data
         if data["actor"]:
