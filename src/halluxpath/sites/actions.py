@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from django.conf import settings
 from django.db import transaction
 
 from halluxpath.audit import record
@@ -37,3 +38,22 @@ def add_site(actor: Actor, data: SiteInput) -> Site:
         site.save()
         record(actor, "create", object_type="site", object_id=site.pk, detail={"fields": values})
     return site
+
+
+def ensure_first_site(**signal: object) -> None:
+    """After every migrate (and a test database flush), there is at least one site.
+
+    Migration ``sites 0002`` makes the first site from the installation's
+    settings; a database emptied by ``flush`` loses it, and every user,
+    patient and pathway template needs a site, so it is made again the same way.
+    """
+    if Site.objects.exists():
+        return
+    with transaction.atomic():
+        Site.objects.create(
+            slug="main",
+            name=settings.HALLUXPATH_CLINIC_NAME,
+            time_zone=settings.TIME_ZONE,
+            reminder_hour=settings.HALLUXPATH_REMINDER_HOUR,
+            public_url=settings.HALLUXPATH_PUBLIC_URL.rstrip("/"),
+        )
