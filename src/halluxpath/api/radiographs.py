@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Router, Schema, Status, UploadedFile
 from pydantic import Field
@@ -29,7 +28,6 @@ from halluxpath.imaging import actions, annotate
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.schemas import Calibration, FilmDetails
-from halluxpath.records import EditConflict
 
 router = Router(tags=["radiographs"])
 
@@ -111,14 +109,6 @@ def _reading(measurement: Measurement) -> dict[str, Any]:
     }
 
 
-def _detail(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
-        )
-    return " ".join(error.messages)
-
-
 def _expected_version(if_match: str | None) -> int | None:
     """The film version named by ``If-Match`` (``3`` or ``"3"``), or None if absent or bad."""
     text = (if_match or "").strip().removeprefix("W/").strip('"')
@@ -140,14 +130,9 @@ def upload(
     file: File[UploadedFile],
     details: Form[FilmDetails],
 ) -> Status[dict[str, Any]]:
-    try:
-        radiograph = actions.upload_radiograph(
-            Actor.from_request(request), episode_id, file, file.size or 0, details
-        )
-    except PermissionDenied as refusal:
-        return Status(403, {"detail": str(refusal)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    radiograph = actions.upload_radiograph(
+        Actor.from_request(request), episode_id, file, file.size or 0, details
+    )
     return Status(201, _film(radiograph))
 
 
@@ -191,16 +176,9 @@ def save_landmarks(
         return Status(400, {"detail": f"The landmarks were not sent as JSON: {error}"})
     except LandmarkError as error:
         return Status(422, {"detail": str(error)})
-    try:
-        saved = actions.save_measurement(
-            Actor.from_request(request), radiograph_id, expected, landmarks
-        )
-    except PermissionDenied as refusal:
-        return Status(403, {"detail": str(refusal)})
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    saved = actions.save_measurement(
+        Actor.from_request(request), radiograph_id, expected, landmarks
+    )
     return Status(201, _reading(saved))
 
 
@@ -238,14 +216,7 @@ def calibrate(
     request: HttpRequest, radiograph_id: int, body: CalibrationIn
 ) -> Status[dict[str, Any]]:
     data = Calibration(first=body.first, second=body.second, length_mm=body.length_mm)
-    try:
-        saved = actions.calibrate(Actor.from_request(request), radiograph_id, body.version, data)
-    except PermissionDenied as refusal:
-        return Status(403, {"detail": str(refusal)})
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    saved = actions.calibrate(Actor.from_request(request), radiograph_id, body.version, data)
     return Status(200, _film(saved))
 
 
@@ -257,12 +228,5 @@ def calibrate(
 def confirm_pixel_review(
     request: HttpRequest, radiograph_id: int, body: VersionIn
 ) -> Status[dict[str, Any]]:
-    try:
-        saved = actions.confirm_pixel_review(
-            Actor.from_request(request), radiograph_id, body.version
-        )
-    except PermissionDenied as refusal:
-        return Status(403, {"detail": str(refusal)})
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
+    saved = actions.confirm_pixel_review(Actor.from_request(request), radiograph_id, body.version)
     return Status(200, _film(saved))

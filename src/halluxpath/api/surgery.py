@@ -13,14 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from halluxpath.audit.context import Actor
 from halluxpath.core import planning
 from halluxpath.patients.access import episode_for
-from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
 from halluxpath.surgery.access import AMENDMENTS, OPERATIVE_RECORDS
 from halluxpath.surgery.schemas import (
@@ -121,14 +119,6 @@ class TranslationOut(Schema):
     limits: str
 
 
-def _detail(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
-        )
-    return " ".join(error.messages)
-
-
 @router.put(
     "/episodes/{episode_id}/assessment",
     response={200: AssessmentOut, 409: Detail, 422: Detail},
@@ -138,12 +128,7 @@ def put_assessment(
     request: HttpRequest, episode_id: int, body: AssessmentIn
 ) -> Status[dict[str, Any]]:
     data = AssessmentInput.model_validate(body.model_dump(exclude={"version"}))
-    try:
-        saved = actions.save_assessment(Actor.from_request(request), episode_id, body.version, data)
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    saved = actions.save_assessment(Actor.from_request(request), episode_id, body.version, data)
     return Status(200, {"version": saved.version, "flags": saved.risk_flags})
 
 
@@ -160,12 +145,7 @@ def put_assessment(
 )
 def put_plan(request: HttpRequest, episode_id: int, body: PlanIn) -> Status[dict[str, Any]]:
     data = PlanInput(findings=body.findings, choice=body.choice)
-    try:
-        saved = actions.save_plan(Actor.from_request(request), episode_id, body.version, data)
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    saved = actions.save_plan(Actor.from_request(request), episode_id, body.version, data)
     return Status(
         200,
         {
@@ -188,14 +168,9 @@ def put_plan(request: HttpRequest, episode_id: int, body: PlanIn) -> Status[dict
 )
 def complete_phase(request: HttpRequest, episode_id: int, body: PhaseIn) -> Status[dict[str, Any]]:
     data = PhaseInput.model_validate(body.model_dump(exclude={"version"}))
-    try:
-        saved = actions.complete_checklist_phase(
-            Actor.from_request(request), episode_id, body.version, data
-        )
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    saved = actions.complete_checklist_phase(
+        Actor.from_request(request), episode_id, body.version, data
+    )
     return Status(
         200,
         {
@@ -212,10 +187,7 @@ def complete_phase(request: HttpRequest, episode_id: int, body: PhaseIn) -> Stat
     summary="Issue the next personalised consent sheet from the plan and the assessment",
 )
 def issue_consent_sheet(request: HttpRequest, episode_id: int) -> Status[dict[str, Any]]:
-    try:
-        sheet = actions.issue_consent_sheet(Actor.from_request(request), episode_id)
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    sheet = actions.issue_consent_sheet(Actor.from_request(request), episode_id)
     return Status(
         201,
         {
@@ -233,14 +205,9 @@ def issue_consent_sheet(request: HttpRequest, episode_id: int) -> Status[dict[st
 )
 def put_record(request: HttpRequest, episode_id: int, body: RecordIn) -> Status[dict[str, Any]]:
     data = OperativeRecordInput.model_validate(body.model_dump(exclude={"version"}))
-    try:
-        saved = actions.save_operative_record(
-            Actor.from_request(request), episode_id, body.version, data
-        )
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    saved = actions.save_operative_record(
+        Actor.from_request(request), episode_id, body.version, data
+    )
     return Status(
         200, {"version": saved.version, "signed": saved.is_signed, "content": saved.record_content}
     )
@@ -252,12 +219,7 @@ def put_record(request: HttpRequest, episode_id: int, body: RecordIn) -> Status[
     summary="Sign the operative record (surgeons; the checklist must be complete)",
 )
 def sign_record(request: HttpRequest, episode_id: int, body: SignIn) -> Status[dict[str, Any]]:
-    try:
-        saved = actions.sign_operative_record(Actor.from_request(request), episode_id, body.version)
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
+    saved = actions.sign_operative_record(Actor.from_request(request), episode_id, body.version)
     return Status(200, {"version": saved.version, "signed": True, "content": saved.record_content})
 
 
