@@ -21,3 +21,4 @@ api = NinjaAPI(
 )
 api.add_router("/measurements", measurements)
 api.add_router("/", surgery)
+api.add_router("/", "halluxpath.api.aftercare.router")
