@@ -10,7 +10,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from halluxpath.accounts.models import Role
-from halluxpath.aftercare.plans import issue_plan
+from halluxpath.aftercare.actions import issue_plan
+from halluxpath.aftercare.schemas import PlanIssue
 from halluxpath.audit.context import Actor
 from tests.conftest import Clinic
 
@@ -21,11 +22,7 @@ def with_plan(clinic: Clinic) -> None:
     issue_plan(
         Actor(clinic.user(Role.NURSE)),
         clinic.patient_a.episodes.get().pk,
-        operated_on=OPERATED,
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
+        PlanIssue(operated_on=OPERATED),
     )
 
 

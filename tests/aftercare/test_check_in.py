@@ -13,6 +13,7 @@ from django.utils import timezone
 from halluxpath.accounts.models import Role
 from halluxpath.aftercare.actions import escalate_overdue
 from halluxpath.aftercare.models import Alert, CheckIn
+from halluxpath.aftercare.schemas import PlanIssue
 from halluxpath.audit.models import AuditEvent
 from tests.conftest import Clinic
 
@@ -153,18 +154,16 @@ def test_an_unknown_medication_answer_is_refused(clinic: Clinic, client: Client)
 def test_the_result_names_the_next_check_in_and_a_red_flag_makes_it_tomorrow(
     clinic: Clinic, client: Client
 ) -> None:
-    from halluxpath.aftercare.plans import issue_plan
+    from halluxpath.aftercare.actions import issue_plan
     from halluxpath.audit.context import Actor
 
     today = timezone.localdate()
     issue_plan(
         Actor(clinic.user(Role.NURSE)),
         clinic.patient_a.episodes.get().pk,
-        operated_on=today - dt.timedelta(days=29),  # day 29: next routine check-in day 32
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
+        PlanIssue(
+            operated_on=today - dt.timedelta(days=29)
+        ),  # day 29: next routine check-in day 32
     )
     client.force_login(clinic.user(Role.PATIENT))
     quiet = client.post(reverse("aftercare:check_in"), QUIET, follow=True).content.decode()

@@ -15,8 +15,9 @@ from pypdf import PdfReader
 
 from halluxpath.accounts.models import Role, User
 from halluxpath.aftercare import plan_pdf
+from halluxpath.aftercare.actions import adjust_item, issue_plan
 from halluxpath.aftercare.models import AftercarePlan
-from halluxpath.aftercare.plans import adjust_item, issue_plan
+from halluxpath.aftercare.schemas import PlanIssue, PlanItemAdjustment
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
 from halluxpath.patients.models import Episode, Patient
@@ -36,11 +37,7 @@ def give_plan(patient: Patient, staff: User) -> AftercarePlan:
     return issue_plan(
         Actor(staff),
         episode_of(patient).pk,
-        operated_on=OPERATED,
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
+        PlanIssue(operated_on=OPERATED),
     )
 
 
@@ -93,7 +90,7 @@ def test_the_plan_pdf_names_the_patient_and_lists_every_item_with_the_red_flags(
     assert "A-0001" in text
     assert "Left" in text
     assert "Mon 2 Nov 2026" in text  # the operation date
-    for item in plan.items:
+    for item in plan.item_list:
         assert " ".join(item["title"].split()) in text
         assert " ".join(item["instructions"].split()) in text
     # DOMAIN §12, as on the Today page.
@@ -114,12 +111,14 @@ def test_typed_text_is_printed_literally_and_does_not_break_the_pdf(clinic: Clin
         Actor(nurse),
         episode_of(clinic.patient_a).pk,
         plan.version,
-        "visit-2w",
-        starts_on=OPERATED + dt.timedelta(days=15),
-        instructions=HOSTILE,
-        reason="testing",
+        PlanItemAdjustment(
+            item_key="visit-2w",
+            starts_on=OPERATED + dt.timedelta(days=15),
+            instructions=HOSTILE,
+            reason="testing",
+        ),
     )
-    visit = next(i for i in plan.items if i["key"] == "visit-2w")
+    visit = next(i for i in plan.item_list if i["key"] == "visit-2w")
     visit["time"], visit["place"] = "10:30:00", "Clinic <3 & Co"
     plan.save()
     clinic.patient_a.given_name = "Ada <i>"

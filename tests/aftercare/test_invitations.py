@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from halluxpath.accounts.models import Role, User
-from halluxpath.aftercare.invitations import invite
+from halluxpath.aftercare.actions import invite
 from halluxpath.aftercare.models import Invitation
 from halluxpath.audit.context import Actor
 from tests.conftest import Clinic

@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from halluxpath.accounts.models import Role
-from halluxpath.aftercare import pathways
+from halluxpath.aftercare import actions, pathways
+from halluxpath.aftercare.actions import issue_plan
 from halluxpath.aftercare.models import AftercarePlan, PathwayTemplate
-from halluxpath.aftercare.plans import issue_plan
+from halluxpath.aftercare.schemas import PathwayVersion, PlanIssue
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
 from halluxpath.core.pathway import MIS_SCREWS
@@ -30,11 +31,7 @@ def issue(clinic: Clinic, patient: str = "a") -> AftercarePlan:
     return issue_plan(
         Actor(user),
         episode.pk,
-        operated_on=dt.date(2026, 11, 2),
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
+        PlanIssue(operated_on=dt.date(2026, 11, 2)),
     )
 
 
@@ -71,10 +68,10 @@ def test_an_admin_changes_a_step_and_issued_plans_keep_theirs(
     assert "Saved as version 2" in response.content.decode()
     assert "visit-2w start_day: 14 → 12" in response.content.decode()  # the history
     old_plan.refresh_from_db()
-    wound = next(i for i in old_plan.items if i["key"] == "visit-2w")
+    wound = next(i for i in old_plan.item_list if i["key"] == "visit-2w")
     assert (old_plan.template_version, wound["starts_on"]) == (1, "2026-11-16")
     new_plan = issue(clinic, "b")
-    wound = next(i for i in new_plan.items if i["key"] == "visit-2w")
+    wound = next(i for i in new_plan.item_list if i["key"] == "visit-2w")
     assert (new_plan.template_version, wound["starts_on"]) == (2, "2026-11-14")
     event = AuditEvent.objects.filter(object_type="pathway_template", action="change").get()
     assert event.detail["version"] == 2
@@ -108,12 +105,13 @@ def test_a_bad_step_is_shown_on_the_form_and_nothing_is_saved(
 
 def test_a_stale_edit_is_a_conflict_not_an_overwrite(clinic: Clinic) -> None:
     admin = Actor(clinic.user(Role.ADMIN))
-    data = pathways.latest(template()).steps
-    pathways.save_version(admin, template().pk, 1, [*data[:-1]], "Drop the last step.")
+    data = tuple(pathways.current_steps(pathways.latest(template())))
+    save = actions.save_pathway_version
+    save(admin, template().pk, 1, PathwayVersion(steps=data[:-1], note="Drop the last step."))
     with pytest.raises(EditConflict):
-        pathways.save_version(admin, template().pk, 1, data, "Started from version 1.")
+        save(admin, template().pk, 1, PathwayVersion(steps=data, note="Started from version 1."))
     with pytest.raises(ValidationError, match="Nothing changed"):
-        pathways.save_version(admin, template().pk, 2, data[:-1], "Again.")
+        save(admin, template().pk, 2, PathwayVersion(steps=data[:-1], note="Again."))
 
 
 def test_hostile_text_is_stored_as_text_and_escaped(clinic: Clinic, client: Client) -> None:
@@ -133,5 +131,7 @@ def test_only_admins_edit_templates(clinic: Clinic, client: Client, role: Role) 
     response = client.post(reverse("aftercare:pathway_step", args=[pk, "visit-2w"]), {})
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        pathways.save_version(Actor(clinic.user(role)), pk, 1, [], "x")
+        actions.save_pathway_version(
+            Actor(clinic.user(role)), pk, 1, PathwayVersion(steps=(), note="x")
+        )
     assert pathways.latest(template()).number == 1

@@ -37,7 +37,7 @@ def test_a_plan_is_issued_with_the_patients_risk_modifiers(clinic: Clinic, clien
     response = issue(client, episode.pk, vte_prophylaxis="on")
     assert "Aftercare plan issued" in response.content.decode()  # type: ignore[attr-defined]
     plan = AftercarePlan.objects.get()
-    keys = {item["key"] for item in plan.items}
+    keys = {item["key"] for item in plan.item_list}
     assert {"visit-2w", "visit-6w", "vte", "visit-1w"} <= keys  # early check: smoker
     assert "antibiotics" not in keys
     assert set(plan.options["risk_rules"]) == {"§6 age", "§6 smoking", "R-VTE-2"}
@@ -49,7 +49,7 @@ def test_an_adjustment_needs_a_reason_and_is_recorded(clinic: Clinic, client: Cl
     issue(client, episode.pk)
     plan = AftercarePlan.objects.get()
     url = reverse("aftercare:plan", args=[episode.pk])
-    visit = next(i for i in plan.items if i["key"] == "visit-2w")
+    visit = next(i for i in plan.item_list if i["key"] == "visit-2w")
     moved = (dt.date.fromisoformat(visit["starts_on"]) + dt.timedelta(days=2)).isoformat()
     form = {
         "adjust": "1",
@@ -62,7 +62,7 @@ def test_an_adjustment_needs_a_reason_and_is_recorded(clinic: Clinic, client: Cl
     assert "nothing was changed" in refused.content.decode()
     client.post(url, {**form, "reason": "Clinic closed on the Monday"})
     plan.refresh_from_db()
-    assert next(i for i in plan.items if i["key"] == "visit-2w")["starts_on"] == moved
+    assert next(i for i in plan.item_list if i["key"] == "visit-2w")["starts_on"] == moved
     change = PlanChange.objects.get()
     assert change.reason == "Clinic closed on the Monday"
     assert change.before["starts_on"] == visit["starts_on"]
@@ -133,7 +133,8 @@ def test_the_patient_chooses_how_to_be_reminded(clinic: Clinic, client: Client) 
 
 
 def test_issuing_again_records_who_and_when(clinic: Clinic) -> None:
-    from halluxpath.aftercare.plans import issue_plan
+    from halluxpath.aftercare.actions import issue_plan
+    from halluxpath.aftercare.schemas import PlanIssue
 
     episode = clinic.patient_a.episodes.get()
 
@@ -141,11 +142,7 @@ def test_issuing_again_records_who_and_when(clinic: Clinic) -> None:
         return issue_plan(
             Actor(clinic.user(role)),
             episode.pk,
-            operated_on=dt.date(2026, 11, 2),
-            fixation="screws",
-            antibiotics_prescribed=False,
-            vte_prophylaxis=False,
-            automatic_car=None,
+            PlanIssue(operated_on=dt.date(2026, 11, 2)),
         )
 
     first_at = issue(Role.NURSE).issued_at

@@ -16,7 +16,9 @@ from pytest_django import Settings
 
 from halluxpath.accounts.models import Role
 from halluxpath.aftercare import actions, photos
+from halluxpath.aftercare.actions import check_ins
 from halluxpath.aftercare.models import CheckIn
+from halluxpath.aftercare.schemas import CheckInInput
 from halluxpath.audit.context import Actor
 from halluxpath.audit.models import AuditEvent
 from halluxpath.imaging.limits import UploadRefused
@@ -120,7 +122,7 @@ def test_a_png_is_accepted_and_stored_as_jpeg(patient: Client, settings: Setting
 def test_the_check_in_with_a_photo_is_audited_without_the_photo(patient: Client) -> None:
     send(patient, phone_jpeg(), redness_spreading="on")
     saved = CheckIn.objects.get()
-    event = AuditEvent.objects.get(object_type="check_in", object_id=str(saved.pk))
+    event = AuditEvent.objects.get(object_type="check_in", object_id=str(saved.pk), action="create")
     assert event.detail["photo_attached"] is True
     assert set(event.detail) == {"level", "rules", "photo_attached"}
 
@@ -163,7 +165,7 @@ def test_raw_bytes_cannot_be_stored_without_cleaning(clinic: Clinic) -> None:
     actor = Actor(clinic.user(Role.PATIENT))
     episode = clinic.patient_a.episodes.get()
     with pytest.raises(ValueError, match="clean_wound_photo"):
-        actions.submit_check_in(actor, episode.pk, {"pain_score": 2}, photo=phone_jpeg())
+        actions.submit_check_in(actor, episode.pk, CheckInInput(pain_score=2), photo=phone_jpeg())
     assert not CheckIn.objects.exists()
 
 
@@ -173,13 +175,13 @@ def test_a_database_failure_removes_the_written_photo(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("database went away")
 
-    monkeypatch.setattr(actions, "record", broken)
+    monkeypatch.setattr(check_ins, "record", broken)
     episode = clinic.patient_a.episodes.get()
     with pytest.raises(OSError, match="went away"):
         actions.submit_check_in(
             Actor(clinic.user(Role.PATIENT)),
             episode.pk,
-            {"pain_score": 2, "discharge": "none", "bleeding": "none", "numbness": "none"},
+            CheckInInput(pain_score=2),
             photo=clean(phone_jpeg()),
         )
     assert not CheckIn.objects.exists()

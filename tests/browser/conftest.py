@@ -85,7 +85,8 @@ def screenshot(page: Page, name: str) -> None:
 def issue_demo_patients_plan(days_ago: int) -> Episode:
     """Give the demo ``patient`` account's first foot a plan, operated ``days_ago`` days ago."""
     from halluxpath.accounts.models import User
-    from halluxpath.aftercare.plans import issue_plan
+    from halluxpath.aftercare.actions import issue_plan
+    from halluxpath.aftercare.schemas import PlanIssue
     from halluxpath.audit.context import Actor
     from halluxpath.patients.models import Patient
 
@@ -94,10 +95,6 @@ def issue_demo_patients_plan(days_ago: int) -> Episode:
     issue_plan(
         Actor(User.objects.get(username="nurse")),
         episode.pk,
-        operated_on=timezone.localdate() - dt.timedelta(days=days_ago),
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
+        PlanIssue(operated_on=timezone.localdate() - dt.timedelta(days=days_ago)),
     )
     return episode

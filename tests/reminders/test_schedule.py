@@ -9,9 +9,9 @@ import pytest
 from pytest_django import Settings
 
 from halluxpath.accounts.models import Role
-from halluxpath.aftercare.actions import submit_check_in
+from halluxpath.aftercare.actions import adjust_item, issue_plan, submit_check_in
 from halluxpath.aftercare.models import CheckIn
-from halluxpath.aftercare.plans import adjust_item, issue_plan
+from halluxpath.aftercare.schemas import CheckInInput, PlanIssue, PlanItemAdjustment
 from halluxpath.audit.context import Actor
 from halluxpath.patients.models import Episode
 from halluxpath.reminders.models import OutboxMessage, Status
@@ -31,11 +31,7 @@ def with_plan(clinic: Clinic, email: str = "ada@example.org", phone: str = "") -
     issue_plan(
         Actor(clinic.user(Role.NURSE)),
         episode.pk,
-        operated_on=OPERATED,
-        fixation="screws",
-        antibiotics_prescribed=False,
-        vte_prophylaxis=False,
-        automatic_car=None,
+        PlanIssue(operated_on=OPERATED),
     )
     return episode
 
@@ -65,7 +61,7 @@ def test_a_check_in_already_sent_cancels_that_days_prompt(clinic: Clinic) -> Non
     submit_check_in(
         Actor(clinic.user(Role.PATIENT)),
         episode.pk,
-        {"pain_score": 3, "temperature_c": 36.8},
+        CheckInInput(pain_score=3, temperature_c=36.8),
     )
     CheckIn.objects.update(submitted_at=NOW)
     result = schedule(NOW)
@@ -81,12 +77,14 @@ def test_a_booked_visit_replaces_its_reminders(clinic: Clinic) -> None:
         Actor(clinic.user(Role.NURSE)),
         episode.pk,
         plan.version,
-        "visit-2w",
-        starts_on=dt.date(2026, 11, 17),
-        instructions="Wound check; stitches out.",
-        reason="Booked",
-        time=dt.time(14, 30),
-        place="Room 4",
+        PlanItemAdjustment(
+            item_key="visit-2w",
+            starts_on=dt.date(2026, 11, 17),
+            instructions="Wound check; stitches out.",
+            reason="Booked",
+            time=dt.time(14, 30),
+            place="Room 4",
+        ),
     )
     schedule(NOW)
     e = episode.pk

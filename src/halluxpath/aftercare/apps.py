@@ -8,6 +8,6 @@ class AftercareConfig(AppConfig):
     verbose_name = "Aftercare"
 
     def ready(self) -> None:
-        from halluxpath.aftercare.pathways import ensure_built_in
+        from halluxpath.aftercare.actions.pathways import ensure_built_in
 
         post_migrate.connect(ensure_built_in, sender=self)

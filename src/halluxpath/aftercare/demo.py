@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from halluxpath.aftercare.plans import issue_plan
+from halluxpath.aftercare.actions import issue_plan
+from halluxpath.aftercare.schemas import PlanIssue
 from halluxpath.audit.context import Actor
 from halluxpath.patients.models import Episode, StatusChange
 
@@ -35,11 +36,7 @@ def load_demo_plans(today: dt.date | None = None) -> int:
         issue_plan(
             Actor(episode.responsible_surgeon),
             episode.pk,
-            operated_on=operated_on,
-            fixation="screws",
-            antibiotics_prescribed=False,
-            vte_prophylaxis=episode.pk % 5 == 0,
-            automatic_car=None,
+            PlanIssue(operated_on=operated_on, vte_prophylaxis=episode.pk % 5 == 0),
         )
         issued += 1
     return issued

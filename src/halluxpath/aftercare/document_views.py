@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
 from halluxpath.aftercare import plan_pdf
+from halluxpath.aftercare.access import AFTERCARE_PLANS
 from halluxpath.aftercare.models import AftercarePlan
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
@@ -51,15 +52,15 @@ def _pdf(data: IO[bytes], filename: str) -> FileResponse:
     return response
 
 
-def _plan_of(episode: Episode) -> AftercarePlan:
-    plan = AftercarePlan.objects.filter(episode=episode).first()
+def _plan_of(actor: Actor, episode: Episode) -> AftercarePlan:
+    plan = AFTERCARE_PLANS.queryset(actor).filter(episode=episode).first()
     if plan is None:
         raise Http404("No aftercare plan yet.")
     return plan
 
 
 def _plan_download(request: HttpRequest, episode: Episode, filename: str) -> FileResponse:
-    plan = _plan_of(episode)
+    plan = _plan_of(Actor.from_request(request), episode)
     data = plan_pdf.render(plan, episode.patient)
     record(
         Actor.from_request(request),
@@ -78,7 +79,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     episodes = visible_episodes(user)
     found: list[Document] = []
-    for plan in AftercarePlan.objects.filter(episode__in=episodes).select_related("episode"):
+    for plan in AFTERCARE_PLANS.queryset(Actor.from_request(request)):
         side = plan.episode.get_side_display().lower()
         found.append(
             Document(

@@ -1,12 +1,33 @@
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from django import forms
 
 from halluxpath.aftercare.models import PathwayTemplate
-from halluxpath.core.pathway_data import CATEGORIES, LONGEST_DAY
+from halluxpath.aftercare.schemas import PlanIssue, PlanItemAdjustment
+from halluxpath.core import triage
+from halluxpath.core.pathway import FIXATIONS, WORK_KINDS
+from halluxpath.core.pathway_data import CATEGORIES, CONDITIONS, LONGEST_DAY
 from halluxpath.forms import ClinicForm
+
+
+def _answers(vocabulary: type[enum.StrEnum]) -> list[tuple[str, str]]:
+    """The choices of one check-in question: core.triage's answers, in the patient's words."""
+    return [(a.value, triage.ANSWER_WORDS[a]) for a in vocabulary if a.value]
+
+
+# The words shown for core.pathway's fixations, kinds of work and step conditions.
+FIXATION_WORDS = {"screws": "Screws", "k_wire": "K-wire"}
+WORK_WORDS = {"seated": "Seated", "standing": "Standing or walking", "manual": "Manual"}
+CONDITION_WORDS = {
+    "": "Always",
+    "screws": "Fixed with screws",
+    "k_wire": "Fixed with a K-wire",
+    "antibiotics": "Antibiotics prescribed",
+    "vte_prophylaxis": "VTE prophylaxis prescribed",
+}
 
 
 class CheckInForm(ClinicForm):
@@ -44,33 +65,19 @@ class CheckInForm(ClinicForm):
     )
     discharge = forms.ChoiceField(
         label="Anything coming from the wounds?",
-        choices=[
-            ("none", "Nothing"),
-            ("clear", "A little clear fluid"),
-            ("pus_or_cloudy", "Pus or cloudy fluid"),
-            ("foul", "It smells bad"),
-        ],
+        choices=_answers(triage.Discharge),
     )
     wound_open = forms.BooleanField(label="A wound has opened or I can see metal", required=False)
     bleeding = forms.ChoiceField(
         label="Bleeding",
-        choices=[
-            ("none", "None"),
-            ("small_stain", "A small stain on the dressing, not growing"),
-            ("dripping", "Blood soaking through or dripping"),
-            ("heavy", "Heavy bleeding that does not stop"),
-        ],
+        choices=_answers(triage.Bleeding),
     )
     toes_cold_or_discoloured = forms.BooleanField(
         label="My toes are cold, white, blue or grey", required=False
     )
     numbness = forms.ChoiceField(
         label="Numbness or tingling in the toes",
-        choices=[
-            ("none", "None"),
-            ("stable_patch", "A small numb patch that is not changing"),
-            ("new_or_worse", "New, or getting worse"),
-        ],
+        choices=_answers(triage.Numbness),
     )
     dressing_too_tight = forms.BooleanField(label="The dressing feels too tight", required=False)
     fall_with_new_pain = forms.BooleanField(
@@ -93,11 +100,7 @@ class CheckInForm(ClinicForm):
     )
     medication = forms.ChoiceField(
         label="Your medicines (painkillers and any others you were given)",
-        choices=[
-            ("as_prescribed", "I take them as I was told"),
-            ("missed_some", "I have missed some"),
-            ("not_taking", "I am not taking them"),
-        ],
+        choices=_answers(triage.Medication),
         required=False,
     )
     kept_foot_up = forms.BooleanField(label="I kept my foot up as advised", required=False)
@@ -131,7 +134,7 @@ class IssuePlanForm(ClinicForm):
     operated_on = forms.DateField(
         label="Date of operation", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    fixation = forms.ChoiceField(choices=[("screws", "Screws"), ("k_wire", "K-wire")])
+    fixation = forms.ChoiceField(choices=[(f, FIXATION_WORDS[f]) for f in FIXATIONS])
     antibiotics_prescribed = forms.BooleanField(
         required=False, label="Antibiotics prescribed after discharge"
     )
@@ -143,12 +146,7 @@ class IssuePlanForm(ClinicForm):
     )
     work = forms.ChoiceField(
         label="Work",
-        choices=[
-            ("", "Not known"),
-            ("seated", "Seated"),
-            ("standing", "Standing or walking"),
-            ("manual", "Manual"),
-        ],
+        choices=[("", "Not known"), *((w, WORK_WORDS[w]) for w in WORK_KINDS)],
         required=False,
     )
 
@@ -156,6 +154,18 @@ class IssuePlanForm(ClinicForm):
         super().__init__(*args, **kwargs)
         names = PathwayTemplate.objects.order_by("name").values_list("name", flat=True)
         self.fields["template"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+
+    def as_input(self) -> PlanIssue:
+        data = self.cleaned_data
+        return PlanIssue(
+            operated_on=data["operated_on"],
+            fixation=data["fixation"],
+            antibiotics_prescribed=data["antibiotics_prescribed"],
+            vte_prophylaxis=data["vte_prophylaxis"],
+            automatic_car={"yes": True, "no": False}.get(data["automatic_car"]),
+            template=data["template"],
+            work=data["work"] or None,
+        )
 
 
 class AdjustItemForm(ClinicForm):
@@ -168,6 +178,11 @@ class AdjustItemForm(ClinicForm):
     time = forms.TimeField(required=False, label="Booked time")
     place = forms.CharField(required=False, max_length=200, label="Where")
     reason = forms.CharField(max_length=500, label="Reason for the change")
+
+    def as_input(self) -> PlanItemAdjustment:
+        return PlanItemAdjustment.model_validate(
+            {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        )
 
 
 class AcceptInvitationForm(ClinicForm):
@@ -223,13 +238,7 @@ class PathwayStepForm(ClinicForm):
     only_if = forms.ChoiceField(
         required=False,
         label="Only when",
-        choices=[
-            ("", "Always"),
-            ("screws", "Fixed with screws"),
-            ("k_wire", "Fixed with a K-wire"),
-            ("antibiotics", "Antibiotics prescribed"),
-            ("vte_prophylaxis", "VTE prophylaxis prescribed"),
-        ],
+        choices=[(c, CONDITION_WORDS[c]) for c in CONDITIONS],
     )
     note = forms.CharField(max_length=500, label="What you changed and why")
 

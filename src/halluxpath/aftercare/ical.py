@@ -4,25 +4,22 @@ Events are the plan's follow-up visits. A visit staff have booked (a time
 and place on the plan item) is a timed event in the clinic's zone lasting
 ``VISIT_LENGTH``; one not yet booked is an all-day event on the planned day.
 Each has a stable UID so a calendar that re-reads the feed updates the event
-instead of adding a copy.
+instead of adding a copy. Renewing and stopping a private feed are
+aftercare.actions.calendar.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from halluxpath.aftercare.models import AftercarePlan, CalendarFeed
-from halluxpath.audit import record
-from halluxpath.audit.context import Actor
-from halluxpath.patients.models import Patient
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -36,7 +33,7 @@ def ics(plan: AftercarePlan) -> bytes:
     calendar.add("x-wr-calname", "Foot clinic visits")
     stamp = timezone.now()
     zone = timezone.get_default_timezone()
-    for item in plan.items:
+    for item in plan.item_list:
         if item["category"] != "follow_up":
             continue
         day = dt.date.fromisoformat(item["starts_on"])
@@ -59,33 +56,11 @@ def ics(plan: AftercarePlan) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def new_feed(actor: Actor, patient: Patient) -> str:
-    """Revoke the patient's feeds and make a new one; returns its token (shown once)."""
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(revoked_at=now)
-    feed = CalendarFeed.objects.create(patient=patient, token_hash=_hash(token))
-    record(actor, "create", object_type="calendar_feed", object_id=feed.pk, patient_id=patient.pk)
-    return token
-
-
-def revoke_feeds(actor: Actor, patient: Patient) -> int:
-    count = CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    record(
-        actor,
-        "change",
-        object_type="calendar_feed",
-        patient_id=patient.pk,
-        detail={"revoked": count},
-    )
-    return count
-
-
 def feed_plan(token: str) -> AftercarePlan | None:
     """The plan behind a live feed token, or None for an unknown or revoked one."""
-    feed = CalendarFeed.objects.filter(token_hash=_hash(token), revoked_at__isnull=True).first()
+    feed = CalendarFeed.objects.filter(
+        token_hash=token_hash(token), revoked_at__isnull=True
+    ).first()
     if feed is None:
         return None
     return (

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from halluxpath.aftercare import stored
 
 
 class Level(models.IntegerChoices):
@@ -46,6 +50,11 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"check-in {self.pk} of episode {self.episode_id}"
+
+    @property
+    def answer_values(self) -> dict[str, Any]:
+        """The answers as the current schema has them (older rows read unchanged)."""
+        return stored.CHECK_IN_ANSWERS.read(self.answers)
 
 
 class Alert(models.Model):
@@ -100,6 +109,16 @@ class AftercarePlan(models.Model):
     def __str__(self) -> str:
         return f"aftercare plan of episode {self.episode_id}"
 
+    @property
+    def item_list(self) -> list[dict[str, Any]]:
+        """The dated plan items as data (core.pathway.PlanItem fields), in plan order."""
+        items: list[dict[str, Any]] = stored.PLAN_ITEMS.read(self.items)["items"]
+        return items
+
+    @property
+    def option_values(self) -> dict[str, Any]:
+        return stored.PLAN_OPTIONS.read(self.options)
+
 
 class PlanChange(models.Model):
     plan = models.ForeignKey(AftercarePlan, on_delete=models.PROTECT, related_name="changes")
@@ -117,6 +136,14 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"change to {self.item_key} in {self.plan}"
+
+    @property
+    def item_before(self) -> dict[str, Any]:
+        return stored.PLAN_ITEM.read(self.before)
+
+    @property
+    def item_after(self) -> dict[str, Any]:
+        return stored.PLAN_ITEM.read(self.after)
 
 
 class Invitation(models.Model):
@@ -205,3 +232,9 @@ class PathwayTemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template.name} v{self.number}"
+
+    @property
+    def step_list(self) -> list[dict[str, Any]]:
+        """The steps as data (core.pathway.Step fields), as stored."""
+        steps: list[dict[str, Any]] = stored.TEMPLATE_STEPS.read(self.steps)["steps"]
+        return steps

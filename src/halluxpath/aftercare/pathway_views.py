@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from halluxpath.accounts.decorators import admin_required
-from halluxpath.aftercare import pathways
+from halluxpath.aftercare import actions, pathways
+from halluxpath.aftercare.access import PATHWAY_TEMPLATES
 from halluxpath.aftercare.forms import PathwayStepForm, RemoveStepForm
-from halluxpath.aftercare.models import PathwayTemplate
-from halluxpath.audit import record
+from halluxpath.aftercare.schemas import PathwayStep, StepEdit, StepRemoval
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway_data
 from halluxpath.forms import add_validation_errors
@@ -21,20 +21,15 @@ from halluxpath.records import EditConflict
 
 @admin_required
 def pathway_list(request: HttpRequest) -> HttpResponse:
-    templates = [(t, pathways.latest(t)) for t in PathwayTemplate.objects.all()]
+    shown = PATHWAY_TEMPLATES.queryset(Actor.from_request(request))
+    templates = [(t, pathways.latest(t)) for t in shown]
     return render(request, "aftercare/pathways.html", {"templates": templates})
 
 
 @admin_required
 def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_object_or_404(PathwayTemplate, pk=pk)
+    template = PATHWAY_TEMPLATES.get(Actor.from_request(request), pk)  # records the view
     newest = pathways.latest(template)
-    record(
-        Actor.from_request(request),
-        "view",
-        object_type="pathway_template",
-        object_id=template.pk,
-    )
     return render(
         request,
         "aftercare/pathway.html",
@@ -51,9 +46,9 @@ def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 def pathway_step(request: HttpRequest, pk: int, key: str = "") -> HttpResponse:
     """Change one step (``key``) or add a new one (no key); saving makes a new version."""
-    template = get_object_or_404(PathwayTemplate, pk=pk)
+    template = PATHWAY_TEMPLATES.get(Actor.from_request(request), pk, purpose="edit")
     newest = pathways.latest(template)
-    steps = list(newest.steps)
+    steps = newest.step_list
     index = next((i for i, s in enumerate(steps) if s["key"] == key), None)
     if key and index is None:
         raise Http404("No such step.")
@@ -61,14 +56,14 @@ def pathway_step(request: HttpRequest, pk: int, key: str = "") -> HttpResponse:
     form = PathwayStepForm(request.POST or None, initial={**initial, "version": newest.number})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        step = {name: data[name] for name in pathway_data.STEP_FIELDS}
-        if index is None:
-            steps.append(step)
-        else:
-            steps[index] = step
+        edit = StepEdit(
+            step=PathwayStep.model_validate({n: data[n] for n in pathway_data.STEP_FIELDS}),
+            note=data["note"],
+            replaces=key,
+        )
         try:
-            version = pathways.save_version(
-                Actor.from_request(request), template.pk, data["version"], steps, data["note"]
+            version = actions.save_step(
+                Actor.from_request(request), template.pk, data["version"], edit
             )
         except EditConflict as conflict:
             messages.error(request, str(conflict))
@@ -88,19 +83,17 @@ def pathway_step(request: HttpRequest, pk: int, key: str = "") -> HttpResponse:
 @admin_required
 @require_POST
 def pathway_remove_step(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    template = get_object_or_404(PathwayTemplate, pk=pk)
+    template = PATHWAY_TEMPLATES.get(Actor.from_request(request), pk, purpose="edit")
     form = RemoveStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the step is removed; nothing was changed.")
         return redirect("aftercare:pathway", pk=template.pk)
-    steps = [s for s in pathways.latest(template).steps if s["key"] != key]
     try:
-        version = pathways.save_version(
+        version = actions.remove_step(
             Actor.from_request(request),
             template.pk,
             form.cleaned_data["version"],
-            steps,
-            form.cleaned_data["note"],
+            StepRemoval(key=key, note=form.cleaned_data["note"]),
         )
     except EditConflict as conflict:
         messages.error(request, str(conflict))

@@ -185,7 +185,7 @@ def _timeline(plan: AftercarePlan) -> list[Flowable]:
 
 def _sources(plan: AftercarePlan) -> str:
     seen: dict[str, None] = {}
-    for item in plan.items:
+    for item in plan.item_list:
         for part in str(item.get("source", "")).split(";"):
             if part.strip():
                 seen.setdefault(part.strip(), None)

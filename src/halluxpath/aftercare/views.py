@@ -18,6 +18,13 @@ from django.views.decorators.http import require_POST
 from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
 from halluxpath.aftercare import actions, ical, invitations, plans
+from halluxpath.aftercare.access import (
+    AFTERCARE_PLANS,
+    ALERTS,
+    CHECK_INS,
+    PLAN_CHANGES,
+    WOUND_PHOTOS,
+)
 from halluxpath.aftercare.forms import (
     AcceptInvitationForm,
     AcknowledgeForm,
@@ -25,8 +32,9 @@ from halluxpath.aftercare.forms import (
     CheckInForm,
     IssuePlanForm,
 )
-from halluxpath.aftercare.models import AftercarePlan, CheckIn
+from halluxpath.aftercare.models import AftercarePlan
 from halluxpath.aftercare.photos import clean_wound_photo
+from halluxpath.aftercare.schemas import AlertAcknowledgement, CheckInInput, InvitationAcceptance
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.pathway import MIS_SCREWS, PlanItem
@@ -62,11 +70,9 @@ def check_in(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        answers = {
-            k: v
-            for k, v in form.cleaned_data.items()
-            if k not in ("free_text", "wound_photo", "submission")
-        }
+        data = CheckInInput.model_validate(
+            {k: v for k, v in form.cleaned_data.items() if k != "wound_photo"}
+        )
         upload = form.cleaned_data["wound_photo"]
         photo, photo_refused = None, ""
         if upload:
@@ -78,12 +84,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
                 photo_refused = str(refusal)
         try:
             saved, _ = actions.submit_check_in(
-                Actor.from_request(request),
-                episode.pk,
-                answers,
-                form.cleaned_data["free_text"],
-                photo=photo,
-                submission=form.cleaned_data["submission"],
+                Actor.from_request(request), episode.pk, data, photo=photo
             )
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -100,12 +101,10 @@ def check_in(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 def check_in_result(request: HttpRequest, pk: int) -> HttpResponse:
-    user = signed_in_user(request)
-    saved = CheckIn.objects.filter(pk=pk, submitted_by=user).first()
-    if saved is None:
-        raise Http404("No such check-in.")
+    actor = Actor.from_request(request)
+    saved = CHECK_INS.get(actor, pk)  # another patient's check-in: 404, like a missing one
     alerts = saved.alerts.order_by("-level")
-    plan = AftercarePlan.objects.filter(episode=saved.episode_id).first()
+    plan = AFTERCARE_PLANS.queryset(actor).filter(episode=saved.episode_id).first()
     next_day = plans.next_check_in(plan, timezone.localdate()) if plan else None
     return render(
         request,
@@ -120,21 +119,8 @@ def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
 
     Anyone else gets the same 404 as for a check-in without a photo.
     """
-    actor = Actor.from_request(request)
-    saved = CheckIn.objects.filter(pk=pk).exclude(photo="").first()
-    if saved is None:
-        record(actor, "view", object_type="check_in_photo", object_id=pk, outcome="denied")
-        raise Http404("No such record.")
-    episode = episode_for(actor, saved.episode_id, purpose="view")  # 404 unless visible
+    saved = WOUND_PHOTOS.get(Actor.from_request(request), pk)  # records the view, or the 404
     handle = open_for_download(saved.photo)
-    record(
-        actor,
-        "view",
-        object_type="check_in_photo",
-        object_id=saved.pk,
-        patient_id=episode.patient_id,
-        detail={"sha256": saved.photo_sha256},
-    )
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -143,8 +129,7 @@ def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @staff_required
 def triage_list(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    alerts = actions.visible_alerts(user)
+    alerts = ALERTS.queryset(Actor.from_request(request))
     open_alerts = alerts.filter(acknowledged_at__isnull=True).order_by(
         "escalated_at", "-level", "created_at"
     )
@@ -171,10 +156,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("aftercare:triage")
     try:
         actions.acknowledge(
-            Actor.from_request(request),
-            pk,
-            form.cleaned_data["action_taken"],
-            form.cleaned_data["outcome"],
+            Actor.from_request(request), pk, AlertAcknowledgement.model_validate(form.cleaned_data)
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -187,7 +169,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk)
-    plan = AftercarePlan.objects.filter(episode=episode).first()
+    plan = AFTERCARE_PLANS.queryset(actor).filter(episode=episode).first()
     editable = permissions.may_change_clinical_records(signed_in_user(request))
     from halluxpath.surgery.models import OperativeRecord
 
@@ -203,17 +185,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
     if editable and issue_form.is_bound and issue_form.is_valid():
         data = issue_form.cleaned_data
         try:
-            plans.issue_plan(
-                actor,
-                episode.pk,
-                operated_on=data["operated_on"],
-                fixation=data["fixation"],
-                antibiotics_prescribed=data["antibiotics_prescribed"],
-                vte_prophylaxis=data["vte_prophylaxis"],
-                automatic_car={"yes": True, "no": False}.get(data["automatic_car"]),
-                template_name=data["template"] or MIS_SCREWS.name,
-                work=data["work"] or None,
-            )
+            actions.issue_plan(actor, episode.pk, issue_form.as_input())
         except ValidationError as error:
             add_validation_errors(issue_form, error)
         else:
@@ -224,17 +196,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
         if adjust.is_valid():
             data = adjust.cleaned_data
             try:
-                plans.adjust_item(
-                    actor,
-                    episode.pk,
-                    data["version"],
-                    data["item_key"],
-                    starts_on=data["starts_on"],
-                    instructions=data["instructions"],
-                    reason=data["reason"],
-                    time=data["time"],
-                    place=data["place"],
-                )
+                actions.adjust_item(actor, episode.pk, data["version"], adjust.as_input())
             except EditConflict as conflict:
                 messages.error(request, str(conflict))
             except ValidationError as error:
@@ -255,7 +217,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "plan": plan,
             "issue_form": issue_form,
             "editable": editable,
-            "changes": plan.changes.select_related("changed_by") if plan else [],
+            "changes": PLAN_CHANGES.queryset(actor).filter(plan=plan) if plan else [],
         },
     )
 
@@ -264,13 +226,7 @@ def _own_plan_viewed(request: HttpRequest) -> AftercarePlan | None:
     """The patient's newest plan, its viewing recorded."""
     plan = _own_plan(request)
     if plan is not None:
-        record(
-            Actor.from_request(request),
-            "view",
-            object_type="aftercare_plan",
-            object_id=plan.pk,
-            patient_id=plan.episode.patient_id,
-        )
+        AFTERCARE_PLANS.shown(Actor.from_request(request), plan)
     return plan
 
 
@@ -337,7 +293,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 def invite_patient(request: HttpRequest, patient_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     try:
-        token = invitations.invite(actor, patient_pk)
+        token = actions.invite(actor, patient_pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("patients:detail", pk=patient_pk)
@@ -363,10 +319,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = invitations.accept(
-                token,
-                form.cleaned_data["username"],
-                form.cleaned_data["password"],
+            user = actions.accept_invitation(
+                InvitationAcceptance(
+                    token=token,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                ),
                 Actor.from_request(request).client_address,
             )
         except ValidationError as error:
@@ -383,11 +341,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _own_plan(request: HttpRequest) -> AftercarePlan | None:
-    return (
-        AftercarePlan.objects.filter(episode__in=visible_episodes(signed_in_user(request)))
-        .order_by("-operated_on")
-        .first()
-    )
+    return AFTERCARE_PLANS.queryset(Actor.from_request(request)).order_by("-operated_on").first()
 
 
 @patient_required
@@ -409,10 +363,10 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     if patient is None:
         raise Http404("No record.")
     if request.POST.get("action") == "revoke":
-        ical.revoke_feeds(actor, patient)
+        actions.stop_feeds(actor, patient.pk)
         messages.success(request, "Your calendar address no longer works.")
         return redirect("aftercare:today")
-    token = ical.new_feed(actor, patient)
+    token = actions.new_feed(actor, patient.pk)
     link = request.build_absolute_uri(reverse("aftercare:feed", args=[token]))
     return render(request, "aftercare/feed_link.html", {"link": link})
 

@@ -26,5 +26,6 @@ api.add_router("/measurements", measurements)
 api.add_router("/", surgery)
 api.add_router("/", radiographs)
 api.add_router("/", patients)
+api.add_router("/", "halluxpath.api.aftercare.router")
 
 answer_refusals(api)

@@ -12,6 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+# How the osteotomy was fixed (DOMAIN §11.4: a K-wire changes the plan).
+Fixation = Literal["screws", "k_wire"]
+FIXATIONS: tuple[str, ...] = get_args(Fixation)
+# The patient's kind of work (DOMAIN §11.2: when to go back).
+WorkKind = Literal["seated", "standing", "manual"]
+WORK_KINDS: tuple[str, ...] = get_args(WorkKind)
 
 
 @dataclass(frozen=True)
@@ -320,7 +328,7 @@ def build_plan(
     """
     if side not in ("left", "right"):
         raise ValueError("side must be left or right")
-    if fixation not in ("screws", "k_wire"):
+    if fixation not in FIXATIONS:
         raise ValueError("fixation must be screws or k_wire")
     if work not in WORK:
         raise ValueError("work must be seated, standing, manual or not known")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection
+from typing import Literal, get_args
 
 from halluxpath.core.pathway import Step, Template
 
-CATEGORIES = (
+# What a step is about (DOMAIN §11), and when it applies (DOMAIN §11.4); the one list of each.
+Category = Literal[
     "weight_bearing",
     "elevation",
     "ice",
@@ -23,8 +25,10 @@ CATEGORIES = (
     "driving",
     "work",
     "sport",
-)
-CONDITIONS = ("", "k_wire", "screws", "antibiotics", "vte_prophylaxis")
+]
+Condition = Literal["", "k_wire", "screws", "antibiotics", "vte_prophylaxis"]
+CATEGORIES: tuple[str, ...] = get_args(Category)
+CONDITIONS: tuple[str, ...] = get_args(Condition)
 LONGEST_DAY = 730  # two years after the operation
 STEP_FIELDS = tuple(Step.__dataclass_fields__)
 

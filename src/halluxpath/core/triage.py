@@ -20,6 +20,60 @@ class Level(enum.IntEnum):
     EMERGENCY = 3
 
 
+class Discharge(enum.StrEnum):
+    """Anything coming from the wounds (R6)."""
+
+    NONE = "none"
+    CLEAR = "clear"
+    PUS_OR_CLOUDY = "pus_or_cloudy"
+    FOUL = "foul"
+
+
+class Bleeding(enum.StrEnum):
+    """Bleeding from the wounds (R8)."""
+
+    NONE = "none"
+    SMALL_STAIN = "small_stain"
+    DRIPPING = "dripping"
+    HEAVY = "heavy"
+
+
+class Numbness(enum.StrEnum):
+    """Numbness or tingling in the toes (R10)."""
+
+    NONE = "none"
+    STABLE_PATCH = "stable_patch"
+    NEW_OR_WORSE = "new_or_worse"
+
+
+class Medication(enum.StrEnum):
+    """How the patient takes their medicines (no red flag; shown to the team)."""
+
+    NOT_ANSWERED = ""
+    AS_PRESCRIBED = "as_prescribed"
+    MISSED_SOME = "missed_some"
+    NOT_TAKING = "not_taking"
+
+
+# The patient's words for each answer (DOMAIN §12: plain words), shown by the check-in form.
+ANSWER_WORDS: dict[enum.StrEnum, str] = {
+    Discharge.NONE: "Nothing",
+    Discharge.CLEAR: "A little clear fluid",
+    Discharge.PUS_OR_CLOUDY: "Pus or cloudy fluid",
+    Discharge.FOUL: "It smells bad",
+    Bleeding.NONE: "None",
+    Bleeding.SMALL_STAIN: "A small stain on the dressing, not growing",
+    Bleeding.DRIPPING: "Blood soaking through or dripping",
+    Bleeding.HEAVY: "Heavy bleeding that does not stop",
+    Numbness.NONE: "None",
+    Numbness.STABLE_PATCH: "A small numb patch that is not changing",
+    Numbness.NEW_OR_WORSE: "New, or getting worse",
+    Medication.NOT_ANSWERED: "Not answered",
+    Medication.AS_PRESCRIBED: "I take them as I was told",
+    Medication.MISSED_SOME: "I have missed some",
+    Medication.NOT_TAKING: "I am not taking them",
+}
+
 FEVER_C = 38.0  # R3: "above 38 °C" in most sources; one uses 38.5 °C [27]
 HYPOTHERMIA_C = 36.0  # R4
 TEMPERATURE_RANGE_C = (30.0, 45.0)
@@ -36,12 +90,12 @@ class CheckIn:
     breathless_or_chest_pain: bool = False  # also coughing blood or collapse
     calf_pain_or_swelling: bool = False
     redness_spreading: bool = False
-    discharge: str = "none"  # none | clear | pus_or_cloudy | foul
+    discharge: str = Discharge.NONE
     wound_open: bool = False
-    bleeding: str = "none"  # none | small_stain | dripping | heavy
+    bleeding: str = Bleeding.NONE
     toes_cold_or_discoloured: bool = False
     toes_better_after_elevation: bool | None = None
-    numbness: str = "none"  # none | stable_patch | new_or_worse
+    numbness: str = Numbness.NONE
     dressing_too_tight: bool = False
     k_wire_problem: bool = False
     fall_with_new_pain: bool = False
@@ -51,12 +105,16 @@ class CheckIn:
     face_swelling_or_breathing_difficulty: bool = False
     feels_seriously_wrong: bool = False
     # How the plan is going (no red flag; shown to the team beside any alert).
-    medication: str = ""  # "" not answered | as_prescribed | missed_some | not_taking
+    medication: str = Medication.NOT_ANSWERED
     kept_foot_up: bool | None = None
     used_ice: bool | None = None
 
 
-MEDICATION_ANSWERS = ("", "as_prescribed", "missed_some", "not_taking")
+MEDICATION_ANSWERS = tuple(Medication)
+# What the patient answers: every field of a check-in but the day, which the clinic knows.
+ANSWER_FIELDS = tuple(
+    name for name in CheckIn.__dataclass_fields__ if name != "days_since_operation"
+)
 
 
 @dataclass(frozen=True)
@@ -85,9 +143,9 @@ def validate(c: CheckIn) -> None:
     if c.days_since_operation < 0:
         raise CheckInError("days_since_operation", "The check-in is before the operation.")
     for field, value, allowed in (
-        ("discharge", c.discharge, ("none", "clear", "pus_or_cloudy", "foul")),
-        ("bleeding", c.bleeding, ("none", "small_stain", "dripping", "heavy")),
-        ("numbness", c.numbness, ("none", "stable_patch", "new_or_worse")),
+        ("discharge", c.discharge, tuple(Discharge)),
+        ("bleeding", c.bleeding, tuple(Bleeding)),
+        ("numbness", c.numbness, tuple(Numbness)),
         ("medication", c.medication, MEDICATION_ANSWERS),
     ):
         if value not in allowed:
@@ -148,7 +206,7 @@ def triage(c: CheckIn) -> list[Alert]:
             "Wound review, swab, antibiotics if infected.",
             "DOMAIN §12 R5 [4][25]",
         )
-    if c.discharge in ("pus_or_cloudy", "foul"):
+    if c.discharge in (Discharge.PUS_OR_CLOUDY, Discharge.FOUL):
         add(
             "R6",
             Level.URGENT,
@@ -164,16 +222,16 @@ def triage(c: CheckIn) -> list[Alert]:
             "Same-day review.",
             "DOMAIN §12 R7 (unverified)",
         )
-    if c.bleeding in ("dripping", "heavy"):
+    if c.bleeding in (Bleeding.DRIPPING, Bleeding.HEAVY):
         add(
             "R8",
-            Level.EMERGENCY if c.bleeding == "heavy" else Level.URGENT,
+            Level.EMERGENCY if c.bleeding == Bleeding.HEAVY else Level.URGENT,
             "Lie down, raise the foot and press firmly on the dressing. Go to hospital if it "
             "keeps dripping.",
             "Review the dressing.",
             "DOMAIN §12 R8 [7]",
         )
-    elif c.bleeding == "small_stain":
+    elif c.bleeding == Bleeding.SMALL_STAIN:
         add(
             "R9",
             Level.NONE,
@@ -203,7 +261,7 @@ def triage(c: CheckIn) -> list[Alert]:
             "Same-day circulation and dressing check.",
             "DOMAIN §12 R11 [25][27] (30-minute timing unverified)",
         )
-    if c.numbness == "new_or_worse":
+    if c.numbness == Numbness.NEW_OR_WORSE:
         add(
             "R12",
             Level.URGENT,
@@ -211,7 +269,7 @@ def triage(c: CheckIn) -> list[Alert]:
             "Dressing check; document nerve symptoms.",
             "DOMAIN §12 R12 [25][27]",
         )
-    elif c.numbness == "stable_patch" and c.days_since_operation >= 14:
+    elif c.numbness == Numbness.STABLE_PATCH and c.days_since_operation >= 14:
         add(
             "R12",
             Level.ROUTINE,
@@ -219,7 +277,7 @@ def triage(c: CheckIn) -> list[Alert]:
             "Document nerve symptoms.",
             "DOMAIN §12 R12 [25][27]",
         )
-    elif c.numbness == "stable_patch":
+    elif c.numbness == Numbness.STABLE_PATCH:
         add(
             "R12",
             Level.URGENT,

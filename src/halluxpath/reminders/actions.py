@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.patients.access import require_editor, visible_episodes
+from halluxpath.patients.access import require_editor
+from halluxpath.reminders.access import REMINDERS
 from halluxpath.reminders.models import OutboxMessage, Status
 from halluxpath.reminders.schedule import contact
 
 
-def visible_messages(actor: Actor) -> QuerySet[OutboxMessage]:
-    user = actor.user
-    if user is None:
-        return OutboxMessage.objects.none()
-    return OutboxMessage.objects.filter(episode__in=visible_episodes(user))
-
-
 def _message_for(actor: Actor, pk: int) -> OutboxMessage:
-    message = visible_messages(actor).select_for_update().filter(pk=pk).first()
-    if message is None:
-        raise Http404("No such reminder.")
-    return message
+    """The reminder locked for the change: 404 unless the actor may see it, 403 unless change."""
+    REMINDERS.get(actor, pk, purpose="edit")
+    return OutboxMessage.objects.select_for_update().select_related("patient").get(pk=pk)
 
 
 def retry(actor: Actor, pk: int) -> OutboxMessage:
@@ -73,7 +64,7 @@ def retry(actor: Actor, pk: int) -> OutboxMessage:
     return message
 
 
-def cancel(actor: Actor, pk: int) -> OutboxMessage:
+def stop(actor: Actor, pk: int) -> OutboxMessage:
     """Stop a failed or waiting reminder (e.g. the address is known to be wrong)."""
     require_editor(actor, "Your role cannot stop reminders.")
     with transaction.atomic():

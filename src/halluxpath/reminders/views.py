@@ -19,6 +19,7 @@ from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.reminders import actions
+from halluxpath.reminders.access import REMINDERS
 from halluxpath.reminders.models import Status
 
 SHOWN = {
@@ -36,7 +37,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Status.FAILED)
     if status not in SHOWN:
         status = Status.FAILED
-    visible = actions.visible_messages(actor)
+    visible = REMINDERS.queryset(actor)
     counts = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
     rows = visible.filter(status=status).select_related("patient", "episode")
     rows = rows.order_by("-due_at" if status in (Status.SENT, Status.FAILED) else "due_at")
@@ -63,7 +64,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def change(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     if request.POST.get("do") == "stop":
-        actions.cancel(actor, pk)
+        actions.stop(actor, pk)
         messages.success(request, "The reminder will not be sent.")
     else:
         try:
