@@ -6,7 +6,6 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from pytest_django import Settings
 
 from halluxpath.accounts.models import Role
 from halluxpath.aftercare.actions import adjust_item, issue_plan, submit_check_in
@@ -121,8 +120,11 @@ def test_discharge_cancels_what_is_still_waiting(clinic: Clinic) -> None:
     assert keys() == set()
 
 
-def test_schedule_uses_the_clinic_zone(clinic: Clinic, settings: Settings) -> None:
-    settings.TIME_ZONE = "Pacific/Auckland"
+def test_schedule_uses_the_clinic_zone(clinic: Clinic) -> None:
+    """The patient's site's zone and reminder hour (sites.Site), not the server's."""
+    site = clinic.patient_a.site
+    site.time_zone = "Pacific/Auckland"
+    site.save()
     with_plan(clinic)
     evening_utc = dt.datetime(2026, 11, 9, 23, 30, tzinfo=dt.UTC)  # 12:30 on the 10th there
     schedule(evening_utc)

@@ -32,7 +32,7 @@ def ics(plan: AftercarePlan) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Foot clinic visits")
     stamp = timezone.now()
-    zone = timezone.get_default_timezone()
+    zone = plan.episode.patient.site.zone  # booked times are the clinic's local times
     for item in plan.item_list:
         if item["category"] != "follow_up":
             continue

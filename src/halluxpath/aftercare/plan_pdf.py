@@ -12,7 +12,6 @@ import datetime as dt
 import io
 from itertools import groupby
 
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -224,7 +223,7 @@ def render(plan: AftercarePlan, patient: Patient) -> bytes:
         subject=f"{plan.template} v{plan.template_version}",
     )
     story: list[Flowable] = [
-        Paragraph(escape(settings.HALLUXPATH_CLINIC_NAME), KICKER),
+        Paragraph(escape(patient.site.name), KICKER),
         Paragraph("Your aftercare plan", H1),
         _facts(plan, patient),
         Spacer(1, 5 * mm),

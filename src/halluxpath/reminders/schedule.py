@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from halluxpath.core import reminders
 from halluxpath.patients.models import Patient, Reminders
 from halluxpath.patients.models import Status as EpisodeStatus
 from halluxpath.reminders.models import Channel, OutboxMessage, Status
+from halluxpath.sites.models import Site
 
 DAYS_AHEAD = 8  # reminders are put in the outbox up to this many days before they are due
 
@@ -38,13 +38,14 @@ class ScheduleResult:
     no_contact: int = 0
 
 
-def clinic() -> reminders.Clinic:
+def clinic(site: Site) -> reminders.Clinic:
+    """What a reminder says and when it goes, from the patient's site (its name, zone, hour)."""
     return reminders.Clinic(
-        name=settings.HALLUXPATH_CLINIC_NAME,
-        zone=timezone.get_default_timezone(),
-        send_hour=settings.HALLUXPATH_REMINDER_HOUR,
-        portal_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:today"),
-        check_in_url=settings.HALLUXPATH_PUBLIC_URL + reverse("aftercare:check_in"),
+        name=site.name,
+        zone=site.zone,
+        send_hour=site.reminder_hour,
+        portal_url=site.url(reverse("aftercare:today")),
+        check_in_url=site.url(reverse("aftercare:check_in")),
     )
 
 
@@ -66,17 +67,24 @@ def contact(patient: Patient) -> tuple[str, str] | None:
 def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) -> ScheduleResult:
     """Bring the outbox in line with every open plan, for today and ``days_ahead`` days."""
     now = now or timezone.now()
-    where = clinic()
-    today = now.astimezone(where.zone).date()
-    window = (today, today + dt.timedelta(days=days_ahead))
-    start_of_today = dt.datetime.combine(today, dt.time(), tzinfo=where.zone)
+    sites = {site.pk: site for site in Site.objects.all()}
+    clinics = {pk: clinic(site) for pk, site in sites.items()}
+    days = {pk: now.astimezone(where.zone).date() for pk, where in clinics.items()}
+    # Waiting rows are reconsidered from the latest of the sites' midnights, so a
+    # row due before its own site's today is never cancelled by mistake (one due
+    # between two sites' midnights is revived or cancelled by the next run).
+    start_of_today = max(
+        (dt.datetime.combine(days[pk], dt.time(), tzinfo=w.zone) for pk, w in clinics.items()),
+        default=now,
+    )
     result = ScheduleResult()
     plans = list(
         AftercarePlan.objects.select_related("episode__patient").exclude(
             episode__status=EpisodeStatus.DISCHARGED
         )
     )
-    history = check_in_days((p.episode_id for p in plans), today - dt.timedelta(days=14))
+    earliest = min(days.values(), default=now.date())
+    history = check_in_days((p.episode_id for p in plans), earliest - dt.timedelta(days=14))
     wanted_rows: list[OutboxMessage] = []
     for plan in plans:
         result.plans += 1
@@ -86,6 +94,8 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
             result.no_contact += 1
             continue
         done = history.get(plan.episode_id, CheckInDays())
+        where, today = clinics[patient.site_id], days[patient.site_id]
+        window = (today, today + dt.timedelta(days=days_ahead))
         for reminder in reminders.reminders_for(
             as_core(plan),
             episode_id=plan.episode_id,
