@@ -9,9 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from halluxpath.accounts.actions import NewUser, create_user
 from halluxpath.accounts.models import Role
 from halluxpath.audit.context import Actor
+from halluxpath.sites.actions.people import NewUser, create_user
 from halluxpath.sites.models import Site, default_site
 
 

@@ -1,4 +1,9 @@
-"""Every write to accounts and care teams: validate, write in one transaction, audit."""
+"""Every write to a site's people (accounts) and care teams: validate, one transaction, audit.
+
+These live with the site, not in ``accounts``, because they record audit
+events: ``audit`` depends on ``accounts`` (users, roles, permissions) and
+``accounts`` depends on nothing above it.
+"""
 
 from __future__ import annotations
 
