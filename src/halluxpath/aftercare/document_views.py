@@ -25,9 +25,9 @@ from halluxpath.aftercare.models import AftercarePlan
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.imaging import storage
-from halluxpath.patients.access import episode_for, visible_episodes, visible_patients
+from halluxpath.patients.access import episode_for, visible_patients
 from halluxpath.patients.models import Episode
-from halluxpath.surgery.models import ConsentSheet
+from halluxpath.surgery.access import CONSENT_SHEETS
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,9 @@ def _plan_download(request: HttpRequest, episode: Episode, filename: str) -> Fil
 def documents(request: HttpRequest) -> HttpResponse:
     """The signed-in patient's aftercare plans and consent sheets, newest first."""
     user = signed_in_user(request)
-    episodes = visible_episodes(user)
+    actor = Actor.from_request(request)
     found: list[Document] = []
-    for plan in AFTERCARE_PLANS.queryset(Actor.from_request(request)):
+    for plan in AFTERCARE_PLANS.queryset(actor):
         side = plan.episode.get_side_display().lower()
         found.append(
             Document(
@@ -89,7 +89,7 @@ def documents(request: HttpRequest) -> HttpResponse:
                 url=reverse("aftercare:document_plan", args=[plan.episode_id]),
             )
         )
-    sheets = ConsentSheet.objects.filter(episode__in=episodes).select_related("episode")
+    sheets = CONSENT_SHEETS.queryset(actor).select_related("episode")
     for sheet in sheets:
         side = sheet.episode.get_side_display().lower()
         found.append(
@@ -121,20 +121,9 @@ def patient_plan_pdf(request: HttpRequest, episode_pk: int) -> FileResponse:
 @patient_required
 def patient_consent_pdf(request: HttpRequest, pk: int) -> FileResponse:
     actor = Actor.from_request(request)
-    sheet = ConsentSheet.objects.filter(pk=pk).first()
-    if sheet is None:
-        record(actor, "view", object_type="consent_sheet", object_id=pk, outcome="denied")
-        raise Http404("No such record.")
-    # Another patient's sheet: the access helper answers 404 and records the refusal.
-    episode = episode_for(actor, sheet.episode_id, purpose="view")
-    record(
-        actor,
-        "view",
-        object_type="consent_sheet",
-        object_id=sheet.pk,
-        patient_id=episode.patient_id,
-        detail={"number": sheet.number, "format": "pdf"},
-    )
+    # Another patient's sheet is a 404 like a missing one, and the refusal is recorded.
+    sheet = CONSENT_SHEETS.get(actor, pk)
+    episode = sheet.episode
     return _pdf(
         storage.open_for_download(sheet.pdf_file),
         _filename("consent-sheet", sheet.number, episode.side, "foot"),
