@@ -149,3 +149,21 @@ def test_issuing_again_records_who_and_when(clinic: Clinic) -> None:
     again = issue(Role.SURGEON)
     assert (again.version, again.issued_by) == (2, clinic.user(Role.SURGEON))
     assert again.issued_at > first_at
+
+
+def test_a_check_in_day_is_the_patients_sites_calendar_day(clinic: Clinic) -> None:
+    """00:30 on the 11th in Auckland is still the 10th in UTC and London: the day is Auckland's."""
+    from halluxpath.aftercare.models import CheckIn
+    from halluxpath.aftercare.plans import check_in_days
+
+    site = clinic.patient_a.site
+    site.time_zone = "Pacific/Auckland"
+    site.save()
+    episode = clinic.patient_a.episodes.get()
+    sent = CheckIn.objects.create(
+        episode=episode, submitted_by=clinic.user(Role.PATIENT), answers={"pain_score": 2}
+    )
+    after_midnight = dt.datetime(2026, 11, 10, 11, 30, tzinfo=dt.UTC)  # 00:30 on the 11th there
+    CheckIn.objects.filter(pk=sent.pk).update(submitted_at=after_midnight)
+    days = check_in_days([episode.pk], dt.date(2026, 11, 10))
+    assert days[episode.pk].sent == frozenset({dt.date(2026, 11, 11)})

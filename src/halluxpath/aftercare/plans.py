@@ -10,8 +10,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from halluxpath.aftercare.models import AftercarePlan, CheckIn, Level
 from halluxpath.core import cadence, pathway
@@ -66,14 +65,24 @@ class CheckInDays:
 
 
 def check_in_days(episode_ids: Iterable[int], since: dt.date) -> dict[int, CheckInDays]:
-    """Each episode's check-in days from ``since`` on (for core.cadence and the reminders)."""
-    zone = timezone.get_default_timezone()
-    start = dt.datetime.combine(since, dt.time(), tzinfo=zone)
+    """Each episode's check-in days from ``since`` on (for core.cadence and the reminders).
+
+    A day is the patient's site's calendar day (sites.Site.time_zone), so a
+    check-in sent late in the evening counts for that evening at the clinic.
+    """
+    # A day either side of UTC covers every zone; the exact day is decided per row.
+    start = dt.datetime.combine(since - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     sent: dict[int, set[dt.date]] = defaultdict(set)
     flagged: dict[int, set[dt.date]] = defaultdict(set)
     rows = CheckIn.objects.filter(episode__in=list(episode_ids), submitted_at__gte=start)
-    for episode_id, submitted_at, level in rows.values_list("episode_id", "submitted_at", "level"):
+    zones: dict[str, ZoneInfo] = {}
+    for episode_id, submitted_at, level, zone_name in rows.values_list(
+        "episode_id", "submitted_at", "level", "episode__patient__site__time_zone"
+    ):
+        zone = zones.setdefault(zone_name, ZoneInfo(zone_name))
         day = submitted_at.astimezone(zone).date()
+        if day < since:
+            continue
         sent[episode_id].add(day)
         if level > Level.NONE:
             flagged[episode_id].add(day)
