@@ -20,7 +20,7 @@ runs over :func:`registered` so a new record type cannot skip it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from django.core.exceptions import (
@@ -67,7 +67,6 @@ class RecordAccess(Generic[M]):
     may_change: Callable[[User], bool] = permissions.may_change_clinical_records
     refusal: str = "Your role can view this record but not change it."
     audited_views: bool = True
-    description: str = field(default="", compare=False)
 
     def queryset(self, actor: Actor) -> QuerySet[M]:
         """Every row the actor may see (for lists; each row shown is the caller's to audit)."""

@@ -16,7 +16,7 @@ from pydantic import Field
 from halluxpath.audit.context import Actor
 from halluxpath.core.episode import EpisodeStatus, Sex, Side
 from halluxpath.patients import actions
-from halluxpath.patients.access import EPISODES, episode_for, patient_for
+from halluxpath.patients.access import EPISODES, PATIENTS, episode_for, patient_for
 from halluxpath.patients.models import Episode, Patient, Reminders
 from halluxpath.patients.schemas import (
     EpisodeDetails,
@@ -88,34 +88,33 @@ def _episode_out(episode: Episode) -> EpisodeOut:
 
 
 def _patient_out(actor: Actor, patient: Patient) -> PatientOut:
-    shown = patient_for(actor, patient.pk)
+    """The patient as the actor may see them: only the episodes of their own teams' feet."""
     return PatientOut(
-        id=shown.pk,
-        version=shown.version,
-        hospital_number=shown.hospital_number,
-        given_name=shown.given_name,
-        family_name=shown.family_name,
-        date_of_birth=shown.date_of_birth,
-        sex=Sex(shown.sex),
-        phone=shown.phone,
-        email=shown.email,
-        reminders=Reminders(shown.reminders),
-        episodes=[
-            _episode_out(e) for e in shown.episodes.filter(pk__in=episode_ids_visible(actor, shown))
-        ],
+        id=patient.pk,
+        version=patient.version,
+        hospital_number=patient.hospital_number,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        date_of_birth=patient.date_of_birth,
+        sex=Sex(patient.sex),
+        phone=patient.phone,
+        email=patient.email,
+        reminders=Reminders(patient.reminders),
+        episodes=[_episode_out(e) for e in EPISODES.queryset(actor).filter(patient=patient)],
     )
 
 
-def episode_ids_visible(actor: Actor, patient: Patient) -> list[int]:
-    """A team sees only its own feet of a patient cared for by two teams (docs/access.md)."""
-    return list(EPISODES.queryset(actor).filter(patient=patient).values_list("pk", flat=True))
+def _written(actor: Actor, patient: Patient) -> PatientOut:
+    """A patient the action just wrote, shown back (and recorded as shown)."""
+    PATIENTS.shown(actor, patient)
+    return _patient_out(actor, patient)
 
 
 @router.post("/patients", response={201: PatientOut}, summary="Register a patient")
 def register(request: HttpRequest, body: Registration) -> Status[PatientOut]:
     actor = Actor.from_request(request)
     patient = actions.create_patient(actor, body.patient, body.first_episode)
-    return Status(201, _patient_out(actor, patient))
+    return Status(201, _written(actor, patient))
 
 
 @router.get("/patients/{patient_id}", response=PatientOut, summary="A patient and their episodes")
@@ -128,7 +127,7 @@ def read_patient(request: HttpRequest, patient_id: int) -> PatientOut:
 def change_patient(request: HttpRequest, patient_id: int, body: PatientEdit) -> PatientOut:
     actor = Actor.from_request(request)
     patient = actions.update_patient(actor, patient_id, body.version, body.changes)
-    return _patient_out(actor, patient)
+    return _written(actor, patient)
 
 
 @router.post(

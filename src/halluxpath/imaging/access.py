@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from halluxpath.access import Purpose, RecordAccess, register
+from halluxpath.access import RecordAccess, register
 from halluxpath.accounts.models import User
-from halluxpath.audit.context import Actor
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.patients.access import visible_episodes
 
@@ -51,8 +50,3 @@ MEASUREMENTS = register(
         refusal="Your role can view this reading but not change it.",
     )
 )
-
-
-def radiograph_for(actor: Actor, pk: int | str, *, purpose: Purpose = "view") -> Radiograph:
-    """The radiograph ``pk`` if the actor may use it for ``purpose``; else 404 or 403."""
-    return RADIOGRAPHS.get(actor, pk, purpose=purpose)

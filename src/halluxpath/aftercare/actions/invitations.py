@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from halluxpath.accounts import permissions
 from halluxpath.accounts.models import Role, User
+from halluxpath.accounts.passwords import set_checked_password
 from halluxpath.aftercare.invitations import REFUSED, VALID_FOR, token_hash, usable
 from halluxpath.aftercare.models import Invitation
 from halluxpath.aftercare.schemas import InvitationAcceptance
@@ -67,11 +67,7 @@ def accept_invitation(data: InvitationAcceptance, client_address: str | None) ->
             last_name=patient.family_name,
             email=patient.email,
         )
-        try:
-            validate_password(data.password, user)
-        except ValidationError as error:
-            raise ValidationError({"password": error.messages}) from None
-        user.set_password(data.password)
+        set_checked_password(user, data.password)
         try:
             with transaction.atomic():
                 user.save()

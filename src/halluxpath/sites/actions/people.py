@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from halluxpath.accounts.models import CLINICAL_ROLES, CareTeam, Role, User
+from halluxpath.accounts.passwords import set_checked_password
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.frontdoor import page_only
@@ -49,11 +49,7 @@ def create_user(actor: Actor, data: NewUser) -> User:
         last_name=data.last_name,
         email=data.email,
     )
-    try:
-        validate_password(data.password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user.set_password(data.password)
+    set_checked_password(user, data.password)
     with transaction.atomic():
         user.save()
         for name in data.teams:
