@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
-from django.http import HttpResponse
+from django.http import HttpResponseBase as HttpResponse
 from django.test import Client
 
 HOSTILE = (
@@ -67,7 +68,7 @@ def boundary_values(form_field: forms.Field) -> tuple[str, ...]:
     return ("", "x" * 5000, *HOSTILE[:2])
 
 
-def _rendered(response: HttpResponse) -> Iterator[forms.BaseForm | forms.BaseFormSet]:
+def _rendered(response: HttpResponse) -> Iterator[forms.BaseForm | forms.BaseFormSet[Any]]:
     seen: set[int] = set()
     contexts = getattr(response, "context", None) or []
     for context in contexts if isinstance(contexts, list) else [contexts]:
