@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
 from halluxpath.audit.context import Actor
 from halluxpath.core.grading import SEVERITY_SCALE_NAME, ima_grade
+from halluxpath.core.plausibility import implausible_values
 from halluxpath.imaging.access import MEASUREMENTS
 from halluxpath.imaging.models import Measurement, Radiograph, SpacingSource
 
@@ -35,6 +39,7 @@ class ResultRow:
     severity: str | None
     severity_note: str
     flags: list[str]
+    warnings: list[str]
 
 
 def _borderline_ima(ima: float | None) -> bool:
@@ -76,6 +81,7 @@ def result_rows(radiograph: Radiograph, measurements: list[Measurement]) -> list
                     else "Not graded: not a standing film (DOMAIN §2 R-IMG-1)."
                 ),
                 flags=flags_for(radiograph, results),
+                warnings=[w.message for w in implausible_values(results)],
             )
         )
     return rows
@@ -116,3 +122,54 @@ def comparison_rows(
         ComparisonRow("severity", "Severity", "", a.get("severity"), b.get("severity"), None)
     )
     return rows
+
+
+def _by(user: Any, at: Any) -> str:
+    name = user.get_full_name() or user.username
+    return f"by {name}, {date_format(localtime(at), 'DATETIME_FORMAT')}"
+
+
+@dataclass(frozen=True)
+class FilmFact:
+    label: str
+    value: str
+    note: str  # where the value comes from: the file, or who recorded it and when
+
+
+def film_facts(radiograph: Radiograph) -> list[FilmFact]:
+    """The film's side, view and date, each with where it came from (issue: who and when)."""
+    side = radiograph.get_laterality_display() if radiograph.laterality else "Not recorded"
+    file_side = radiograph.get_file_laterality_display() if radiograph.file_laterality else ""
+    if radiograph.laterality_recorded_by and radiograph.laterality_recorded_at:
+        by = _by(radiograph.laterality_recorded_by, radiograph.laterality_recorded_at)
+        if file_side and radiograph.file_laterality != radiograph.laterality:
+            side_note = (
+                f"Corrected to {side.lower()} {by} (the DICOM file says {file_side.lower()})"
+            )
+        else:
+            side_note = f"Side recorded as {side.lower()} {by}"
+    elif file_side:
+        side_note = "From the DICOM file"
+    else:
+        side_note = "The Time Out cannot confirm the side until it is recorded"
+    taken = date_format(radiograph.acquired_on)
+    if radiograph.acquired_on_recorded_by and radiograph.acquired_on_recorded_at:
+        by = _by(radiograph.acquired_on_recorded_by, radiograph.acquired_on_recorded_at)
+        file_date = radiograph.file_acquired_on
+        if file_date and file_date != radiograph.acquired_on:
+            date_note = f"Corrected {by} (the DICOM file says {date_format(file_date)})"
+        else:
+            date_note = f"Entered {by}"
+    else:
+        date_note = "From the DICOM file" if radiograph.file_acquired_on else ""
+    view = radiograph.get_view_display()
+    if radiograph.view_recorded_by and radiograph.view_recorded_at:
+        view_note = f"Recorded {_by(radiograph.view_recorded_by, radiograph.view_recorded_at)}"
+    else:
+        view_note = ""
+    standing = "standing" if radiograph.weight_bearing else "not standing"
+    return [
+        FilmFact("Side shown on the film", side, side_note),
+        FilmFact("View", f"{view}, {standing}", view_note),
+        FilmFact("Date taken", taken, date_note),
+    ]
