@@ -74,6 +74,16 @@ class FilmDetailsForm(ClinicForm):
         label="Date taken", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
+    def clean(self) -> dict[str, object] | None:
+        data = super().clean()
+        if "version" in self.errors:  # hidden: its own error would not be shown
+            self.add_error(
+                None,
+                "The form's film version was not understood: reload the page and enter "
+                "the details again.",
+            )
+        return data
+
     def change(self) -> FilmDetailsChange | None:
         """The details as the action takes them (after ``is_valid``), or None."""
         return typed_input(self, FilmDetailsChange)
