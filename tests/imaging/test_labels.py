@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import json
+import random
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -142,8 +146,6 @@ def test_the_guide_drawing_is_mirrored_for_a_left_foot(
 def test_the_annotated_image_still_renders_with_crowded_labels(
     clinic: Clinic, client: Client, dicom_file: FilmWriter, film: SyntheticFilm
 ) -> None:
-    import json
-
     radiograph = upload(clinic, dicom_file(), TimePoint.PRE_OPERATIVE)
     client.force_login(clinic.user(Role.SURGEON))
     saved = client.post(
@@ -160,3 +162,45 @@ def test_the_annotated_image_still_renders_with_crowded_labels(
 
 
 pytestmark = pytest.mark.django_db
+
+
+TOOL_JS = (
+    Path(__file__).resolve().parents[2] / "src/halluxpath/imaging/static/imaging/landmark-tool.js"
+)
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_overlay_in_the_browser_places_labels_as_the_core_does(tmp_path: Path) -> None:
+    """The landmark tool's JavaScript copy of place_labels gives the same boxes."""
+    rng = random.Random(12)
+    cases = [
+        [
+            ((rng.uniform(0, 600), rng.uniform(0, 800)), (rng.uniform(20, 120), 18.0))
+            for _ in range(rng.randint(1, 7))
+        ]
+        for _ in range(40)
+    ]
+    cases.append([((100.0, 100.0), (80.0, 18.0))] * 6)
+    script = tmp_path / "place.mjs"
+    script.write_text(
+        "globalThis.document = { querySelector: () => null };\n"
+        f"const {{ placeLabels }} = await import({json.dumps(TOOL_JS.as_uri())});\n"
+        f"const cases = {json.dumps(cases)};\n"
+        "console.log(JSON.stringify(cases.map((c) => placeLabels(c.map((l) => l[0]), "
+        "c.map((l) => l[1]), [0, 0, 600, 800]))));\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(  # noqa: S603 (our own script, run by the system's node)
+        [str(NODE), str(script)], capture_output=True, text=True, check=True, timeout=60
+    )
+    from_js = json.loads(done.stdout)
+    for case, boxes in zip(cases, from_js, strict=True):
+        expected = place_labels(
+            [a for a, _ in case], [s for _, s in case], (0.0, 0.0, 600.0, 800.0)
+        )
+        assert len(boxes) == len(expected)
+        for got, want in zip(boxes, expected, strict=True):
+            assert got == pytest.approx(list(want))

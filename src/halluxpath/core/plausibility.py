@@ -99,11 +99,18 @@ class ImplausibleValue:
     source: str
 
     @property
-    def message(self) -> str:
+    def summary(self) -> str:
+        """The warning without its source (a page shows the source small beside it)."""
         return (
             f"{self.label} {_number(self.value)}{self.unit} is outside the plausible range "
-            f"{_number(self.low)}{self.unit} to {_number(self.high)}{self.unit} "
-            f"({self.source}). Check the landmarks; save only if the film really shows this."
+            f"{_number(self.low)}{self.unit} to {_number(self.high)}{self.unit}."
+        )
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.summary[:-1]} ({self.source}). "
+            "Check the landmarks; save only if the film really shows this."
         )
 
     def to_json(self) -> dict[str, object]:

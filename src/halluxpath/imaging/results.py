@@ -33,13 +33,21 @@ READING_BAND_DEG = {"ima_deg": 3.6, "hvia_deg": 5.0, "dmaa_deg": 5.0}
 
 
 @dataclass(frozen=True)
+class Note:
+    """A sentence for staff, and the rule or section it rests on (shown small, or empty)."""
+
+    text: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class ResultRow:
     measurement: Measurement
     values: list[tuple[str, str, Any, str]]  # key, label, value, unit
     severity: str | None
-    severity_note: str
-    flags: list[str]
-    warnings: list[str]
+    severity_note: Note
+    flags: list[Note]
+    warnings: list[Note]
 
 
 def _borderline_ima(ima: float | None) -> bool:
@@ -49,19 +57,24 @@ def _borderline_ima(ima: float | None) -> bool:
     return len({ima_grade(ima - band), ima_grade(ima), ima_grade(ima + band)}) > 1
 
 
-def flags_for(radiograph: Radiograph, results: dict[str, Any]) -> list[str]:
+def flags_for(radiograph: Radiograph, results: dict[str, Any]) -> list[Note]:
     flags = []
     if results.get("hallux_varus"):
-        flags.append("Hallux varus: the big toe points medially (HVA below 0°).")
+        flags.append(Note("Hallux varus: the big toe points medially (HVA below 0°)."))
     if _borderline_ima(results.get("ima_deg")):
-        flags.append("IMA grade is borderline: one manual reading varies by ±3.6° (DOMAIN §2).")
+        flags.append(
+            Note("IMA grade is borderline: one manual reading varies by ±3.6°.", "DOMAIN §2")
+        )
     if results.get("dmaa_deg") is not None:
         flags.append(
-            "DMAA is the least reliable angle and changes with metatarsal rotation: "
-            "use it with care (DOMAIN §2)."
+            Note(
+                "DMAA is the least reliable angle and changes with metatarsal rotation: "
+                "use it with care.",
+                "DOMAIN §2",
+            )
         )
     if radiograph.spacing_source == SpacingSource.IMAGER_PIXEL_SPACING:
-        flags.append("Millimetres are at the detector, not corrected for magnification.")
+        flags.append(Note("Millimetres are at the detector, not corrected for magnification."))
     return flags
 
 
@@ -76,12 +89,12 @@ def result_rows(radiograph: Radiograph, measurements: list[Measurement]) -> list
                 values=[(key, label, results.get(key), unit) for key, label, unit in MEASURES],
                 severity=results.get("severity") if graded else None,
                 severity_note=(
-                    SEVERITY_SCALE_NAME
+                    Note(SEVERITY_SCALE_NAME)
                     if graded
-                    else "Not graded: not a standing film (DOMAIN §2 R-IMG-1)."
+                    else Note("Not graded: not a standing film.", "DOMAIN §2 R-IMG-1")
                 ),
                 flags=flags_for(radiograph, results),
-                warnings=[w.message for w in implausible_values(results)],
+                warnings=[Note(w.summary, w.source) for w in implausible_values(results)],
             )
         )
     return rows

@@ -22,7 +22,7 @@ from halluxpath.forms import add_validation_errors
 from halluxpath.imaging import actions, agreement, annotate, storage
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
 from halluxpath.imaging.forms import CalibrationForm, FilmDetailsForm, UploadForm
-from halluxpath.imaging.guide import GROUP_LABELS, guide_for
+from halluxpath.imaging.guide import GROUP_LABELS, LABELS, guide_for
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.results import comparison_rows, film_facts, result_rows
 from halluxpath.patients.access import episode_for
@@ -88,6 +88,7 @@ def _tool_config(
         "landmarks": mine.landmarks if mine else None,
         "guide": [asdict(g) for g in guide_for(groups)],
         "groupLabels": GROUP_LABELS,
+        "landmarkLabels": LABELS,
         "editable": editable,
     }
 

@@ -586,7 +586,7 @@ export class LandmarkTool {
       const body = await response.json();
       if (seq !== this.computeSeq) return;
       if (response.ok) this.showResults(body, "");
-      else this.showResults(null, body.detail || "The landmarks could not be measured.");
+      else this.showResults(null, this.inWords(body.detail || "The landmarks could not be measured."));
     } catch (error) {
       if (seq === this.computeSeq) this.showResults(null, "The measurements could not be fetched; check the connection.");
     }
@@ -636,13 +636,19 @@ export class LandmarkTool {
       } else if (response.status === 422 && body.warnings && body.warnings.length) {
         this.askToConfirm(body.warnings);
       } else {
-        this.setStatus(`Not saved: ${body.detail || response.statusText}`);
+        this.setStatus(`Not saved: ${this.inWords(body.detail || response.statusText)}`);
       }
     } catch (error) {
       this.setStatus("Not saved: the server could not be reached. Your landmarks are still here; try again.");
     } finally {
       this.saveButton.disabled = !this.requiredPlaced();
     }
+  }
+
+  // The contract's messages name landmarks by their keys; staff read their names.
+  inWords(text) {
+    const labels = this.config.landmarkLabels || {};
+    return String(text).replace(/'([a-z0-9_]+)'/g, (match, name) => (name in labels ? `“${labels[name]}”` : match));
   }
 
   askToConfirm(warnings) {
