@@ -78,7 +78,14 @@ def flags_for(radiograph: Radiograph, results: dict[str, Any]) -> list[Note]:
     return flags
 
 
-def result_rows(radiograph: Radiograph, measurements: list[Measurement]) -> list[ResultRow]:
+POST_OPERATIVE_MEASURES = frozenset({"translation_pct", "osteotomy_width_mm"})
+
+
+def result_rows(
+    radiograph: Radiograph, measurements: list[Measurement], *, post_operative: bool = True
+) -> list[ResultRow]:
+    """Each reading's values; a film before the operation lists no osteotomy measures
+    (unless a reading holds them)."""
     rows = []
     for measurement in measurements:
         results = measurement.results
@@ -86,7 +93,13 @@ def result_rows(radiograph: Radiograph, measurements: list[Measurement]) -> list
         rows.append(
             ResultRow(
                 measurement=measurement,
-                values=[(key, label, results.get(key), unit) for key, label, unit in MEASURES],
+                values=[
+                    (key, label, results.get(key), unit)
+                    for key, label, unit in MEASURES
+                    if post_operative
+                    or key not in POST_OPERATIVE_MEASURES
+                    or results.get(key) is not None
+                ],
                 severity=results.get("severity") if graded else None,
                 severity_note=(
                     Note(SEVERITY_SCALE_NAME)

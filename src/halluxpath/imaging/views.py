@@ -122,7 +122,7 @@ def _page_context(
         "patient": radiograph.episode.patient,
         "current": current,
         "mine": mine,
-        "rows": result_rows(radiograph, current),
+        "rows": result_rows(radiograph, current, post_operative="translation" in groups),
         "film_facts": film_facts(radiograph),
         "history": history,
         "editable": editable,
