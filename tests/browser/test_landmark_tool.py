@@ -280,6 +280,7 @@ def test_a_png_film_gets_its_side_recorded_and_the_saved_reading_appears_at_once
     no_sideways_scroll(page, film_url)
     no_sideways_scroll(page, upload_url)
     no_sideways_scroll(page, f"{live_server.url}/episodes/{episode.pk}/radiographs/compare/")
+    no_sideways_scroll(page, f"{live_server.url}/radiographs/agreement/")
 
 
 def test_an_implausible_reading_asks_for_confirmation_before_it_is_saved(

@@ -302,3 +302,29 @@ def test_the_api_records_the_side_with_who_and_when(
     assert (film.laterality, film.version) == ("right", 2)
     client.force_login(clinic.user(Role.PHYSIOTHERAPIST))
     assert patch(client, film, {"laterality": "left"}, 2).status_code == 403
+
+
+def test_the_api_upload_takes_the_side_and_refuses_the_other_foot(
+    clinic: Clinic, client: Client, episode: Episode, png_path: Path
+) -> None:
+    client.force_login(clinic.user(Role.SURGEON))
+    url = f"/api/v1/episodes/{episode.pk}/radiographs"
+    for side, status in (("left", 422), ("right", 201)):
+        with png_path.open("rb") as handle:
+            response = client.post(
+                url,
+                {
+                    "file": handle,
+                    "time_point": "pre_op",
+                    "acquired_on": "2026-03-14",
+                    "laterality": side,
+                },
+            )
+        assert response.status_code == status, response.content
+    body = response.json()
+    assert body["laterality"] == "right"
+    assert body["laterality_recorded_by"] == "Surgeon Test"
+    assert body["file_laterality"] == ""
+    assert Radiograph.objects.count() == 1
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "patch" in spec["paths"]["/api/v1/radiographs/{radiograph_id}"]
