@@ -328,3 +328,40 @@ def test_the_api_upload_takes_the_side_and_refuses_the_other_foot(
     assert Radiograph.objects.count() == 1
     spec = client.get("/api/v1/openapi.json").json()
     assert "patch" in spec["paths"]["/api/v1/radiographs/{radiograph_id}"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("acquired_on", "0001-01-01", "before the patient was born"),
+        ("acquired_on", "9999-12-31", "cannot be in the future"),
+        ("acquired_on", "not a date", "Enter a valid date"),
+        ("laterality", "both", "Select a valid choice"),
+        ("laterality", "<b>right</b>" * 500, "Select a valid choice"),
+        ("view", "lateral", "Select a valid choice"),
+        ("time_point", "1e999", "Select a valid choice"),
+    ],
+)
+def test_bad_upload_details_get_a_form_error_and_keep_the_other_values(
+    clinic: Clinic,
+    client: Client,
+    episode: Episode,
+    png_path: Path,
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    client.force_login(clinic.user(Role.SURGEON))
+    fields = {"time_point": "6w", "laterality": "right", "acquired_on": "2026-03-01", field: value}
+    response = upload_page(client, episode, png_path, **fields)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert "form-errors" in body
+    assert "<b>right</b>" not in body
+    if field != "time_point":
+        assert 'value="6w" selected' in body
+    if field != "acquired_on":
+        assert 'value="2026-03-01"' in body
+    assert not Radiograph.objects.exists()
+    assert client.get(reverse("imaging:upload", args=[episode.pk])).status_code == 200
