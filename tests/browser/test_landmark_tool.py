@@ -211,9 +211,10 @@ def overlapping_labels(page: Page) -> list[str]:
     ]
 
 
-def no_sideways_scroll(page: Page, url: str) -> None:
+def no_sideways_scroll(page: Page, url: str, name: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url)
+    screenshot(page, f"phone-{name}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{url} is {width} px wide on a 390 px phone"
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -277,10 +278,11 @@ def test_a_png_film_gets_its_side_recorded_and_the_saved_reading_appears_at_once
     assert serious_violations(page) == []
 
     film_url = f"{live_server.url}/radiographs/{film.pk}/"
-    no_sideways_scroll(page, film_url)
-    no_sideways_scroll(page, upload_url)
-    no_sideways_scroll(page, f"{live_server.url}/episodes/{episode.pk}/radiographs/compare/")
-    no_sideways_scroll(page, f"{live_server.url}/radiographs/agreement/")
+    no_sideways_scroll(page, film_url, "film")
+    no_sideways_scroll(page, upload_url, "upload")
+    compare = f"{live_server.url}/episodes/{episode.pk}/radiographs/compare/"
+    no_sideways_scroll(page, compare, "compare")
+    no_sideways_scroll(page, f"{live_server.url}/radiographs/agreement/", "agreement")
 
 
 def test_an_implausible_reading_asks_for_confirmation_before_it_is_saved(
