@@ -108,3 +108,35 @@ def check_transition(current: str, target: str) -> Transition:
             f"not {to_status.label.lower()}"
         )
     return Transition(from_status, to_status)
+
+
+# The main line of care, in order; discharge from before the operation is a
+# side exit, not a step on it.
+MAIN_LINE: tuple[EpisodeStatus, ...] = (
+    EpisodeStatus.REFERRED,
+    EpisodeStatus.ASSESSED,
+    EpisodeStatus.PLANNED,
+    EpisodeStatus.OPERATED,
+    EpisodeStatus.FOLLOW_UP,
+    EpisodeStatus.DISCHARGED,
+)
+
+
+def forward_path(current: str, target: str) -> tuple[Transition, ...]:
+    """The allowed steps that take an episode from ``current`` forward to ``target``.
+
+    Used when the work itself moves the episode (a plan saved makes it planned):
+    each step is one the rules above allow, taken in order, so a referred
+    episode whose plan is saved passes through assessed. An episode already at
+    or past ``target``, or discharged, has no path: the answer is empty and the
+    episode never moves backwards. Unknown statuses raise ``TransitionRefused``.
+    """
+    try:
+        position = MAIN_LINE.index(EpisodeStatus(current))
+        goal = MAIN_LINE.index(EpisodeStatus(target))
+    except ValueError:
+        raise TransitionRefused(f"unknown status {current!r} or {target!r}") from None
+    steps = [
+        check_transition(MAIN_LINE[i].value, MAIN_LINE[i + 1].value) for i in range(position, goal)
+    ]
+    return tuple(steps)
