@@ -71,7 +71,8 @@ def test_the_work_moves_an_episode_only_forward_along_allowed_steps(
 ) -> None:
     path = forward_path(current.value, target.value)
     i, j = MAIN_LINE.index(current), MAIN_LINE.index(target)
-    assert len(path) == max(0, j - i)
+    passes_operation = i < MAIN_LINE.index(EpisodeStatus.OPERATED) < j
+    assert len(path) == (0 if passes_operation else max(0, j - i))
     for step in path:
         assert step.to_status in ALLOWED_TRANSITIONS[step.from_status]
     if path:
@@ -84,6 +85,11 @@ def test_a_plan_saved_for_a_referred_foot_passes_through_assessed() -> None:
         ("referred", "assessed"),
         ("assessed", "planned"),
     ]
+
+
+def test_a_check_in_never_marks_an_unsigned_foot_operated() -> None:
+    assert forward_path("planned", "follow_up") == ()
+    assert len(forward_path("operated", "follow_up")) == 1
 
 
 def test_a_discharged_episode_is_never_moved_by_the_work() -> None:

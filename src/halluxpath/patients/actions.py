@@ -20,7 +20,12 @@ from halluxpath.accounts import permissions
 from halluxpath.accounts.models import CareTeam, User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core.episode import TransitionRefused, check_transition
+from halluxpath.core.episode import (
+    EpisodeStatus,
+    TransitionRefused,
+    check_transition,
+    forward_path,
+)
 from halluxpath.frontdoor import page_only
 from halluxpath.patients import access
 from halluxpath.patients.models import Episode, Patient, Reminders, StatusChange
@@ -310,6 +315,7 @@ def change_episode_status(
                 changed_at=timezone.now(),
                 changed_by=user,
                 note=note[:500],
+                cause=manual_cause(note),
             )
             record(
                 actor,
@@ -322,6 +328,7 @@ def change_episode_status(
                     "to": step.to_status.value,
                     "version": episode.version,
                     "note": note[:500],
+                    "cause": manual_cause(note),
                 },
             )
     except EditConflict:
@@ -335,6 +342,81 @@ def change_episode_status(
         )
         raise
     return episode
+
+
+CAUSE_LENGTH = 200
+
+
+def manual_cause(note: str) -> str:
+    """The cause of a status change made by hand: "manual", with the reason if one was given."""
+    reason = " ".join(note.split())
+    text = f"manual: {reason}" if reason else "manual"
+    return text if len(text) <= CAUSE_LENGTH else text[: CAUSE_LENGTH - 1] + "…"
+
+
+def person(user: User | None) -> str:
+    """A user as a cause names them: full name, else user name."""
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+@page_only(
+    "called inside the plan, operative-record and check-in actions, in their transaction; "
+    "the API moves an episode by hand with change_episode_status"
+)
+def advance_episode(
+    actor: Actor, episode: Episode, to_status: EpisodeStatus, cause: str
+) -> list[StatusChange]:
+    """Move an episode forward to ``to_status`` because of the work just recorded.
+
+    Called by the action that records the work (plan saved: planned; operative
+    record signed: operated; first check-in or post-operative review:
+    follow-up), inside its transaction, after it has checked the actor's right
+    to record that work; so this checks no role of its own. Each step taken is
+    an allowed one (``core.episode.forward_path``) and is kept with its
+    ``cause``; an episode already at or past ``to_status``, or discharged, is
+    left as it is (idempotent: a plan saved twice moves it once). Returns the
+    steps taken, oldest first.
+    """
+    with transaction.atomic():
+        current = Episode.objects.select_for_update().get(pk=episode.pk)
+        path = forward_path(current.status, to_status.value)
+        if not path:
+            return []
+        now = timezone.now()
+        text = cause[:CAUSE_LENGTH]
+        changes = [
+            StatusChange(
+                episode=current,
+                from_status=step.from_status.value,
+                to_status=step.to_status.value,
+                changed_at=now,
+                changed_by=actor.user,
+                cause=text,
+            )
+            for step in path
+        ]
+        StatusChange.objects.bulk_create(changes)
+        current.status = path[-1].to_status.value
+        current.version += 1
+        current.save(update_fields=["status", "version", "updated_at"])
+        record(
+            actor,
+            "transition",
+            object_type="episode",
+            object_id=current.pk,
+            patient_id=current.patient_id,
+            detail={
+                "from": path[0].from_status.value,
+                "to": current.status,
+                "version": current.version,
+                "cause": text,
+                "automatic": True,
+            },
+        )
+    episode.status, episode.version = current.status, current.version
+    return changes
 
 
 @page_only("a patient's own choice, made in the patient portal; the API serves staff")

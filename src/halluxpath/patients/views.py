@@ -36,6 +36,7 @@ from halluxpath.patients.forms import (
     VersionForm,
     WorklistFilterForm,
 )
+from halluxpath.patients.journey import journey_for
 from halluxpath.patients.models import Episode, Patient, Status
 from halluxpath.patients.schemas import (
     EpisodeDetails,
@@ -101,16 +102,23 @@ def worklist(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, patient: Patient, *, with_journeys: bool = False
+) -> dict[str, Any]:
     user = signed_in_user(request)
-    episodes = (
+    episodes = list(
         access.visible_episodes(user)
         .filter(patient=patient)
         .prefetch_related("status_changes__changed_by", "radiographs")
     )
+    actor = Actor.from_request(request)
     return {
         "patient": patient,
         "episodes": episodes,
+        "episode_rows": [
+            (episode, journey_for(actor, episode) if with_journeys else None)
+            for episode in episodes
+        ],
         "may_edit": permissions.may_change_clinical_records(user),
     }
 
@@ -119,7 +127,24 @@ def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = access.patient_for(actor, pk)
-    return render(request, "patients/patient_detail.html", _detail_context(request, patient))
+    context = _detail_context(request, patient, with_journeys=True)
+    return render(request, "patients/patient_detail.html", context)
+
+
+@staff_required
+def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One foot's journey: every step's state, the next step, the status history."""
+    actor = Actor.from_request(request)
+    episode = access.episode_for(actor, pk)
+    context = {
+        "episode": episode,
+        "patient": episode.patient,
+        "journey": journey_for(actor, episode),
+        "changes": episode.status_changes.select_related("changed_by"),
+        "may_edit": permissions.may_change_clinical_records(signed_in_user(request)),
+        "back_to_episode": True,
+    }
+    return render(request, "patients/episode_detail.html", context)
 
 
 @patient_required
@@ -285,6 +310,8 @@ def episode_status(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{updated.get_side_display()} foot episode is now "
                 f"{updated.get_status_display().lower()}.",
             )
+    if request.POST.get("back") == "episode":
+        return redirect("patients:episode", pk=episode.pk)
     return redirect("patients:detail", pk=episode.patient_id)
 
 
