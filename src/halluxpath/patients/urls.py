@@ -6,6 +6,7 @@ app_name = "patients"
 
 urlpatterns = [
     path("worklist/", views.worklist, name="worklist"),
+    path("worklist/theatre/", views.theatre_list, name="theatre_list"),
     path("patients/new/", views.patient_create, name="create"),
     path("patients/<int:pk>/", views.patient_detail, name="detail"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="edit"),
