@@ -49,7 +49,22 @@ PATIENT_FIELDS = (
 )
 EPISODE_FIELDS = ("side", "diagnosis", "responsible_surgeon", "care_team", "referred_on")
 EARLIEST_BIRTH = date(1900, 1, 1)
-DUPLICATE_NUMBER = "A patient with this hospital number already exists at this site."
+# A hospital number is unique at its site, but who holds it is not everyone's
+# to know (issue 12, item 15): someone who may see that patient is told so;
+# anyone else gets a message that names nobody, no team and no episode, and
+# the refusal is kept in the audit log for the site's administrators.
+DUPLICATE_NUMBER = (
+    "A patient with this hospital number is already registered: find them on the worklist "
+    "(for the other foot, open a new episode there)."
+)
+NUMBER_IN_USE = (
+    "This hospital number cannot be used. Check it against the patient's notes; "
+    "if it is right, ask your site administrator for help."
+)
+
+
+class NumberInUse(ValidationError):
+    """The hospital number is taken (the message depends on who asks)."""
 
 
 def _audit_value(value: object) -> object:
@@ -65,14 +80,21 @@ def _staff(actor: Actor) -> User:
     return user
 
 
-def _check_patient(patient: Patient, *, today: date) -> None:
+def _number_in_use(user: User, holder_id: int | None) -> NumberInUse:
+    seen = holder_id is not None and access.visible_patients(user).filter(pk=holder_id).exists()
+    return NumberInUse({"hospital_number": DUPLICATE_NUMBER if seen else NUMBER_IN_USE})
+
+
+def _check_patient(patient: Patient, *, user: User, today: date) -> None:
     patient.full_clean(exclude=["user"], validate_constraints=False)
-    if (
+    holder = (
         Patient.objects.filter(site_id=patient.site_id, hospital_number=patient.hospital_number)
         .exclude(pk=patient.pk)
-        .exists()
-    ):
-        raise ValidationError({"hospital_number": DUPLICATE_NUMBER})
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if holder is not None:
+        raise _number_in_use(user, holder)
     if patient.date_of_birth > today:
         raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
     if patient.date_of_birth < EARLIEST_BIRTH:
@@ -101,13 +123,26 @@ def _check_episode(user: User, episode: Episode, *, today: date) -> None:
         raise ValidationError(errors)
 
 
-def _save_unique(instance: Patient | Episode) -> None:
-    """Save, turning a lost race on a unique field into a form error."""
+def _save_unique(instance: Patient, user: User) -> None:
+    """Save, turning a lost race on the hospital number into a form error."""
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationError({"hospital_number": DUPLICATE_NUMBER}) from None
+        raise _number_in_use(user, None) from None
+
+
+def _refused_number(actor: Actor, verb: str, patient_id: int | None, number: str) -> None:
+    """Keep a refused hospital number in the audit log (outside the rolled-back write)."""
+    record(
+        actor,
+        verb,
+        object_type="patient",
+        object_id=patient_id or "",
+        patient_id=patient_id,
+        outcome="denied",
+        detail={"reason": "hospital number in use", "hospital_number": number},
+    )
 
 
 def _episode_fields(details: EpisodeDetails) -> dict[str, object]:
@@ -143,13 +178,23 @@ def create_patient(actor: Actor, details: PatientDetails, first_episode: Episode
     """
     user = _staff(actor)
     today = timezone.localdate()
+    try:
+        return _create_patient(actor, user, details, first_episode, today=today)
+    except NumberInUse:
+        _refused_number(actor, "create", None, details.hospital_number)
+        raise
+
+
+def _create_patient(
+    actor: Actor, user: User, details: PatientDetails, first_episode: EpisodeDetails, *, today: date
+) -> Patient:
     with transaction.atomic():
         patient = Patient(
             site_id=user.site_id,
             **{k: _plain(getattr(details, k)) for k in PATIENT_FIELDS},
         )
-        _check_patient(patient, today=today)
-        _save_unique(patient)
+        _check_patient(patient, user=user, today=today)
+        _save_unique(patient, user)
         episode = Episode(patient=patient, **_episode_fields(first_episode))
         _check_episode(user, episode, today=today)
         episode.save()
@@ -191,7 +236,7 @@ def update_patient(
     actor: Actor, patient_id: int, expected_version: int, changes: PatientChanges
 ) -> Patient:
     """Change a patient's details, if nobody else has since ``expected_version``."""
-    _staff(actor)
+    user = _staff(actor)
     today = timezone.localdate()
     # Access is checked before the transaction so that a refusal stays in the log.
     access.patient_for(actor, patient_id, purpose="edit")
@@ -202,9 +247,9 @@ def update_patient(
             changed = _apply_changes(patient, PATIENT_FIELDS, changes.given())
             if not changed:
                 return patient
-            _check_patient(patient, today=today)
+            _check_patient(patient, user=user, today=today)
             patient.version += 1
-            _save_unique(patient)
+            _save_unique(patient, user)
             record(
                 actor,
                 "change",
@@ -213,6 +258,9 @@ def update_patient(
                 patient_id=patient.pk,
                 detail=change_detail(changed, patient.version),
             )
+    except NumberInUse:
+        _refused_number(actor, "change", patient_id, str(changes.given().get("hospital_number")))
+        raise
     except EditConflict:
         record(
             actor,
