@@ -131,3 +131,22 @@ def test_a_manual_change_keeps_its_reason_as_the_cause(clinic: Clinic, note: str
     cause = causes(episode)[-1][1]
     assert cause.startswith("manual")
     assert len(cause) <= 200
+
+
+def test_each_surgical_page_offers_the_next_step(
+    clinic: Clinic, client: Client, ready: Episode
+) -> None:
+    client.force_login(clinic.user(Role.SURGEON))
+    plan_page = client.get(reverse("surgery:plan", args=[ready.pk])).content.decode()
+    assert "Next: Record the assessment" in plan_page
+    assert reverse("surgery:assessment", args=[ready.pk]) in plan_page
+    assert reverse("patients:episode", args=[ready.pk]) in plan_page
+    for version, phase in enumerate(("sign_in", "time_out", "sign_out"), start=1):
+        complete(client, ready, phase, version)
+    url = reverse("surgery:operation", args=[ready.pk])
+    client.post(url, {**RECORD, "version": "0"})
+    signed = client.post(url, {"action": "sign", "version": "1"}, follow=True).content.decode()
+    assert "Next: Record the assessment" in signed  # the one step still open
+    episode_page = client.get(reverse("patients:episode", args=[ready.pk])).content.decode()
+    assert "Operative record signed" in episode_page
+    assert "Sign Out: done" in episode_page
