@@ -150,3 +150,17 @@ def test_each_surgical_page_offers_the_next_step(
     episode_page = client.get(reverse("patients:episode", args=[ready.pk])).content.decode()
     assert "Operative record signed" in episode_page
     assert "Sign Out: done" in episode_page
+
+
+def test_saving_the_assessment_makes_a_referred_episode_assessed(
+    clinic: Clinic, client: Client
+) -> None:
+    from halluxpath.surgery.schemas import AssessmentInput
+
+    episode = clinic.patient_a.episodes.get()
+    surgeon = clinic.user(Role.SURGEON)
+    surgery_actions.save_assessment(
+        Actor(surgeon), episode.pk, None, AssessmentInput.model_validate({})
+    )
+    assert Episode.objects.get(pk=episode.pk).status == "assessed"
+    assert causes(episode)[-1][1].startswith("assessment saved by")

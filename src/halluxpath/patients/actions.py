@@ -410,16 +410,16 @@ def person(user: User | None) -> str:
 
 
 @page_only(
-    "called inside the plan, operative-record and check-in actions, in their transaction; "
-    "the API moves an episode by hand with change_episode_status"
+    "called inside the assessment, plan, operative-record and check-in actions, in their "
+    "transaction; the API moves an episode by hand with change_episode_status"
 )
 def advance_episode(
     actor: Actor, episode: Episode, to_status: EpisodeStatus, cause: str
 ) -> list[StatusChange]:
     """Move an episode forward to ``to_status`` because of the work just recorded.
 
-    Called by the action that records the work (plan saved: planned; operative
-    record signed: operated; first check-in or post-operative review:
+    Called by the action that records the work (assessment saved: assessed;
+    plan saved: planned; operative record signed: operated; first check-in:
     follow-up), inside its transaction, after it has checked the actor's right
     to record that work; so this checks no role of its own. Each step taken is
     an allowed one (``core.episode.forward_path``) and is kept with its
