@@ -105,12 +105,16 @@ def snapshot(actor: Actor, episode: Episode) -> tuple[Snapshot, int | None]:
         .select_related("uploaded_by")
         .order_by("uploaded_at", "pk")
     )
-    measurement = (
+    readings = (
         _helper("measurement")
         .queryset(actor)
         .filter(radiograph__episode=episode, superseded_at__isnull=True)
         .order_by("created_at", "pk")
-        .first()
+    )
+    # The step is the pre-operative reading the plan is made from; a foot
+    # with no pre-operative film counts any reading.
+    measurement = readings.filter(radiograph__time_point=PRE_OPERATIVE).first() or (
+        readings.first() if not any(f.time_point == PRE_OPERATIVE for f in films) else None
     )
     assessment = _rows(actor, "assessment", episode).select_related("recorded_by").first()
     plan = _rows(actor, "plan", episode).select_related("decided_by").first()
