@@ -14,6 +14,7 @@ from halluxpath.core.journey import (
     Stamp,
     State,
     Step,
+    first_candidate,
     journey,
     next_due,
 )
@@ -90,6 +91,13 @@ def test_follow_up_under_way_has_no_next_step() -> None:
     assert result.next_step is None
 
 
+def test_an_operated_foot_is_not_sent_back_to_its_pre_operative_gaps() -> None:
+    result = journey(Snapshot(status=EpisodeStatus.OPERATED, record_signed=BY))
+    assert result.step(Step.ASSESSMENT).state == State.NOT_STARTED
+    assert result.next_step is not None
+    assert result.next_step.step == Step.AFTERCARE_PLAN
+
+
 def test_a_discharged_episode_has_no_next_step() -> None:
     assert journey(Snapshot(status=EpisodeStatus.DISCHARGED)).next_step is None
 
@@ -122,7 +130,8 @@ def test_the_next_step_is_always_the_first_step_not_done(
     )
     assert len(result.steps) == len(Step)
     if result.next_step is not None:
-        before = result.steps[: result.steps.index(result.next_step)]
+        start = first_candidate(status)
+        before = result.steps[start : result.steps.index(result.next_step)]
         assert all(s.done for s in before)
         assert not result.next_step.done
 

@@ -146,7 +146,8 @@ def test_each_surgical_page_offers_the_next_step(
     url = reverse("surgery:operation", args=[ready.pk])
     client.post(url, {**RECORD, "version": "0"})
     signed = client.post(url, {"action": "sign", "version": "1"}, follow=True).content.decode()
-    assert "Next: Record the assessment" in signed  # the one step still open
+    assert "Next: Issue the aftercare plan" in signed
+    assert reverse("aftercare:plan", args=[ready.pk]) in signed
     episode_page = client.get(reverse("patients:episode", args=[ready.pk])).content.decode()
     assert "Operative record signed" in episode_page
     assert "Sign Out: done" in episode_page

@@ -195,8 +195,17 @@ def _follow_up(snapshot: Snapshot) -> StepState:
     return StepState(Step.FOLLOW_UP, State.NOT_STARTED)
 
 
+def first_candidate(status: EpisodeStatus) -> int:
+    """Where the search for the next step starts: once the foot is operated,
+    a pre-operative step left blank is a gap in the record, not the work to do next."""
+    if status in (EpisodeStatus.OPERATED, EpisodeStatus.FOLLOW_UP):
+        return list(Step).index(Step.OPERATIVE_RECORD)
+    return 0
+
+
 def journey(snapshot: Snapshot) -> Journey:
-    """Every step's state and the next step: the first one not done, in order.
+    """Every step's state and the next step: the first one not done, in order
+    (from the operative record on, once the foot is operated).
 
     A discharged episode has no next step (its care is closed, DOMAIN §1);
     neither has one whose follow-up is under way (the check-ins carry it).
@@ -213,7 +222,7 @@ def journey(snapshot: Snapshot) -> Journey:
     )
     next_step = None
     if snapshot.status != EpisodeStatus.DISCHARGED:
-        next_step = next((s for s in steps if s.state != State.DONE), None)
+        next_step = next((s for s in steps[first_candidate(snapshot.status) :] if not s.done), None)
         if next_step is not None and next_step.step == Step.FOLLOW_UP:
             next_step = None if next_step.state == State.IN_PROGRESS else next_step
     return Journey(steps, next_step)
