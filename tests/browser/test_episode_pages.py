@@ -46,6 +46,9 @@ def test_the_episode_page_shows_every_step_and_the_next_one(
     assert serious_violations(browser_page) == []
     if size == "phone":
         _no_sideways_scroll(browser_page)
+        browser_page.goto(f"{live_server.url}/patients/{episode.patient_id}/")
+        expect(browser_page.get_by_role("heading", name="Episodes of care")).to_be_visible()
+        _no_sideways_scroll(browser_page)
 
 
 def test_the_worklist_sorts_and_the_theatre_list_fits_a_phone(
