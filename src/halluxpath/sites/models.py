@@ -67,6 +67,15 @@ class Site(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[0-9+() -]*$", "Use digits, spaces, +, ( ) and -.")],
     )
+    address = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="Postal address patients are given with the telephone numbers.",
+    )
+    second_factor_required = models.BooleanField(
+        default=True,
+        help_text="Staff must sign in with a second factor (an authenticator app code).",
+    )
     recurrence_hva_threshold = models.PositiveSmallIntegerField(
         choices=RECURRENCE_HVA_CHOICES,
         default=DEFAULT_RECURRENCE_HVA,

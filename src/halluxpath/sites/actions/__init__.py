@@ -24,6 +24,8 @@ class SiteInput:
     public_url: str = "http://127.0.0.1:8000"
     phone_in_hours: str = ""
     phone_out_of_hours: str = ""
+    address: str = ""
+    second_factor_required: bool = True
     recurrence_hva_threshold: int = 15
 
 
