@@ -155,9 +155,10 @@ class StatusChange(models.Model):
 
     @property
     def shown_cause(self) -> str:
-        """The cause as shown on the timeline (older rows: opened, or a manual change)."""
+        """The cause as shown on the timeline. A row written before causes were kept
+        shows its note, if any: nobody recorded whether the work or a person moved it."""
         if self.cause:
             return self.cause
         if not self.from_status:
             return "episode opened"
-        return f"manual: {self.note}" if self.note else "manual"
+        return self.note
