@@ -79,6 +79,19 @@ def _path_to(status: EpisodeStatus) -> list[EpisodeStatus]:
     return main_line[: main_line.index(status) + 1]
 
 
+def _cause(status: EpisodeStatus, surgeon: User) -> str:
+    """Why a demo episode reached ``status``, worded as the work itself words it."""
+    name = surgeon.get_full_name() or surgeon.username
+    return {
+        EpisodeStatus.REFERRED: "referral registered",
+        EpisodeStatus.ASSESSED: f"assessment saved by {name}",
+        EpisodeStatus.PLANNED: f"plan saved by {name}",
+        EpisodeStatus.OPERATED: f"operative record signed by {name}",
+        EpisodeStatus.FOLLOW_UP: "first check-in sent",
+        EpisodeStatus.DISCHARGED: "manual: discharged at the final review",
+    }[status]
+
+
 def _timeline(episode: SyntheticEpisode, today: date) -> list[tuple[EpisodeStatus, datetime]]:
     path = _path_to(episode.status)
     start = timezone.make_aware(datetime.combine(episode.referred_on, time(9, 0)))
@@ -179,6 +192,7 @@ def load_demo(
                     to_status=status.value,
                     changed_at=at,
                     changed_by=episode.responsible_surgeon,
+                    cause=_cause(status, episode.responsible_surgeon),
                 )
                 for episode, timeline in zip(episodes, timelines, strict=True)
                 for (status, at), previous in zip(
@@ -243,6 +257,7 @@ def _second_site(site: Site, users: dict[str, User], seed: int, today: date) -> 
                 to_status=episode.status,
                 changed_at=timezone.now(),
                 changed_by=surgeon,
+                cause=_cause(EpisodeStatus.REFERRED, surgeon),
             )
             episodes += 1
     return patients, episodes
