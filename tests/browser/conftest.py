@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from halluxpath.patients.demo import load_demo
 from halluxpath.patients.models import Episode
+from halluxpath.sites.models import Site
 
 CHROMIUM = Path(os.environ.get("HALLUXPATH_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -75,6 +76,8 @@ def phone(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     load_demo(40)
+    # The journeys sign staff in by password only (tests/accounts covers the second factor).
+    Site.objects.update(second_factor_required=False)
 
 
 def screenshot(page: Page, name: str) -> None:
