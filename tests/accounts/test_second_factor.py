@@ -77,7 +77,7 @@ def test_staff_without_a_device_are_sent_to_set_one_up_and_cannot_skip_it(
 def test_enrolment_with_a_real_code_opens_the_pages_and_shows_ten_recovery_codes(
     client: Client, surgeon: User
 ) -> None:
-    device, codes = enrolled(client)
+    _, codes = enrolled(client)
     assert len(codes) == 10
     assert client.get(reverse("patients:worklist")).status_code == 200
     assert StaticToken.objects.filter(device__user=surgeon).count() == 10
