@@ -108,7 +108,9 @@ def test_a_weak_new_password_from_the_link_is_refused(client: Client, nurse: Use
     assert link is not None
     form = client.get(link.group(0), follow=True)
     set_url = form.redirect_chain[-1][0]
-    page = client.post(set_url, {"new_password1": "password12345", "new_password2": "password12345"})
+    page = client.post(
+        set_url, {"new_password1": "password12345", "new_password2": "password12345"}
+    )
     assert "too common" in page.content.decode()
     nurse.refresh_from_db()
     assert nurse.check_password(PASSWORD)

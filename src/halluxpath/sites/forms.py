@@ -95,6 +95,13 @@ class SiteSettingsForm(ClinicForm):
     )
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "version" in self.errors:
+            # A hidden field's own message would not be seen: say what to do instead.
+            self.add_error(None, "This page is out of date: reload it and make your change again.")
+        return data
+
 
 class PasswordChangeForm(ClinicForm):
     current_password = forms.CharField(
