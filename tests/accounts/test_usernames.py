@@ -112,3 +112,15 @@ def test_a_200000_character_name_at_sign_in_is_refused_and_not_stored(
     for event in AuditEvent.objects.all():
         assert len(str(event.detail)) < 1000
     assert all(len(str(a.post_data or "")) < 1000 for a in AccessAttempt.objects.all())
+
+
+def test_the_lockout_counts_every_spelling_of_a_name_as_one(client: Client, db: None) -> None:
+    from django.conf import settings
+
+    make_user("dr-who", Role.SURGEON, password=PASSWORD)
+    spellings = ["DR-WHO", "Dr-Who", "ｄｒ-ｗｈｏ", "dr-who", "DR-who"]
+    for typed in spellings[: settings.AXES_FAILURE_LIMIT]:
+        client.post(reverse("accounts:login"), {"username": typed, "password": "wrong-password!"})
+    response = client.post(reverse("accounts:login"), {"username": "dr-who", "password": PASSWORD})
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"dr-who"}

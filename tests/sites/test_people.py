@@ -186,3 +186,21 @@ def test_the_people_list_and_forms_are_in_full_names(clinic: Clinic, client: Cli
     assert 'href="/site/people/"' in page  # the admin's menu
     assert 'href="/site/settings/"' in page
     assert 'href="/account/"' in page
+
+
+def test_portal_accounts_stay_patients_and_staff_never_become_patients(
+    clinic: Clinic, client: Client
+) -> None:
+    admin = clinic.user("admin")
+    client.force_login(admin)
+    assert 'value="patient"' not in client.get(reverse("people:user_create")).content.decode()
+    with pytest.raises(ValidationError, match="invitation"):
+        people.update_user(Actor(admin), clinic.user("patient").pk, UserChanges(role=Role.NURSE))
+    with pytest.raises(ValidationError, match="invitation"):
+        people.update_user(Actor(admin), clinic.user("nurse").pk, UserChanges(role=Role.PATIENT))
+    page = client.get(reverse("people:user_edit", args=[clinic.user("patient").pk]))
+    assert 'value="surgeon"' not in page.content.decode()
+    response = client.post(
+        reverse("people:user_create"), {**new_person(), "role": "patient", "teams": []}
+    )
+    assert "valid choice" in response.content.decode()

@@ -29,8 +29,12 @@ class PersonForm(ClinicForm):
         help_text="Surgeons, nurses and physiotherapists see the patients of their teams.",
     )
 
-    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, site: Site, patient: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        if isinstance(role, forms.ChoiceField):
+            # A portal account stays a patient's; staff accounts never become one.
+            role.choices = [(r.value, r.label) for r in Role if (r == Role.PATIENT) == patient]
         names = CareTeam.objects.filter(site=site).values_list("name", flat=True)
         teams = self.fields["teams"]
         if isinstance(teams, forms.MultipleChoiceField):

@@ -63,6 +63,9 @@ def _check_teams(role: Role, teams: tuple[str, ...]) -> None:
         raise ValidationError({"teams": "Only surgeons, nurses and physiotherapists join teams."})
 
 
+PORTAL_ONLY = "Patients get their account from an invitation, and keep the patient role."
+
+
 def _other_active_admins(person: User) -> bool:
     return (
         User.objects.filter(site_id=person.site_id, role=Role.ADMIN, is_active=True)
@@ -77,6 +80,8 @@ def create_user(actor: Actor, data: NewUser) -> User:
     admin = _administrator(actor)
     if admin is not None and data.site.pk != admin.site_id:
         raise PermissionDenied("Administrators add people to their own site only.")
+    if admin is not None and data.role == Role.PATIENT:
+        raise ValidationError({"role": PORTAL_ONLY})
     try:
         username = normalise_username(data.username)
     except ValidationError as error:
@@ -134,6 +139,8 @@ def update_user(actor: Actor, user_id: int, data: UserChanges) -> User:
     _check_teams(data.role, data.teams)
     with transaction.atomic():
         person = _locked_person(actor, user_id)
+        if (person.role == Role.PATIENT) != (data.role == Role.PATIENT):
+            raise ValidationError({"role": PORTAL_ONLY})
         if (
             person.role == Role.ADMIN
             and data.role != Role.ADMIN

@@ -37,7 +37,7 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sites/users.html",
-        {"people": rows, "show": shown, "q": query, "roles": dict(Role.choices)},
+        {"people": rows, "show": shown, "q": query},
     )
 
 
@@ -82,7 +82,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "role": person.role,
         "teams": list(person.care_teams.values_list("name", flat=True)),
     }
-    form = PersonForm(request.POST or None, initial=initial, site=person.site)
+    form = PersonForm(
+        request.POST or None,
+        initial=initial,
+        site=person.site,
+        patient=person.role == Role.PATIENT,
+    )
     if request.method == "POST" and form.is_valid():
         data = typed_input(form, UserChanges)
         if data is not None:
