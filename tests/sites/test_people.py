@@ -112,7 +112,7 @@ def test_deactivation_keeps_the_history_and_ends_the_sessions(clinic: Clinic) ->
     assert again.status_code == 200
     listed = admin.get(reverse("people:users")).content.decode()
     assert ">Nurse Test</a>" not in listed
-    everyone = admin.get(reverse("people:users"), {"show": "all"}).content.decode()
+    everyone = admin.get(reverse("people:users"), {"show": "deactivated"}).content.decode()
     assert '>Nurse Test</a> <span class="status">deactivated</span>' in everyone
     admin.post(reverse("people:user_reactivate", args=[nurse.pk]))
     nurse.refresh_from_db()
@@ -204,3 +204,20 @@ def test_portal_accounts_stay_patients_and_staff_never_become_patients(
         reverse("people:user_create"), {**new_person(), "role": "patient", "teams": []}
     )
     assert "valid choice" in response.content.decode()
+
+
+def test_the_list_shows_staff_patients_or_deactivated_accounts(
+    clinic: Clinic, client: Client
+) -> None:
+    client.force_login(clinic.user("admin"))
+    staff = client.get(reverse("people:users")).content.decode()
+    assert ">Surgeon Test</a>" in staff
+    assert ">Patient Test</a>" not in staff
+    patients = client.get(reverse("people:users"), {"show": "patients"}).content.decode()
+    assert ">Patient Test</a>" in patients
+    assert ">Surgeon Test</a>" not in patients
+    found = client.get(reverse("people:users"), {"q": "nurse", "show": "<script>"})
+    assert ">Nurse Test</a>" in found.content.decode()
+    assert (
+        client.get(reverse("people:users"), {"q": "x" * 10_000, "page": "abc"}).status_code == 200
+    )

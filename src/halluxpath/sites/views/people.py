@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,11 +20,19 @@ from halluxpath.sites.actions import people, second_factor
 from halluxpath.sites.forms import NewPersonForm, PersonForm
 from halluxpath.sites.schemas import NewUser, UserChanges
 
+PAGE_SIZE = 50
+SHOW = {
+    "staff": "Staff and researchers",
+    "patients": "Patients' portal accounts",
+    "deactivated": "Deactivated accounts",
+}
+
 
 @admin_required
 def users(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
-    shown = request.GET.get("show", "active")
+    shown = str(request.GET.get("show", "staff"))
+    shown = shown if shown in SHOW else "staff"
     rows = USER_ACCOUNTS.queryset(actor).order_by("last_name", "first_name", "username")
     query = str(request.GET.get("q", ""))[:100].strip()
     if query:
@@ -32,12 +41,22 @@ def users(request: HttpRequest) -> HttpResponse:
             | Q(first_name__icontains=query)
             | Q(last_name__icontains=query)
         )
-    if shown != "all":
+    if shown == "deactivated":
+        rows = rows.filter(is_active=False)
+    else:
         rows = rows.filter(is_active=True)
+        rows = (
+            rows.filter(role=Role.PATIENT)
+            if shown == "patients"
+            else rows.exclude(role=Role.PATIENT)
+        )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "sites/users.html",
-        {"people": rows, "show": shown, "q": query},
+        {"page": page, "show": shown, "choices": SHOW, "q": query, "query": params},
     )
 
 
