@@ -221,3 +221,53 @@ def test_the_list_shows_staff_patients_or_deactivated_accounts(
     assert (
         client.get(reverse("people:users"), {"q": "x" * 10_000, "page": "abc"}).status_code == 200
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_name", "x" * 151, "at most 150"),
+        ("last_name", "x" * 151, "at most 150"),
+        ("email", "a@" + "b" * 260 + ".org", "at most 254"),
+        ("role", "", "required"),
+        ("role", "patient", "valid choice"),
+        ("teams", ["Team C"], "valid choice"),
+    ],
+)
+def test_bad_changes_are_form_errors_and_the_page_still_opens(
+    clinic: Clinic, client: Client, field: str, value: object, message: str
+) -> None:
+    nurse = clinic.user("nurse")
+    client.force_login(clinic.user("admin"))
+    url = reverse("people:user_edit", args=[nurse.pk])
+    data = {"first_name": "N", "last_name": "T", "email": "", "role": "nurse", "teams": []}
+    response = client.post(url, {**data, field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    nurse.refresh_from_db()
+    assert nurse.first_name == "Nurse"
+    assert client.get(url).status_code == 200
+
+
+def test_hostile_names_are_shown_as_text(clinic: Clinic, client: Client) -> None:
+    nurse = clinic.user("nurse")
+    client.force_login(clinic.user("admin"))
+    url = reverse("people:user_edit", args=[nurse.pk])
+    hostile = '<script>alert("x")</script>'
+    data = {"first_name": hostile, "last_name": "\u202eevil", "email": "", "role": "nurse"}
+    assert client.post(url, {**data, "teams": ["Team A"]}).status_code == 302
+    for page in (reverse("people:users"), url, reverse("audit:events")):
+        body = client.get(page).content.decode()
+        assert "<script>alert" not in body
+
+
+def test_the_create_user_command_stores_the_normal_form(db: None) -> None:
+    from unittest import mock
+
+    from django.core.management import CommandError, call_command
+
+    with mock.patch("getpass.getpass", return_value=PASSWORD):
+        call_command("create_user", "Dr.Foster", "--role", "surgeon")
+        assert User.objects.filter(username="dr.foster").exists()
+        with pytest.raises(CommandError, match="cannot be used"):
+            call_command("create_user", "dr\u200bfoster", "--role", "surgeon")
