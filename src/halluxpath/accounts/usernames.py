@@ -47,9 +47,21 @@ def normalise_username(raw: str) -> str:
     return name
 
 
+def _visible(name: str) -> bool:
+    """No control, format (zero-width, bidirectional), unassigned or space character."""
+    return all(not unicodedata.category(c).startswith(("C", "Z")) for c in name)
+
+
 def sign_in_name(raw: str) -> str:
-    """The name to look up at sign-in: the normal form, or ``""`` when no account can have it."""
+    """The name to look up at sign-in: the normal form, or ``""`` when no account can have it.
+
+    An account made before names were checked may have a letter outside the
+    safe alphabet (``josé``); its owner can still sign in with it. A name with
+    an invisible character, or longer than ``MAX_LENGTH``, matches nobody.
+    """
     try:
         return normalise_username(raw)
     except ValidationError:
-        return ""
+        pass
+    name = folded(raw) if len(raw) <= MAX_LENGTH * 4 else ""
+    return name if 0 < len(name) <= MAX_LENGTH and _visible(name) else ""
