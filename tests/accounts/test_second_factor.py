@@ -58,6 +58,7 @@ def enrolled(client: Client) -> tuple[TOTPDevice, list[str]]:
     response = client.post(reverse("people:enrol"), {"token": code_for(device)})
     body = response.content.decode()
     assert "shown only now" in body
+    assert "no-store" in response.headers["Cache-Control"]  # secrets are not kept by browsers
     codes = re.findall(r"<code>([0-9a-z]+)</code>", body)
     device.refresh_from_db()
     assert device.confirmed

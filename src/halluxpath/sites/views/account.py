@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -80,6 +81,7 @@ def _qr_data_uri(url: str) -> str:
     return str(segno.make(url, error="m").svg_data_uri(scale=5, border=2))
 
 
+@never_cache
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app; someone with a device must first prove they hold it."""
@@ -117,6 +119,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of sign-in: a code from the app, or a recovery code."""
@@ -136,6 +139,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "sites/verify.html", {"form": form, "next": _next(request)})
 
 
+@never_cache
 @login_required
 @require_POST
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
