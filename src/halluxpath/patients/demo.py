@@ -59,6 +59,15 @@ DEMO_ACCOUNTS = (
 )
 SECOND_SITE = {"slug": "hillcrest", "name": "Hillcrest Hospital", "time_zone": "Europe/Dublin"}
 SECOND_SITE_PATIENTS = 6
+# Numbers from Ofcom's range for drama (01632 960xxx), which never rings anyone.
+DEMO_CONTACTS = {
+    "": (
+        "01632 960000",
+        "01632 960111",
+        "Foot and Ankle Unit\n1 Example Road\nExampletown EX1 1AA",
+    ),
+    "hillcrest": ("01632 960222", "01632 960333", "Hillcrest Hospital\nHill Road\nExampleford"),
+}
 
 
 @dataclass(frozen=True)
@@ -101,9 +110,22 @@ def _timeline(episode: SyntheticEpisode, today: date) -> list[tuple[EpisodeStatu
 
 
 def _sites() -> dict[str, Site]:
+    """The demo's two sites, with the second factor off (the demo accounts share a password).
+
+    A real site keeps ``second_factor_required`` on (its default); the demo turns
+    it off so that anyone trying HalluxPath can sign in as every role at once.
+    """
     slug = SECOND_SITE["slug"]
     second = Site.objects.filter(slug=slug).first() or Site.objects.create(**SECOND_SITE)
-    return {"": default_site(), slug: second}
+    sites = {"": default_site(), slug: second}
+    Site.objects.filter(pk__in=[s.pk for s in sites.values()], second_factor_required=True).update(
+        second_factor_required=False
+    )
+    for key, (in_hours, out_of_hours, address) in DEMO_CONTACTS.items():
+        Site.objects.filter(pk=sites[key].pk, phone_in_hours="").update(
+            phone_in_hours=in_hours, phone_out_of_hours=out_of_hours, address=address
+        )
+    return sites
 
 
 def _ensure_accounts(sites: dict[str, Site]) -> tuple[int, dict[str, User]]:
