@@ -184,16 +184,17 @@ def test_the_surgeons_lever_arm_replaces_the_films_and_drives_the_translation() 
     assert film.translation is not None
     assert round(film.translation.shift_mm, 1) == 7.0  # DOMAIN §4 test case
     entered = plan_figures(
-        PlanningInputs(hva_deg=30.0, ima_deg=15.0),
+        PlanningInputs(hva_deg=30.0, ima_deg=22.0),
         target_ima_deg=7.0,
         lever_mm_from_film=50.0,
-        lever_mm_entered=100.0,
+        lever_mm_entered=60.0,
         shaft_width_mm=12.0,
     )
-    assert entered.lever_mm == 100.0
+    assert entered.lever_mm == 60.0
     assert entered.lever_mm_from_film == 50.0
     assert entered.translation is not None
-    assert entered.translation.shift_pct > 100
+    assert not entered.translation.reachable  # 60 · tan 15° = 16.1 mm, 134 % of 12 mm
+    assert entered.translation.shift_pct == 100  # capped at what translation can do
     assert entered.suggestion.technique == Technique.OPEN_PROXIMAL  # R-SEL-5
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from halluxpath.core import operative
 from halluxpath.core.planning import Technique
 from halluxpath.core.risk import (
     Anaesthesia,
@@ -24,6 +25,7 @@ from halluxpath.core.risk import (
     Oestrogen,
     Smoking,
 )
+from halluxpath.records import SchemaError
 from halluxpath.surgery import stored
 
 __all__ = [
@@ -258,6 +260,26 @@ class OperativeRecord(models.Model):
     def record_content(self) -> dict[str, Any]:
         """The current record (``core.operative.stored_content`` layout)."""
         return stored.OPERATIVE_RECORD.read(self.content)
+
+    @property
+    def readable_record(self) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The current record as far as it reads, and its unreadable parts (legacy rows)."""
+        try:
+            content: object = self.record_content
+        except SchemaError:
+            content = None
+        return operative.readable_content(content)
+
+    @property
+    def readable_signed_record(self) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+        """The record as signed, as far as it reads; None before signing."""
+        if self.signed_content is None:
+            return None
+        try:
+            content: object = self.signed_record
+        except SchemaError:
+            content = None
+        return operative.readable_content(content)
 
     @property
     def signed_record(self) -> dict[str, Any] | None:

@@ -15,11 +15,11 @@ from halluxpath.records import JsonSchema
 
 
 def _items(legacy: Any) -> dict[str, Any]:
-    return {"items": list(legacy or [])}
+    return {"items": list(legacy) if isinstance(legacy, list) else []}
 
 
 def _object(legacy: Any) -> dict[str, Any]:
-    return dict(legacy or {})
+    return dict(legacy) if isinstance(legacy, dict) else {}
 
 
 ASSESSMENT_FLAGS = JsonSchema("halluxpath.assessment-flags", 1, {0: _items})
