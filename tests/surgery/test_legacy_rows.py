@@ -99,7 +99,7 @@ def test_an_unversioned_checklist_goes_on_from_where_it_was(
     )
     client.force_login(clinic.user(Role.NURSE))
     page = client.get(reverse("surgery:checklist", args=[episode.pk])).content.decode()
-    assert "Complete — nurse" in page
+    assert "Complete — recorded by nurse" in page
     # The legacy Sign In counts: the refusal is about the Time Out, not the Sign In.
     with pytest.raises(ValidationError, match="Complete Time Out"):
         actions.complete_checklist_phase(

@@ -17,6 +17,7 @@ from halluxpath.surgery import actions
 from halluxpath.surgery.models import Amendment, ConsentSheet, OperativeRecord, SurgicalPlan
 from tests.conftest import Clinic
 from tests.surgery.test_pages import measured_episode
+from tests.surgery.test_plan_api import TEAM
 
 RECORD = {
     "operated_on": "2026-11-20",
@@ -73,6 +74,7 @@ def complete(client: Client, episode: Episode, phase: str, version: int) -> str:
         "phase": phase,
         "version": str(version),
         "item": [str(i.number) for i in items_of(phase)],
+        **{f"team-{role}": name for role, name in TEAM.items()},
     }
     response = client.post(reverse("surgery:checklist", args=[episode.pk]), data, follow=True)
     return response.content.decode()

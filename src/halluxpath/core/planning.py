@@ -190,8 +190,8 @@ def translation_needed(
     R-SEL-5): beyond it the plan says the target cannot be reached, and never
     shows a shift of several shaft widths. Raises ``ValueError`` for a value
     that is not a finite number, a non-positive lever arm or width, a target
-    outside -5° to 20°, or a pre-operative IMA outside -90° to 90° (no angle
-    between two bones lies there).
+    outside -5° to 20°, or a pre-operative IMA outside -85° to 85° (no angle
+    between two metatarsals lies there, and the step stays under 90°).
     """
     values = (ima_pre_deg, ima_target_deg, lever_mm, shaft_width_mm)
     if not all(math.isfinite(v) for v in values):
@@ -200,8 +200,8 @@ def translation_needed(
         raise ValueError("the lever arm and the shaft width must be positive")
     if not (-5 <= ima_target_deg <= 20):
         raise ValueError("the target IMA must lie between -5° and 20°")
-    if not (-90 < ima_pre_deg < 90):
-        raise ValueError("the pre-operative IMA must lie between -90° and 90°")
+    if not (-85 < ima_pre_deg < 85):
+        raise ValueError("the pre-operative IMA must lie between -85° and 85°")
     step = max(ima_pre_deg - ima_target_deg, 0.0)
     shift = lever_mm * math.tan(math.radians(step))
     pct = 100 * shift / shaft_width_mm

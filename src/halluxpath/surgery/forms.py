@@ -266,3 +266,25 @@ def summarise_formset_errors(form: forms.BaseForm, formset: Any, row_label: str)
             for message in messages:
                 where = f"{row_label} {number}" + (f", {label.lower()}" if label else "")
                 form.add_error(None, f"{where}: {message}")
+
+
+class ConsentSignatureForm(ClinicForm):
+    """That the patient signed a sheet; the scanned signed form is optional (paper clinics)."""
+
+    number = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10_000)
+    signed_on = forms.DateField(label="Date the patient signed", widget=DATE_INPUT)
+    interpreter_name = forms.CharField(
+        required=False, max_length=150, label="Interpreter's name (if one was used)"
+    )
+    interpreter_language = forms.CharField(
+        required=False, max_length=60, label="Language interpreted"
+    )
+    signed_copy = forms.FileField(
+        required=False,
+        label="Scanned signed form (optional)",
+        help_text="A PDF, JPEG or PNG scan, up to 20 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_signed_on(self) -> Any:
+        return checked_past_date(self.cleaned_data.get("signed_on"))

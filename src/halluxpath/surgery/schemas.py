@@ -213,6 +213,15 @@ class OperativeRecordInput(Input):
     )
 
 
+class TeamInput(Input):
+    """The theatre team by name (core.checklist.TeamRole); a name left empty keeps the one
+    recorded at an earlier phase."""
+
+    surgeon: str = Field(default="", max_length=150)
+    anaesthetist: str = Field(default="", max_length=150)
+    scrub_nurse: str = Field(default="", max_length=150, description="Scrub nurse or ODP")
+
+
 class PhaseInput(Input):
     """One checklist phase completed: its items ticked and, at Sign In and Time Out, the mark."""
 
@@ -221,3 +230,12 @@ class PhaseInput(Input):
     site_marked: bool = False
     marked_by: str = Field(default="", max_length=150)
     mark_visible_after_draping: bool | None = None
+    team: TeamInput = Field(default_factory=TeamInput)
+
+
+class ConsentSignatureInput(Input):
+    """That the patient signed a consent sheet: when, and the interpreter if one was used."""
+
+    signed_on: PastDate
+    interpreter_name: str = Field(default="", max_length=150)
+    interpreter_language: str = Field(default="", max_length=60)

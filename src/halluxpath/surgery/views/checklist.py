@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,13 +15,13 @@ from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit.context import Actor
 from halluxpath.core import checklist
-from halluxpath.core.checklist import Phase
+from halluxpath.core.checklist import Phase, TeamRole
 from halluxpath.patients.access import episode_for
 from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
 from halluxpath.surgery.access import CHECKLISTS
 from halluxpath.surgery.derived import laterality_for
-from halluxpath.surgery.schemas import PhaseInput
+from halluxpath.surgery.schemas import PhaseInput, TeamInput
 
 
 def phase_input(request: HttpRequest) -> PhaseInput:
@@ -31,7 +34,31 @@ def phase_input(request: HttpRequest) -> PhaseInput:
         mark_visible_after_draping={"yes": True, "no": False}.get(
             request.POST.get("mark_visible", "")
         ),
+        team=TeamInput(
+            **{role.value: request.POST.get(f"team-{role.value}", "")[:150] for role in TeamRole}
+        ),
     )
+
+
+def moment(value: object) -> dt.datetime | None:
+    """A stored ISO time as a datetime for the locale's format (None if unreadable)."""
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def shown_tick(tick: object) -> dict[str, Any] | None:
+    """A stored tick (any layout) as the page shows it: who confirmed it, who recorded it."""
+    if not isinstance(tick, dict):
+        return None
+    role = str(tick.get("role", ""))
+    return {
+        "confirmed_by": str(tick.get("confirmed_by", "")),
+        "role": dict(TeamRole.choices()).get(role, ""),
+        "recorded_by": str(tick.get("by_name") or tick.get("by") or ""),
+        "at": moment(tick.get("at")),
+    }
 
 
 @staff_required
@@ -60,8 +87,8 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
         {
             "key": p.value,
             "label": p.label,
-            "done": completed.get(p.value),
-            "items": [(i, ticks.get(i.number)) for i in checklist.items_of(p)],
+            "done": shown_tick(completed.get(p.value)),
+            "items": [(i, shown_tick(ticks.get(i.number))) for i in checklist.items_of(p)],
         }
         for p in Phase
     ]
@@ -76,5 +103,9 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "laterality": laterality_for(actor, episode),
             "editable": editable,
             "version": sheet.version if sheet else 1,
+            "team": [
+                (role.value, role.label, (sheet.team_names if sheet else {}).get(role.value, ""))
+                for role in TeamRole
+            ],
         },
     )
