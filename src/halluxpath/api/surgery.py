@@ -226,7 +226,7 @@ def record_consent_signature(
     episode_id: int,
     number: int,
     details: Form[ConsentSignatureInput],
-    signed_copy: File[UploadedFile] | None = None,
+    signed_copy: File[UploadedFile | None] = None,
 ) -> Status[dict[str, Any]]:
     sheet = actions.record_consent_signature(
         Actor.from_request(request),

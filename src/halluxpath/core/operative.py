@@ -262,11 +262,15 @@ def readable_content(content: object) -> tuple[dict[str, Any], tuple[str, ...]]:
                 unreadable.append(key)
                 continue
             rows = [
-                {k: row.get(k) for k in LIST_PARTS[key] if isinstance(row.get(k), SCALAR)}
+                {k: row[k] for k in LIST_PARTS[key] if k in row and isinstance(row[k], SCALAR)}
                 for row in value
                 if isinstance(row, Mapping)
             ]
-            if len(rows) != len(value):
+            whole = len(rows) == len(value) and all(
+                len(r) == sum(1 for k in LIST_PARTS[key] if k in row)
+                for r, row in zip(rows, value, strict=True)
+            )
+            if not whole:
                 unreadable.append(key)
             readable[key] = rows
         elif key == "intraop_events":
