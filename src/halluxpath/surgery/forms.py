@@ -50,9 +50,11 @@ class AssessmentForm(ClinicModelForm[PreoperativeAssessment]):
             "bmi": forms.NumberInput(attrs={"step": "0.1"}),
             "abpi": forms.NumberInput(attrs={"step": "0.01"}),
         }
+        labels = {"vte_bleeding_assessed": "VTE and bleeding risk assessed"}
         help_texts = {
             "hba1c_mmol_mol": "In mmol/mol (IFCC), from the last 3 months.",
             "hba1c_date": "From 1 January 2000 to today.",
+            "vte_bleeding_assessed": "Rule R-VTE-1 (DOMAIN §6).",
             "abpi": "Ankle-brachial pressure index, when a foot pulse is absent.",
         }
 
