@@ -573,3 +573,26 @@ def test_the_translation_endpoint_always_answers_finite_json(
     if query.get("ima_pre_deg") == "50.8":
         assert "outside -5 to 30°" in body["warnings"][0]
         assert body["reachable"] is False
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_the_surgery_api_refuses_non_finite_numbers_in_a_body(
+    clinic: Clinic, surgeon: Client, literal: str
+) -> None:
+    episode = clinic.patient_a.episodes.get()
+    assessment = surgeon.put(
+        f"/api/v1/episodes/{episode.pk}/assessment",
+        f'{{"bmi": {literal}}}',
+        content_type="application/json",
+    )
+    assert assessment.status_code == 422
+    record = surgeon.put(
+        record_url(episode),
+        json.dumps({"operated_on": "2026-11-20", "content": CONTENT}).replace(
+            '"ankle_block"', f'"ankle_block", "fluoro_time_s": {literal}'
+        ),
+        content_type="application/json",
+    )
+    assert record.status_code == 422
+    assert not PreoperativeAssessment.objects.exists()
+    assert not OperativeRecord.objects.exists()
