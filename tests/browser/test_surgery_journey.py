@@ -146,7 +146,7 @@ def test_surgeon_goes_from_measurements_to_a_signed_operative_record(
             box.check()
         section.get_by_role("button", name=f"Complete {phase}").click()
         expect(page.get_by_text(f"{phase} complete")).to_be_visible()
-    expect(page.get_by_text("Confirmed by Dr Ann Aesthetist (anaesthetist)").first).to_be_visible()
+    expect(page.get_by_text("Confirmed by Dr Ann Aesthetist (Anaesthetist)").first).to_be_visible()
 
     # The operative record, then the surgeon's signature.
     page.goto(f"{live_server.url}/episodes/{episode.pk}/operation/")

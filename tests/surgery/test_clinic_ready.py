@@ -318,8 +318,8 @@ def test_the_checklist_names_the_team_and_who_confirmed_each_item(
     )
     body = named.content.decode()
     assert "Sign In complete" in body
-    assert "Confirmed by Dr Ann Aesthetist (anaesthetist)" in body
-    assert "Confirmed by Sam Scrub (scrub nurse or odp)" in body
+    assert "Confirmed by Dr Ann Aesthetist (Anaesthetist)" in body
+    assert "Confirmed by Sam Scrub (Scrub nurse or ODP)" in body
     assert 'value="Dr Ann Aesthetist"' in body  # the Time Out starts with the same team
 
 
