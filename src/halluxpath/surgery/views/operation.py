@@ -111,6 +111,11 @@ def record_input(
         return None
 
 
+def implant_count(value: object) -> int:
+    """A planned row's number of implants, 1 to 6 (1 for a legacy value that is not one)."""
+    return value if isinstance(value, int) and 1 <= value <= 6 else 1
+
+
 def planned_initial(plan: SurgicalPlan | None) -> tuple[dict[str, Any], list[Any]]:
     """A new record's values taken from the saved plan: the technique's osteotomy, the Akin
     and the planned implants (one row per implant), so the surgeon records what changed."""
@@ -126,7 +131,7 @@ def planned_initial(plan: SurgicalPlan | None) -> tuple[dict[str, Any], list[Any
         {k: row.get(k) for k in ("bone", "kind", "diameter_mm", "length_mm")}
         for row in plan.fixation_rows
         if isinstance(row, dict)
-        for _ in range(min(int(row.get("count") or 1), 6))
+        for _ in range(implant_count(row.get("count")))
     ]
     return values, rows[:8]
 
