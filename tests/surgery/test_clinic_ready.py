@@ -596,3 +596,19 @@ def test_the_surgery_api_refuses_non_finite_numbers_in_a_body(
     assert record.status_code == 422
     assert not PreoperativeAssessment.objects.exists()
     assert not OperativeRecord.objects.exists()
+
+
+def test_a_refused_checklist_phase_keeps_what_was_entered_in_its_form(
+    surgeon: Client, sheet: ConsentSheet
+) -> None:
+    url = reverse("surgery:checklist", args=[sheet.episode_id])
+    response = surgeon.post(
+        url,
+        {"phase": "sign_in", "version": "1", "item": ["1", "3"], "team-surgeon": "Ms Sue Surgeon"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="form-errors"' in body
+    assert "still open: 2, 4, 5, 6, 7" in body
+    assert 'value="Ms Sue Surgeon"' in body
+    assert 'value="3" checked' in body

@@ -16,6 +16,7 @@ from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit.context import Actor
 from halluxpath.core import checklist
 from halluxpath.core.checklist import Phase, TeamRole
+from halluxpath.forms import ClinicForm
 from halluxpath.patients.access import episode_for
 from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
@@ -67,20 +68,26 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
     episode = episode_for(actor, episode_pk)
     sheet = CHECKLISTS.find(actor, episode=episode)
     editable = permissions.may_change_clinical_records(signed_in_user(request))
+    refused: tuple[str, ClinicForm] | None = None  # the phase and its error summary
     if request.method == "POST" and editable:
+        problem = ""
         try:
             data = phase_input(request)
             version = int(request.POST.get("version", "1"))
             actions.complete_checklist_phase(actor, episode.pk, version, data)
         except (ValueError, InputError):
-            messages.error(request, "The checklist form was not understood; nothing changed.")
+            problem = "The checklist form was not understood; nothing changed."
         except EditConflict as conflict:
-            messages.error(request, str(conflict))
+            problem = str(conflict)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            problem = " ".join(error.messages)
         else:
             messages.success(request, f"{data.phase.short_label} complete.")
-        return redirect("surgery:checklist", episode_pk=episode.pk)
+            return redirect("surgery:checklist", episode_pk=episode.pk)
+        summary = ClinicForm(data={})
+        summary.add_error(None, problem)
+        refused = (str(request.POST.get("phase", "")), summary)
+        sheet = CHECKLISTS.find(actor, episode=episode)
     ticks = sheet.ticks if sheet else {}
     completed = sheet.phases_done if sheet else {}
     phases = [
@@ -88,6 +95,8 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "key": p.value,
             "label": p.label,
             "done": shown_tick(completed.get(p.value)),
+            "errors": refused[1] if refused and refused[0] == p.value else None,
+            "posted": request.POST.getlist("item") if refused and refused[0] == p.value else [],
             "items": [(i, shown_tick(ticks.get(i.number))) for i in checklist.items_of(p)],
         }
         for p in Phase
@@ -104,7 +113,13 @@ def safety_checklist(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "editable": editable,
             "version": sheet.version if sheet else 1,
             "team": [
-                (role.value, role.label, (sheet.team_names if sheet else {}).get(role.value, ""))
+                (
+                    role.value,
+                    role.label,
+                    request.POST.get(f"team-{role.value}", "")[:150]
+                    if refused
+                    else (sheet.team_names if sheet else {}).get(role.value, ""),
+                )
                 for role in TeamRole
             ],
         },
