@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from halluxpath.accounts.models import Role
-from tests.boundaries import FormCase, sweep
 from halluxpath.patients.models import Episode
 from halluxpath.surgery.models import SafetyChecklist
+from tests.boundaries import FormCase, sweep
 from tests.conftest import Clinic
 from tests.surgery.test_operation import ready
 
