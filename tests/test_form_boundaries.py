@@ -121,12 +121,15 @@ def test_the_worklist_theatre_list_and_audit_filters(clinic: Clinic) -> None:
 
 def test_the_consent_signature_and_the_checklist(clinic: Clinic, ready: Episode) -> None:
     surgeon = _signed_in(clinic, Role.SURGEON)
-    pages = lambda: [  # noqa: E731
-        reverse("surgery:consent", args=[ready.pk]),
-        reverse("surgery:consent_pdf", args=[ready.pk, 1]),
-        reverse("patients:episode", args=[ready.pk]),
-        *_patient_pages(clinic),
-    ]
+
+    def pages() -> list[str]:
+        return [
+            reverse("surgery:consent", args=[ready.pk]),
+            reverse("surgery:consent_pdf", args=[ready.pk, 1]),
+            reverse("patients:episode", args=[ready.pk]),
+            *_patient_pages(clinic),
+        ]
+
     sweep(
         FormCase(
             "consent signature",
@@ -177,12 +180,15 @@ def test_the_consent_signature_and_the_checklist(clinic: Clinic, ready: Episode)
 def test_the_film_calibration_and_comparison(clinic: Clinic, ready: Episode) -> None:
     film = ready.radiographs.get()
     surgeon = _signed_in(clinic, Role.SURGEON)
-    film_pages = lambda: [  # noqa: E731
-        reverse("imaging:radiograph", args=[film.pk]),
-        reverse("imaging:image", args=[film.pk]),
-        reverse("imaging:compare", args=[ready.pk]),
-        reverse("patients:episode", args=[ready.pk]),
-    ]
+
+    def film_pages() -> list[str]:
+        return [
+            reverse("imaging:radiograph", args=[film.pk]),
+            reverse("imaging:image", args=[film.pk]),
+            reverse("imaging:compare", args=[ready.pk]),
+            reverse("patients:episode", args=[ready.pk]),
+        ]
+
     calibration = ("version", "x1", "y1", "x2", "y2", "length_mm")
     sweep(
         FormCase(
