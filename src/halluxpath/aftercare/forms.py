@@ -4,11 +4,18 @@ import enum
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from halluxpath.aftercare.models import PathwayTemplate
 from halluxpath.aftercare.schemas import PlanIssue, PlanItemAdjustment
 from halluxpath.core import triage
-from halluxpath.core.pathway import FIXATIONS, WORK_KINDS
+from halluxpath.core.pathway import (
+    EARLIEST_DATE,
+    FIXATIONS,
+    WORK_KINDS,
+    latest_operation_date,
+    operation_date_problem,
+)
 from halluxpath.core.pathway_data import CATEGORIES, CONDITIONS, LONGEST_DAY
 from halluxpath.forms import ClinicForm
 
@@ -152,8 +159,19 @@ class IssuePlanForm(ClinicForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["operated_on"].widget.attrs.update(
+            min=EARLIEST_DATE.isoformat(),
+            max=latest_operation_date(timezone.localdate()).isoformat(),
+        )
         names = PathwayTemplate.objects.order_by("name").values_list("name", flat=True)
         self.fields["template"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+
+    def clean_operated_on(self) -> object:
+        day = self.cleaned_data["operated_on"]
+        problem = operation_date_problem(day, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def as_input(self) -> PlanIssue:
         data = self.cleaned_data
