@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -194,3 +196,13 @@ def test_a_forged_submission_token_is_refused(clinic: Clinic, client: Client) ->
     response = client.post(reverse("aftercare:check_in"), {**QUIET, "submission": "<script>"})
     assert response.status_code == 200
     assert not CheckIn.objects.exists()
+
+
+def test_the_escalation_command_escalates_overdue_urgent_alerts(patient: Client) -> None:
+    """`make run` runs it (with --loop) beside the reminder worker (issue 12 item 7)."""
+    send(patient, calf_pain_or_swelling="on")
+    Alert.objects.update(created_at=timezone.now() - dt.timedelta(hours=3))
+    out = io.StringIO()
+    call_command("escalate_alerts", stdout=out)
+    assert "1 alert(s) escalated" in out.getvalue()
+    assert Alert.objects.get().escalated_at is not None
