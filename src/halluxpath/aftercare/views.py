@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
-from halluxpath.aftercare import actions, ical, invitations, plans
+from halluxpath.aftercare import actions, ical, invitations, plans, trend
 from halluxpath.aftercare.access import (
     AFTERCARE_PLANS,
     ALERTS,
@@ -25,6 +26,7 @@ from halluxpath.aftercare.access import (
     PLAN_CHANGES,
     WOUND_PHOTOS,
 )
+from halluxpath.aftercare.contact import contact_for
 from halluxpath.aftercare.forms import (
     AcceptInvitationForm,
     AcknowledgeForm,
@@ -32,11 +34,12 @@ from halluxpath.aftercare.forms import (
     CheckInForm,
     IssuePlanForm,
 )
-from halluxpath.aftercare.models import AftercarePlan
+from halluxpath.aftercare.models import AftercarePlan, PlanChange
 from halluxpath.aftercare.photos import clean_wound_photo
 from halluxpath.aftercare.schemas import AlertAcknowledgement, CheckInInput, InvitationAcceptance
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.core import pathway
 from halluxpath.core.pathway import MIS_SCREWS, PlanItem
 from halluxpath.forms import add_validation_errors
 from halluxpath.imaging.limits import UploadRefused
@@ -57,7 +60,9 @@ def check_in(request: HttpRequest) -> HttpResponse:
         episodes[0] if episodes else None,
     )
     if episode is None:
-        return render(request, "aftercare/check_in.html", {"form": None})
+        return render(
+            request, "aftercare/check_in.html", {"form": None, "contact": contact_for(user.site)}
+        )
     form = CheckInForm(
         request.POST or None,
         request.FILES or None,
@@ -96,7 +101,11 @@ def check_in(request: HttpRequest) -> HttpResponse:
                     "You can send another check-in with a different photo.",
                 )
             return redirect("aftercare:check_in_result", pk=saved.pk)
-    return render(request, "aftercare/check_in.html", {"form": form, "episode": episode})
+    return render(
+        request,
+        "aftercare/check_in.html",
+        {"form": form, "episode": episode, "contact": contact_for(episode.patient.site)},
+    )
 
 
 @patient_required
@@ -109,7 +118,12 @@ def check_in_result(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "aftercare/check_in_result.html",
-        {"check_in": saved, "alerts": alerts, "next_check_in": next_day},
+        {
+            "check_in": saved,
+            "alerts": alerts,
+            "next_check_in": next_day,
+            "contact": contact_for(saved.episode.patient.site),
+        },
     )
 
 
@@ -208,6 +222,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
                 request, "Give the date, the instructions and the reason; nothing was changed."
             )
         return redirect("aftercare:plan", episode_pk=episode.pk)
+    changes = list(PLAN_CHANGES.queryset(actor).filter(plan=plan)) if plan else []
     return render(
         request,
         "aftercare/plan.html",
@@ -215,10 +230,44 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "episode": episode,
             "patient": episode.patient,
             "plan": plan,
+            "items": plans.as_core(plan).items if plan else (),
+            "latest_item_date": (
+                pathway.shifted(plan.operated_on, pathway.LONGEST_PLAN_DAYS) if plan else None
+            ),
             "issue_form": issue_form,
             "editable": editable,
-            "changes": PLAN_CHANGES.queryset(actor).filter(plan=plan) if plan else [],
+            "changes": [_change_row(c) for c in changes],
+            "history": trend.history(CHECK_INS.queryset(actor).filter(episode=episode)),
         },
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _ChangeRow:
+    changed_at: dt.datetime
+    changed_by: str
+    title: str
+    reason: str
+    before: dt.date | None
+    after: dt.date | None
+
+
+def _iso_day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _change_row(change: PlanChange) -> _ChangeRow:
+    before, after = change.item_before, change.item_after
+    return _ChangeRow(
+        change.changed_at,
+        change.changed_by.get_full_name() or change.changed_by.username,
+        str(before.get("title") or change.item_key),
+        change.reason,
+        _iso_day(before.get("starts_on")),
+        _iso_day(after.get("starts_on")),
     )
 
 
@@ -233,9 +282,15 @@ def _own_plan_viewed(request: HttpRequest) -> AftercarePlan | None:
 @patient_required
 def today(request: HttpRequest) -> HttpResponse:
     """The patient's instructions for today, tasks due, visits and what comes next."""
+    user = signed_in_user(request)
     plan = _own_plan_viewed(request)
     overview = plans.portal_day(plan, timezone.localdate()) if plan else None
-    patient = visible_patients(signed_in_user(request)).first()
+    patient = visible_patients(user).first()
+    history = (
+        trend.history(CHECK_INS.queryset(Actor.from_request(request)).filter(episode=plan.episode))
+        if plan
+        else None
+    )
     return render(
         request,
         "aftercare/today.html",
@@ -244,6 +299,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "overview": overview,
             "patient": patient,
             "reminder_choices": Reminders.choices,
+            "contact": contact_for(patient.site if patient else user.site),
+            "history": history,
         },
     )
 

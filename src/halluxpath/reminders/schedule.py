@@ -43,13 +43,15 @@ class ScheduleResult:
 
 
 def clinic(site: Site) -> reminders.Clinic:
-    """What a reminder says and when it goes, from the patient's site (its name, zone, hour)."""
+    """What a reminder says and when it goes, from the patient's site (name, zone, numbers)."""
     return reminders.Clinic(
         name=site.name,
         zone=site.zone,
         send_hour=site.reminder_hour,
         portal_url=site.url(reverse("aftercare:today")),
         check_in_url=site.url(reverse("aftercare:check_in")),
+        phone_in_hours=site.phone_in_hours.strip(),
+        phone_out_of_hours=site.phone_out_of_hours.strip(),
     )
 
 
