@@ -118,13 +118,23 @@ def test_an_alert_is_acknowledged_once_through_the_api(clinic: Clinic, client: C
         source="DOMAIN §12 R5",
     )
     url = f"/api/v1/alerts/{alert.pk}/acknowledgement"
-    body = {"action_taken": "Phoned the patient", "outcome": "Seen in clinic today"}
+    body = {"response": "called_patient", "note": "Seen in clinic today"}
     client.force_login(clinic.surgeon_b)
     assert send(client, "post", url, body).status_code == 404
     client.force_login(clinic.user(Role.NURSE))
+    for refused in (
+        {"response": "shrugged"},
+        {"response": "other", "note": "  "},
+        {"response": "called_patient", "note": "x" * 501},
+        {"action_taken": "Phoned", "outcome": "Fine"},
+    ):
+        assert send(client, "post", url, refused).status_code == 422, refused
     done = send(client, "post", url, body)
     assert done.status_code == 200
-    assert done.json()["outcome"] == "Seen in clinic today"
+    assert done.json()["response"] == "called_patient"
+    assert done.json()["response_words"] == "Called the patient"
+    assert done.json()["note"] == "Seen in clinic today"
+    assert done.json()["acknowledged_by"] == "Nurse Test"
     again = send(client, "post", url, body)
     assert again.status_code == 422
     assert "already acknowledged" in again.json()["detail"]

@@ -47,8 +47,8 @@ def test_a_patient_reports_a_red_flag_and_a_nurse_acknowledges_it(
     nurse.get_by_role("link", name="Triage").click()
     card = nurse.locator("article.alert-card").filter(has_text="R5").first
     expect(card).to_be_visible()
-    card.get_by_label("Action taken").fill("Phoned the patient, wound seen in clinic")
-    card.get_by_label("Outcome").fill("Cellulitis, antibiotics started")
+    card.get_by_label("Seen in clinic today").check()
+    card.get_by_label("Details").fill("Cellulitis, antibiotics started")
     card.get_by_role("button", name="Acknowledge").click()
     expect(nurse.get_by_text("Alert acknowledged")).to_be_visible()
     screenshot(nurse, "triage-phone")

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from halluxpath.aftercare.models import PathwayTemplate
+from halluxpath.aftercare.models import RESPONSES, PathwayTemplate
 from halluxpath.aftercare.schemas import PlanIssue, PlanItemAdjustment
 from halluxpath.core import triage
 from halluxpath.core.pathway import (
@@ -130,8 +130,16 @@ class CheckInForm(ClinicForm):
 
 
 class AcknowledgeForm(ClinicForm):
-    action_taken = forms.CharField(max_length=500, label="Action taken")
-    outcome = forms.CharField(max_length=500, label="Outcome")
+    """A response from core.triage.TeamResponse and the clinician's words beside it."""
+
+    response = forms.ChoiceField(label="What was done", choices=RESPONSES, widget=forms.RadioSelect)
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Details",
+        help_text="Who you spoke to, what was agreed. Needed for “Other”.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class IssuePlanForm(ClinicForm):

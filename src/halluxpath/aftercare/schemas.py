@@ -141,10 +141,15 @@ class StepRemoval(Input):
 
 
 class AlertAcknowledgement(Input):
-    """What a clinician did about an alert, and how it ended (DOMAIN §12)."""
+    """What a clinician did about an alert (DOMAIN §12): a response and words beside it."""
 
-    action_taken: str = Field(max_length=500)
-    outcome: str = Field(max_length=500)
+    response: triage.TeamResponse = Field(
+        description="called_patient, booked_review, seen_in_clinic, "
+        "advised_emergency_department, advised_gp_or_111, no_action_needed or other"
+    )
+    note: str = Field(
+        default="", max_length=500, description="Free text beside the response; needed for other"
+    )
 
 
 class InvitationAcceptance(Input):

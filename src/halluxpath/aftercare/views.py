@@ -34,14 +34,14 @@ from halluxpath.aftercare.forms import (
     CheckInForm,
     IssuePlanForm,
 )
-from halluxpath.aftercare.models import AftercarePlan, PlanChange
+from halluxpath.aftercare.models import RESPONSES, AftercarePlan, PlanChange
 from halluxpath.aftercare.photos import clean_wound_photo
 from halluxpath.aftercare.schemas import AlertAcknowledgement, CheckInInput, InvitationAcceptance
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway
 from halluxpath.core.pathway import MIS_SCREWS, PlanItem
-from halluxpath.forms import add_validation_errors
+from halluxpath.forms import add_validation_errors, typed_input
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.storage import open_for_download
 from halluxpath.patients.access import episode_for, visible_episodes, visible_patients
@@ -143,40 +143,56 @@ def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @staff_required
 def triage_list(request: HttpRequest) -> HttpResponse:
-    alerts = ALERTS.queryset(Actor.from_request(request))
-    open_alerts = alerts.filter(acknowledged_at__isnull=True).order_by(
-        "escalated_at", "-level", "created_at"
+    return _triage_page(request)
+
+
+def _triage_page(
+    request: HttpRequest, failed: tuple[int, AcknowledgeForm] | None = None
+) -> HttpResponse:
+    """The open alerts (escalated first) and the last 30 acknowledged, with their forms."""
+    actor = Actor.from_request(request)
+    alerts = ALERTS.queryset(actor).select_related("episode__patient__site")
+    open_alerts = list(
+        alerts.filter(acknowledged_at__isnull=True).order_by("escalated_at", "-level", "created_at")
     )
     done = alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[:30]
-    record(
-        Actor.from_request(request),
-        "view",
-        object_type="triage_list",
-        detail={"open": open_alerts.count()},
-    )
+    record(actor, "view", object_type="triage_list", detail={"open": len(open_alerts)})
+    failed_pk, failed_form = failed if failed else (None, None)
+    if failed_form is not None and all(a.pk != failed_pk for a in open_alerts):
+        # Acknowledged meanwhile (by someone else, or a second tap): say so above the list.
+        messages.error(request, " ".join(str(e) for e in failed_form.non_field_errors()))
+    cards = [
+        (alert, failed_form if alert.pk == failed_pk else AcknowledgeForm(prefix=f"a{alert.pk}"))
+        for alert in open_alerts
+    ]
     return render(
         request,
         "aftercare/triage.html",
-        {"open_alerts": open_alerts, "done": done, "form": AcknowledgeForm()},
+        {
+            "cards": cards,
+            "open_count": len(open_alerts),
+            "done": done,
+            "responses": dict(RESPONSES),
+            "escalate_after_hours": int(actions.ESCALATE_AFTER.total_seconds() // 3600),
+        },
+        status=422 if failed else 200,
     )
 
 
 @staff_required
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    form = AcknowledgeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Record both the action taken and its outcome.")
-        return redirect("aftercare:triage")
-    try:
-        actions.acknowledge(
-            Actor.from_request(request), pk, AlertAcknowledgement.model_validate(form.cleaned_data)
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Alert acknowledged.")
-    return redirect("aftercare:triage")
+    form = AcknowledgeForm(request.POST, prefix=f"a{pk}")
+    data = typed_input(form, AlertAcknowledgement) if form.is_valid() else None
+    if data is not None:
+        try:
+            actions.acknowledge(Actor.from_request(request), pk, data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "Alert acknowledged.")
+            return redirect("aftercare:triage")
+    return _triage_page(request, (pk, form))
 
 
 @staff_required
