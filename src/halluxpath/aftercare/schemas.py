@@ -9,6 +9,7 @@ doors cannot drift apart. The vocabularies come from the clinical core
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -150,6 +151,13 @@ class AlertAcknowledgement(Input):
     note: str = Field(
         default="", max_length=500, description="Free text beside the response; needed for other"
     )
+
+
+class InvitationSending(Input):
+    """Send an invitation's link to the patient by e-mail or text message (the outbox)."""
+
+    token: str = Field(max_length=200, description="The link's token, as shown once")
+    channel: Literal["email", "sms"]
 
 
 class InvitationAcceptance(Input):

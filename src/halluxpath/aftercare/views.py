@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticError
 
 from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
@@ -36,7 +37,12 @@ from halluxpath.aftercare.forms import (
 )
 from halluxpath.aftercare.models import RESPONSES, AftercarePlan, PlanChange
 from halluxpath.aftercare.photos import clean_wound_photo
-from halluxpath.aftercare.schemas import AlertAcknowledgement, CheckInInput, InvitationAcceptance
+from halluxpath.aftercare.schemas import (
+    AlertAcknowledgement,
+    CheckInInput,
+    InvitationAcceptance,
+    InvitationSending,
+)
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import pathway
@@ -44,7 +50,12 @@ from halluxpath.core.pathway import MIS_SCREWS, PlanItem
 from halluxpath.forms import add_validation_errors, typed_input
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.storage import open_for_download
-from halluxpath.patients.access import episode_for, visible_episodes, visible_patients
+from halluxpath.patients.access import (
+    episode_for,
+    patient_for,
+    visible_episodes,
+    visible_patients,
+)
 from halluxpath.patients.actions import set_own_reminders
 from halluxpath.patients.models import Reminders
 from halluxpath.records import EditConflict
@@ -370,12 +381,49 @@ def invite_patient(request: HttpRequest, patient_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("patients:detail", pk=patient_pk)
-    link = request.build_absolute_uri(reverse("aftercare:accept_invitation", args=[token]))
+    return _invitation_page(request, patient_pk, token)
+
+
+def _invitation_page(
+    request: HttpRequest, patient_pk: int, token: str, *, status: int = 200
+) -> HttpResponse:
+    patient = patient_for(Actor.from_request(request), patient_pk)
+    link = patient.site.url(reverse("aftercare:accept_invitation", args=[token]))
     return render(
         request,
         "aftercare/invitation_link.html",
-        {"link": link, "patient_pk": patient_pk, "days": invitations.VALID_FOR.days},
+        {
+            "link": link,
+            "token": token,
+            "patient": patient,
+            "patient_pk": patient_pk,
+            "days": invitations.VALID_FOR.days,
+        },
+        status=status,
     )
+
+
+@staff_required
+@require_POST
+def send_invitation(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    """Queue the link shown on the invitation page for the patient, by e-mail or text."""
+    token = request.POST.get("token", "")[:200]
+    try:
+        data = InvitationSending(token=token, channel=request.POST.get("channel", ""))  # type: ignore[arg-type]
+    except PydanticError:
+        messages.error(request, "Choose e-mail or text message.")
+        return _invitation_page(request, patient_pk, token, status=422)
+    try:
+        message = actions.send_invitation(Actor.from_request(request), patient_pk, data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _invitation_page(request, patient_pk, token, status=422)
+    messages.success(
+        request,
+        f"The invitation goes to {message.recipient} by {message.get_channel_display().lower()} "
+        "within a minute; the Reminders page shows when it has gone.",
+    )
+    return _invitation_page(request, patient_pk, token)
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
