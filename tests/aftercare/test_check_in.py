@@ -240,7 +240,10 @@ def test_the_staff_menu_counts_the_teams_open_alerts_in_one_query(
     send(patient, calf_pain_or_swelling="on", redness_spreading="on")  # R2 and R5
     client.force_login(clinic.user(Role.NURSE))
     page = client.get(reverse("patients:worklist")).content.decode()
-    assert 'Triage <span class="count">(2<span class="visually-hidden"> open alerts</span>)' in page
+    assert (
+        'Triage <span class="alerts-count">(2<span class="visually-hidden"> open alerts</span>)'
+        in page
+    )
     client.force_login(clinic.surgeon_b)  # another team's alerts are not counted
     assert "open alert" not in client.get(reverse("patients:worklist")).content.decode()
     request = client.get(reverse("patients:worklist")).wsgi_request

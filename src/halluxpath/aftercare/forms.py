@@ -37,6 +37,11 @@ CONDITION_WORDS = {
 }
 
 
+def category_words(category: str) -> str:
+    """A plan category (core.pathway_data.CATEGORIES) as words: "follow_up" → "Follow up"."""
+    return category.replace("_", " ").capitalize()
+
+
 class CheckInForm(ClinicForm):
     """Plain words for the patient (DOMAIN §12); every answer maps to core.triage.CheckIn."""
 
@@ -243,7 +248,7 @@ class PathwayStepForm(ClinicForm):
     key = forms.SlugField(
         max_length=40, help_text="A short name used in plans and reminders, e.g. visit-2w."
     )
-    category = forms.ChoiceField(choices=[(c, c.replace("_", " ")) for c in CATEGORIES])
+    category = forms.ChoiceField(choices=[(c, category_words(c)) for c in CATEGORIES])
     title = forms.CharField(max_length=200, help_text="What the patient reads as the heading.")
     instructions = forms.CharField(
         max_length=1000,
