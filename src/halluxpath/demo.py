@@ -1,7 +1,9 @@
 """The demo, composed from each app's demo part, in dependency order.
 
-Patients (with the sites and accounts) first, then aftercare plans for the
-operated feet, then synthetic films. Each part is idempotent, so the whole
+Patients (with the sites and accounts) first, then synthetic films (dated in
+each episode's history), then the surgical records made from them
+(assessment, plan, consent, checklist, signed operative record), then
+aftercare plans for the operated feet. Each part is idempotent, so the whole
 is. No app's demo imports a later app's: this module is the only place that
 knows them all (issue 11, clean layers).
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from halluxpath.aftercare.demo import load_demo_plans
 from halluxpath.imaging.demo import load_demo_films
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
+from halluxpath.surgery.demo import SurgeryDemoReport, load_demo_surgery
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_SIZE", "DemoResult", "load_everything"]
 
@@ -22,11 +25,14 @@ class DemoResult:
     people: DemoReport
     plans: int
     films: int | None  # None when films were skipped
+    surgery: SurgeryDemoReport | None  # None with the films (a plan needs a measured film)
 
 
 def load_everything(
     size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, *, films: bool = True
 ) -> DemoResult:
     people = load_demo(size, seed)
+    added = load_demo_films(seed) if films else None
+    surgery = load_demo_surgery(seed) if films else None
     plans = load_demo_plans()
-    return DemoResult(people, plans, load_demo_films(seed) if films else None)
+    return DemoResult(people, plans, added, surgery)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import random
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from django.utils import timezone
 
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.audit import record
@@ -48,10 +50,28 @@ OPERATED_OR_LATER = [Status.OPERATED, Status.FOLLOW_UP, Status.DISCHARGED]
 class FilmPlan:
     time_point: str
     geometry: FootGeometry
-    days_after_referral: int
+    taken: date
 
 
-def _plans(episode: Episode, rng: random.Random) -> list[FilmPlan]:
+def reached(episode: Episode) -> dict[str, date]:
+    """The day the episode reached each status (its status history, site calendar)."""
+    return {
+        change.to_status: timezone.localtime(change.changed_at).date()
+        for change in episode.status_changes.all()
+    }
+
+
+def _plans(episode: Episode, rng: random.Random, today: date) -> list[FilmPlan]:
+    """A pre-operative film before the assessment; a 6-week film once 6 weeks have passed.
+
+    Films are dated where they belong in the episode's history: never after
+    the day they would have been looked at (a pre-operative film before the
+    assessment, a post-operative one at about 6 weeks, DOMAIN §11.1), never
+    in the future.
+    """
+    days = reached(episode)
+    assessed = days.get(Status.ASSESSED, episode.referred_on + timedelta(days=21))
+    before = max((assessed - episode.referred_on).days, 0)
     hva = rng.uniform(18, 42)
     ima = rng.uniform(9, 18)
     pre = FootGeometry(
@@ -67,8 +87,10 @@ def _plans(episode: Episode, rng: random.Random) -> list[FilmPlan]:
         seed=rng.randrange(10**6),
         noise=FILM_NOISE,
     )
-    plans = [FilmPlan("pre_op", pre, rng.randint(7, 20))]
-    if episode.status in OPERATED_OR_LATER:
+    plans = [FilmPlan("pre_op", pre, episode.referred_on + timedelta(days=rng.randint(0, before)))]
+    operated = days.get(Status.OPERATED)
+    six_weeks = operated + timedelta(days=rng.randint(40, 48)) if operated else None
+    if episode.status in OPERATED_OR_LATER and six_weeks and six_weeks <= today:
         post = FootGeometry(
             hva_deg=rng.uniform(3, 16),
             ima_deg=rng.uniform(3, 8),
@@ -83,7 +105,7 @@ def _plans(episode: Episode, rng: random.Random) -> list[FilmPlan]:
             translation_pct=rng.uniform(40, 90),
             noise=FILM_NOISE,
         )
-        plans.append(FilmPlan("6w", post, rng.randint(70, 90)))
+        plans.append(FilmPlan("6w", post, six_weeks))
     return plans
 
 
@@ -116,8 +138,9 @@ def _colleagues() -> dict[int, dict[int, User]]:
     return result
 
 
-def load_demo_films(seed: int = 2026) -> int:
+def load_demo_films(seed: int = 2026, today: date | None = None) -> int:
     """Add films to demo episodes that have none; return how many were added."""
+    today = today or timezone.localdate()
     colleagues = _colleagues()
     episodes = (
         Episode.objects.filter(
@@ -126,13 +149,14 @@ def load_demo_films(seed: int = 2026) -> int:
             radiographs__isnull=True,
         )
         .select_related("patient", "responsible_surgeon")
+        .prefetch_related("status_changes")
         .order_by("pk")
     )
     added = 0
     with tempfile.TemporaryDirectory(prefix="halluxpath-demo-") as scratch:
         for episode in episodes:
             episode_rng = random.Random(seed * 1_000_003 + episode.pk)
-            for plan in _plans(episode, episode_rng):
+            for plan in _plans(episode, episode_rng, today):
                 film = render(plan.geometry)
                 path = Path(scratch) / "film.dcm"
                 write_dicom(
@@ -144,7 +168,7 @@ def load_demo_films(seed: int = 2026) -> int:
                 )
                 with path.open("rb") as handle:
                     image = ingest(handle, path.stat().st_size)
-                taken = episode.referred_on + timedelta(days=plan.days_after_referral)
+                taken = plan.taken
                 with stored_radiograph(
                     episode,
                     image,

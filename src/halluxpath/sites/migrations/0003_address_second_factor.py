@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sites', '0002_default_site'),
+        ("sites", "0002_default_site"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='site',
-            name='address',
-            field=models.TextField(blank=True, help_text='Postal address patients are given with the telephone numbers.', max_length=500),
+            model_name="site",
+            name="address",
+            field=models.TextField(
+                blank=True,
+                help_text="Postal address patients are given with the telephone numbers.",
+                max_length=500,
+            ),
         ),
         migrations.AddField(
-            model_name='site',
-            name='second_factor_required',
-            field=models.BooleanField(default=True, help_text='Staff must sign in with a second factor (an authenticator app code).'),
+            model_name="site",
+            name="second_factor_required",
+            field=models.BooleanField(
+                default=True,
+                help_text="Staff must sign in with a second factor (an authenticator app code).",
+            ),
         ),
     ]

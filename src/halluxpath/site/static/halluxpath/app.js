@@ -30,6 +30,12 @@ function init(root) {
 
 init(document);
 
+// A page that comes back with form errors moves focus to the error summary,
+// so a keyboard or screen-reader user hears what is wrong first; its links
+// take them to each field.
+const summary = document.querySelector("[data-error-summary]");
+if (summary) summary.focus();
+
 // Coming back with the browser's Back button shows the page from its cache
 // with the buttons still disabled: enable them again.
 window.addEventListener("pageshow", (event) => {

@@ -47,5 +47,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"demo films: {result.films} synthetic radiographs added, with landmarks"
             )
+        if result.surgery is not None:
+            done = result.surgery
+            self.stdout.write(
+                f"demo surgery: {done.assessments} assessments, {done.plans} plans with consent "
+                f"sheets, {done.signed_records} signed operative records ({done.amended} amended)"
+                + (f"; {done.skipped} episodes skipped (see the audit log)" if done.skipped else "")
+            )
         names = ", ".join(a.username for a in DEMO_ACCOUNTS if a.can_sign_in)
         self.stdout.write(f"demo accounts: {names}; password: halluxpath-demo")

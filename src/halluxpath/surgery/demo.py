@@ -1,0 +1,267 @@
+"""The surgical records of the demo cohort, made through the real actions.
+
+Every demo episode that reached "assessed" has its pre-operative assessment;
+from "planned" on, its plan (computed from the measured pre-operative film)
+and a consent sheet; from "operated" on, the WHO checklist (all three phases),
+an operative record prefilled from the plan, signed by the responsible
+surgeon, and on a share of them a later amendment. So a newcomer opening any
+operated foot sees every page filled (issue 12 item 16).
+
+The actions stamp "now" on what they write; the demo then moves those
+moments back to where they belong in the episode's history (the day it was
+assessed, planned, operated), so nothing appears after the fact. Idempotent:
+episodes that already have an assessment are left alone. Runs after the films
+(a plan needs a measured film) and before the aftercare plans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from halluxpath.audit import record
+from halluxpath.audit.context import Actor
+from halluxpath.core.checklist import Phase, items_of
+from halluxpath.core.episode import EpisodeStatus
+from halluxpath.core.operative import (
+    Closure,
+    Dressing,
+    IncisionSite,
+    Instrument,
+    LateralRelease,
+    OsteotomyLevel,
+    OsteotomyType,
+)
+from halluxpath.core.planning import Bone, ImplantKind, Technique
+from halluxpath.core.risk import AsaGrade, Diabetes, Smoking
+from halluxpath.patients.models import Episode
+from halluxpath.surgery.actions import (
+    complete_checklist_phase,
+    issue_consent_sheet,
+    save_assessment,
+    save_operative_record,
+    save_plan,
+    sign_operative_record,
+)
+from halluxpath.surgery.models import (
+    Amendment,
+    ConsentSheet,
+    OperativeRecord,
+    PreoperativeAssessment,
+    SurgicalPlan,
+)
+from halluxpath.surgery.schemas import (
+    AssessmentInput,
+    FixationRow,
+    ImplantInput,
+    IncisionInput,
+    OperativeRecordFields,
+    OperativeRecordInput,
+    PhaseInput,
+    PlanChoice,
+    PlanFindings,
+    PlanInput,
+)
+
+ASSESSED_OR_LATER = [s.value for s in EpisodeStatus][1:]
+PLANNED_OR_LATER = ASSESSED_OR_LATER[1:]
+OPERATED_OR_LATER = PLANNED_OR_LATER[1:]
+AMENDED_SHARE = 0.15
+DEMO_SEED = 2026
+
+
+@dataclass(frozen=True)
+class SurgeryDemoReport:
+    assessments: int = 0
+    plans: int = 0
+    signed_records: int = 0
+    amended: int = 0
+    skipped: int = 0  # episodes whose records could not be made (their reason is logged)
+
+
+def _assessment(rng: random.Random, on: dt.date) -> AssessmentInput:
+    smoking = rng.choices(list(Smoking), weights=[70, 20, 10])[0]
+    diabetes = rng.choices([Diabetes.NONE, Diabetes.TYPE2], weights=[90, 10])[0]
+    return AssessmentInput(
+        smoking=smoking,
+        diabetes=diabetes,
+        hba1c_mmol_mol=round(rng.uniform(44, 70), 0) if diabetes != Diabetes.NONE else None,
+        hba1c_date=on - dt.timedelta(days=rng.randint(7, 60))
+        if diabetes != Diabetes.NONE
+        else None,
+        bmi=round(rng.uniform(20, 34), 1),
+        asa_grade=rng.choices([AsaGrade.I, AsaGrade.II, AsaGrade.III], weights=[50, 40, 10])[0],
+        allergies=rng.choice(["", "", "", "Penicillin (rash)", "Elastoplast"]),
+        vte_bleeding_assessed=True,
+        vte_decision="Mechanical prophylaxis; early mobilisation in the post-operative shoe",
+    )
+
+
+def _fixation(rng: random.Random, akin: bool) -> list[FixationRow]:
+    rows = [
+        FixationRow(
+            bone=Bone.M1,
+            kind=ImplantKind.BEVEL_TIP_SCREW,
+            count=2,
+            diameter_mm=3.5,
+            length_mm=float(rng.choice([38, 40, 42, 44])),
+        )
+    ]
+    if akin:
+        rows.append(
+            FixationRow(
+                bone=Bone.P1, kind=ImplantKind.SOLID_SCREW, count=1, diameter_mm=3.0, length_mm=20
+            )
+        )
+    return rows
+
+
+def _operative_fields(plan: SurgicalPlan, rng: random.Random) -> OperativeRecordFields:
+    """The record as a surgeon fills it from the plan, with the day's figures."""
+    implants = [
+        ImplantInput(
+            bone=row["bone"],
+            kind=row["kind"],
+            diameter_mm=row["diameter_mm"],
+            length_mm=row["length_mm"],
+            manufacturer="Synthetic Ortho",
+            lot=f"LOT-{rng.randrange(10**5):05d}",
+        )
+        for row in plan.fixation_rows
+        for _ in range(int(row["count"]))
+    ]
+    incisions = [IncisionInput(site=IncisionSite.MEDIAL_M1_NECK, length_mm=3.0)]
+    if plan.akin:
+        incisions.append(IncisionInput(site=IncisionSite.MEDIAL_P1_BASE, length_mm=3.0))
+    return OperativeRecordFields(
+        lateral_release=rng.choice(list(LateralRelease)[:2]),
+        osteotomy_level=OsteotomyLevel.DISTAL_METAPHYSEAL,
+        osteotomy_type=OsteotomyType.TRANSVERSE,
+        osteotomy_instrument=Instrument.BURR,
+        akin_done=plan.akin,
+        translation_achieved_pct=round(rng.uniform(40, 90), 0),
+        closure=Closure.SUTURE,
+        dressing=Dressing.CORRECTIVE_BANDAGE,
+        fluoro_shots=rng.randint(8, 40),
+        operative_time_min=round(rng.uniform(25, 70), 0),
+        notes="Uneventful. Position checked on fluoroscopy; wounds closed.",
+        incisions=incisions,
+        implants=implants,
+    )
+
+
+def _moment(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _one(episode: Episode, rng: random.Random, report: dict[str, int]) -> None:
+    actor = Actor(episode.responsible_surgeon)
+    reached = {
+        c.to_status: timezone.localtime(c.changed_at).date() for c in episode.status_changes.all()
+    }
+    assessed = reached.get("assessed", episode.referred_on)
+    assessment = save_assessment(actor, episode.pk, None, _assessment(rng, assessed))
+    PreoperativeAssessment.objects.filter(pk=assessment.pk).update(updated_at=_moment(assessed, 10))
+    report["assessments"] += 1
+    if episode.status not in PLANNED_OR_LATER:
+        return
+    akin = rng.random() < 0.6
+    plan = save_plan(
+        actor,
+        episode.pk,
+        None,
+        PlanInput(
+            findings=PlanFindings(),
+            choice=PlanChoice(
+                technique=Technique.MIS_DISTAL, akin=akin, fixation=_fixation(rng, akin)
+            ),
+        ),
+    )
+    planned = reached.get("planned", episode.referred_on)
+    SurgicalPlan.objects.filter(pk=plan.pk).update(updated_at=_moment(planned, 11))
+    sheet = issue_consent_sheet(actor, episode.pk)
+    ConsentSheet.objects.filter(pk=sheet.pk).update(prepared_at=_moment(planned, 12))
+    report["plans"] += 1
+    if episode.status not in OPERATED_OR_LATER:
+        return
+    operated_on = reached.get("operated", planned)
+    version = 1
+    for phase in Phase:
+        sheet_row = complete_checklist_phase(
+            actor,
+            episode.pk,
+            version,
+            PhaseInput(
+                phase=phase,
+                ticked=[item.number for item in items_of(phase.value)],
+                site_marked=phase == Phase.SIGN_IN,
+                marked_by=episode.responsible_surgeon.get_full_name()
+                if phase == Phase.SIGN_IN
+                else "",
+                mark_visible_after_draping=True if phase == Phase.TIME_OUT else None,
+            ),
+        )
+        version = sheet_row.version
+    data = OperativeRecordInput(operated_on=operated_on, content=_operative_fields(plan, rng))
+    operative = save_operative_record(actor, episode.pk, 0, data)
+    operative = sign_operative_record(actor, episode.pk, operative.version)
+    OperativeRecord.objects.filter(pk=operative.pk).update(
+        signed_at=_moment(operated_on, 17), updated_at=_moment(operated_on, 17)
+    )
+    report["signed_records"] += 1
+    if rng.random() < AMENDED_SHARE:
+        content = data.content.model_copy(
+            update={"operative_time_min": (data.content.operative_time_min or 30) + 5}
+        )
+        save_operative_record(
+            actor,
+            episode.pk,
+            operative.version,
+            data.model_copy(
+                update={
+                    "content": content,
+                    "reason": "Operative time corrected from the theatre log.",
+                }
+            ),
+        )
+        Amendment.objects.filter(record_id=operative.pk).update(
+            made_at=_moment(operated_on + dt.timedelta(days=1), 9)
+        )
+        report["amended"] += 1
+
+
+def load_demo_surgery(seed: int = DEMO_SEED) -> SurgeryDemoReport:
+    """Make the surgical records of demo episodes that have none yet."""
+    episodes = (
+        Episode.objects.filter(
+            status__in=ASSESSED_OR_LATER,
+            patient__hospital_number__startswith="DEMO",
+            assessment__isnull=True,
+        )
+        .select_related("patient", "responsible_surgeon")
+        .prefetch_related("status_changes")
+        .order_by("pk")
+    )
+    report = dict.fromkeys(("assessments", "plans", "signed_records", "amended", "skipped"), 0)
+    for episode in episodes:
+        rng = random.Random(seed * 7919 + episode.pk)
+        try:
+            _one(episode, rng, report)
+        except ValidationError as refusal:
+            # A demo episode the rules refuse (no measured film, say) keeps
+            # what it has; the rest of the demo goes on.
+            report["skipped"] += 1
+            record(
+                Actor(user=None),
+                "create",
+                object_type="demo_surgery_skipped",
+                object_id=episode.pk,
+                detail={"reason": "; ".join(refusal.messages)},
+            )
+    if any(report.values()):
+        record(Actor(user=None), "create", object_type="demo_surgery", detail=report)
+    return SurgeryDemoReport(**report)

@@ -1,0 +1,94 @@
+"""The whole demo (``halluxpath load_demo``): a clinic with every page filled (issue 12 item 16)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from halluxpath.accounts.models import User
+from halluxpath.audit.chain import verify
+from halluxpath.core.checklist import PHASES
+from halluxpath.demo import load_everything
+from halluxpath.imaging.demo import reached
+from halluxpath.patients.models import Episode
+
+pytestmark = pytest.mark.django_db
+
+OPERATED = ("operated", "follow_up", "discharged")
+
+
+def test_the_demo_shows_a_whole_clinic() -> None:
+    """One load (it takes a while), three checks."""
+    load_everything(30)
+    every_operated_foot_has_its_whole_surgical_record()
+    films_are_dated_where_they_belong_in_the_episode()
+    every_page_of_an_operated_demo_foot_renders()
+
+
+def every_operated_foot_has_its_whole_surgical_record() -> None:
+    operated = Episode.objects.filter(
+        status__in=OPERATED, patient__hospital_number__startswith="DEMO"
+    ).select_related("assessment", "plan", "safety_checklist", "operative_record")
+    assert operated.exists()
+    for episode in operated:
+        assert episode.assessment is not None
+        assert episode.plan is not None
+        assert episode.consent_sheets.exists()
+        assert set(episode.safety_checklist.phases_done) == set(PHASES)
+        record = episode.operative_record
+        assert record.signed_at is not None
+        assert record.operated_on == reached(episode)["operated"]
+    amended = operated.annotate(n=Count("operative_record__amendments")).filter(n__gt=0)
+    assert amended.exists(), "some demo records are amended"
+
+
+def films_are_dated_where_they_belong_in_the_episode() -> None:
+    today = timezone.localdate()
+    for episode in Episode.objects.filter(
+        patient__hospital_number__startswith="DEMO"
+    ).prefetch_related("radiographs", "status_changes"):
+        days = reached(episode)
+        for film in episode.radiographs.all():
+            assert episode.referred_on <= film.acquired_on <= today
+            if film.time_point == "pre_op":
+                assert film.acquired_on <= days["assessed"]
+            else:
+                assert film.acquired_on > days["operated"]
+
+
+def test_loading_it_again_adds_nothing_and_the_audit_log_verifies() -> None:
+    load_everything(12)
+    before = Episode.objects.filter(operative_record__isnull=False).count()
+    again = load_everything(12)
+    assert again.films == 0
+    assert again.surgery is not None
+    assert (again.surgery.assessments, again.surgery.signed_records) == (0, 0)
+    assert Episode.objects.filter(operative_record__isnull=False).count() == before
+    assert verify().ok
+
+
+def every_page_of_an_operated_demo_foot_renders() -> None:
+    episode = Episode.objects.filter(
+        status__in=OPERATED,
+        patient__hospital_number__startswith="DEMO",
+        care_team__members__username="surgeon",
+    ).first()
+    assert episode is not None
+    client = Client()
+    client.force_login(User.objects.get(username="surgeon"))
+    film = episode.radiographs.first()
+    assert film is not None
+    for url in (
+        reverse("patients:detail", args=[episode.patient_id]),
+        reverse("surgery:assessment", args=[episode.pk]),
+        reverse("surgery:plan", args=[episode.pk]),
+        reverse("surgery:consent", args=[episode.pk]),
+        reverse("surgery:checklist", args=[episode.pk]),
+        reverse("surgery:operation", args=[episode.pk]),
+        reverse("imaging:radiograph", args=[film.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
