@@ -182,3 +182,27 @@ def test_stored_plans_at_the_ends_of_the_calendar_still_render(
     assert client.get(reverse("aftercare:feed", args=[token])).status_code == 200
     result = schedule()  # the reminder schedule reads the same row without overflowing
     assert result.plans == 1
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_visit_cannot_be_booked_outside_the_plans_dates(
+    clinic: Clinic, client: Client, day: str
+) -> None:
+    episode = clinic.patient_a.episodes.get()
+    plan = issue_plan(Actor(clinic.user(Role.NURSE)), episode.pk, PlanIssue(operated_on=_today()))
+    client.force_login(clinic.user(Role.NURSE))
+    response = client.post(
+        f"/api/v1/episodes/{episode.pk}/aftercare-plan/bookings",
+        json.dumps(
+            {
+                "version": plan.version,
+                "item_key": "visit-2w",
+                "time": "10:30",
+                "place": "Clinic 3",
+                "starts_on": day,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "starts_on" in response.json()["detail"]
