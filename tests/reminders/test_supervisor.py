@@ -47,7 +47,8 @@ def test_a_worker_that_dies_is_started_again_and_its_exit_is_logged(
     assert steady_report.starts == 1
     assert "dying stopped (exit code 3)" in caplog.text
     assert "starting it again" in caplog.text
-    assert (tmp_path / "d.log").read_text().count("working") == dying_report.starts
+    runs_logged = (tmp_path / "d.log").read_text().count("working")  # each run, in its log
+    assert len(dying_report.exits) <= runs_logged <= dying_report.starts  # the last may be stopped
 
 
 def test_the_pause_grows_when_a_worker_keeps_dying(tmp_path: Path) -> None:
