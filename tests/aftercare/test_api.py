@@ -178,6 +178,25 @@ def test_staff_invite_a_patient_through_the_api(clinic: Clinic, client: Client) 
     assert Invitation.objects.filter(patient=clinic.patient_b).count() == 1
 
 
+def test_an_invitation_is_sent_by_text_through_the_api_once(clinic: Clinic, client: Client) -> None:
+    patient = clinic.patient_a
+    patient.user, patient.phone = None, "07700 900123"
+    patient.save()
+    client.force_login(clinic.user(Role.NURSE))
+    token = send(client, "post", f"/api/v1/patients/{patient.pk}/invitations").json()["token"]
+    url = f"/api/v1/patients/{patient.pk}/invitations/sending"
+    assert send(client, "post", url, {"token": token, "channel": "email"}).status_code == 422
+    assert send(client, "post", url, {"token": "forged", "channel": "sms"}).status_code == 422
+    assert send(client, "post", url, {"token": token, "channel": "fax"}).status_code == 422
+    first = send(client, "post", url, {"token": token, "channel": "sms"})
+    again = send(client, "post", url, {"token": token, "channel": "sms"})
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert OutboxMessage.objects.get().kind == "invitation"
+    client.force_login(clinic.surgeon_b)
+    assert send(client, "post", url, {"token": token, "channel": "sms"}).status_code == 404
+
+
 def test_reminders_are_retried_and_stopped_through_the_api(clinic: Clinic, client: Client) -> None:
     episode = clinic.patient_a.episodes.get()
     failed, waiting = make_messages(episode, 2)

@@ -20,6 +20,7 @@ from halluxpath.aftercare import actions
 from halluxpath.aftercare.models import AftercarePlan, Alert, PathwayTemplateVersion
 from halluxpath.aftercare.schemas import (
     AlertAcknowledgement,
+    InvitationSending,
     PathwayVersion,
     PlanIssue,
     PlanItemAdjustment,
@@ -213,6 +214,19 @@ def save_step(request: HttpRequest, template_id: int, body: StepEditIn) -> Statu
 def invite(request: HttpRequest, patient_id: int) -> Status[Any]:
     actor = Actor.from_request(request)
     return _answer(lambda: actions.invite(actor, patient_id), lambda token: {"token": token})
+
+
+@router.post(
+    "/patients/{patient_id}/invitations/sending",
+    response={200: ReminderOut, **ERRORS},
+    summary="Send an invitation's link to the patient by e-mail or text message (once)",
+)
+def send_invitation(request: HttpRequest, patient_id: int, body: InvitationSending) -> Status[Any]:
+    actor = Actor.from_request(request)
+    return _answer(
+        lambda: actions.send_invitation(actor, patient_id, body),
+        lambda message: {"id": message.pk, "status": message.status},
+    )
 
 
 @router.post(

@@ -31,11 +31,8 @@ def acknowledge(actor: Actor, alert_id: int, data: AlertAcknowledgement) -> Aler
         raise ValidationError({"note": "Say what was done."})
     with transaction.atomic():
         ALERTS.get(actor, alert_id, purpose="edit")  # 404 unless the alert is in the user's teams
-        alert = (
-            Alert.objects.select_for_update()
-            .select_related("episode", "acknowledged_by")
-            .get(pk=alert_id)
-        )
+        # Only the alert is locked (PostgreSQL refuses FOR UPDATE on an outer join).
+        alert = Alert.objects.select_for_update().select_related("episode").get(pk=alert_id)
         if alert.acknowledged_at is not None:
             by = alert.acknowledged_by
             raise ValidationError(

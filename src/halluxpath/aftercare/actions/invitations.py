@@ -93,10 +93,6 @@ def accept_invitation(data: InvitationAcceptance, client_address: str | None) ->
     return user
 
 
-@page_only(
-    "sent from the invitation page, which alone holds the link; an integration given the "
-    "token by POST /patients/{id}/invitations sends it itself"
-)
 def send_invitation(actor: Actor, patient_id: int, data: InvitationSending) -> OutboxMessage:
     """Put the invitation link in the outbox, to the patient's e-mail or mobile (once).
 
