@@ -19,12 +19,22 @@ from halluxpath.sites.models import Site
 
 
 def first_site() -> Site:
-    """The first site (made by the migrations; made again after a flush)."""
-    site = Site.objects.order_by("pk").first()
-    return site or Site.objects.create(slug="main", name="The foot clinic")
+    """The first site (made by the migrations; made again after a flush).
+
+    Test sites do not require a staff second factor, so tests that sign staff
+    in with ``force_login`` need no authenticator; tests/accounts turn it on.
+    """
+    site = Site.objects.order_by("pk").first() or Site.objects.create(
+        slug="main", name="The foot clinic"
+    )
+    if site.second_factor_required:
+        Site.objects.filter(pk=site.pk).update(second_factor_required=False)
+        site.second_factor_required = False
+    return site
 
 
 def make_site(slug: str, name: str, **settings: object) -> Site:
+    settings.setdefault("second_factor_required", False)
     return Site.objects.create(slug=slug, name=name, **settings)
 
 

@@ -54,7 +54,7 @@ EDITORS: dict[str, frozenset[str]] = {
     "may_alter_audit_log": frozenset(),
 }
 # Record types only a site's administrators read (stated here, not read from the code).
-ADMIN_ONLY = frozenset({"audit_event", "pathway_template"})
+ADMIN_ONLY = frozenset({"audit_event", "pathway_template", "user_account"})
 CLINICAL = frozenset({Role.SURGEON, Role.NURSE, Role.PHYSIOTHERAPIST})
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from halluxpath.aftercare.demo import load_demo_plans
+from halluxpath.aftercare.demo import book_demo_theatre_day, load_demo_plans
 from halluxpath.imaging.demo import load_demo_films
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
 from halluxpath.surgery.demo import SurgeryDemoReport, load_demo_surgery
@@ -34,5 +34,5 @@ def load_everything(
     people = load_demo(size, seed)
     added = load_demo_films(seed) if films else None
     surgery = load_demo_surgery(seed) if films else None
-    plans = load_demo_plans()
+    plans = load_demo_plans() + book_demo_theatre_day()
     return DemoResult(people, plans, added, surgery)

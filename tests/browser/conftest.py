@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db.models.signals import pre_save
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from halluxpath.patients.demo import load_demo
 from halluxpath.patients.models import Episode
+from halluxpath.sites.models import Site
 
 CHROMIUM = Path(os.environ.get("HALLUXPATH_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -75,6 +77,21 @@ def phone(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     load_demo(40)
+
+
+@pytest.fixture(autouse=True)
+def _password_only_sign_in(transactional_db: None) -> Iterator[None]:
+    """The journeys sign staff in by password: every site made or found here needs no
+    second factor (tests/accounts and test_accounts_journey turn it on to test it)."""
+
+    def no_second_factor(sender: type[Site], instance: Site, **kwargs: object) -> None:
+        if instance._state.adding:
+            instance.second_factor_required = False
+
+    pre_save.connect(no_second_factor, sender=Site, dispatch_uid="browser-no-second-factor")
+    Site.objects.update(second_factor_required=False)
+    yield
+    pre_save.disconnect(sender=Site, dispatch_uid="browser-no-second-factor")
 
 
 def screenshot(page: Page, name: str) -> None:

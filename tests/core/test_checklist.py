@@ -66,3 +66,22 @@ def test_the_phases_are_one_vocabulary_in_the_order_they_are_completed() -> None
     assert PHASES == ("sign_in", "time_out", "sign_out")
     assert Phase.TIME_OUT.short_label == "Time Out"
     assert PHASE_LABELS["sign_out"] == Phase.SIGN_OUT.label
+
+
+def test_the_anaesthetists_items_are_the_anaesthesia_checks_and_concerns() -> None:
+    from halluxpath.core.checklist import ANAESTHETIST_ITEMS
+
+    assert ANAESTHETIST_ITEMS == (3, 4, 5, 6, 7, 11, 13)
+
+
+def test_each_item_is_confirmed_by_its_owner_by_name() -> None:
+    from halluxpath.core.checklist import ChecklistRefused, confirmers
+
+    team = {"surgeon": "S Surgeon", "anaesthetist": "A Aesthetist", "scrub_nurse": "N Nurse"}
+    persons = confirmers("sign_in", team)
+    assert persons[3] == ("anaesthetist", "A Aesthetist")
+    assert persons[2] == ("surgeon", "S Surgeon")
+    assert persons[1] == ("scrub_nurse", "N Nurse")
+    with pytest.raises(ChecklistRefused, match="Name the anaesthetist"):
+        confirmers("sign_in", {**team, "anaesthetist": "  "})
+    assert set(confirmers("sign_out", {**team, "anaesthetist": ""})) == {15, 16, 17, 18, 19}

@@ -82,3 +82,21 @@ def test_a_record_without_an_incision_is_refused_before_it_is_stored() -> None:
 
     with pytest.raises(RecordError, match="at least one incision"):
         stored_content({}, osteotomy=None, akin_done=False, incisions=[], implants=[])
+
+
+def test_an_unreadable_stored_part_is_named_and_left_out() -> None:
+    from halluxpath.core.operative import readable_content, shown
+
+    content, unreadable = readable_content(
+        {
+            "osteotomies": "abc",
+            "implants": ["x", {"bone": "m1", "kind": "staple", "lot": ["nested"]}],
+            "notes": {"deep": 1},
+            "closure": "suture",
+        }
+    )
+    assert set(unreadable) == {"osteotomies", "implants", "notes"}
+    assert content == {"implants": [{"bone": "m1", "kind": "staple"}], "closure": "suture"}
+    assert readable_content("text") == ({}, ("the whole record",))
+    assert shown("site", "medial_p1_base") == "Medial, base of the proximal phalanx"
+    assert shown("type", "closing_wedge_akin") == "Closing wedge (Akin)"

@@ -184,16 +184,17 @@ def test_the_surgeons_lever_arm_replaces_the_films_and_drives_the_translation() 
     assert film.translation is not None
     assert round(film.translation.shift_mm, 1) == 7.0  # DOMAIN §4 test case
     entered = plan_figures(
-        PlanningInputs(hva_deg=30.0, ima_deg=15.0),
+        PlanningInputs(hva_deg=30.0, ima_deg=22.0),
         target_ima_deg=7.0,
         lever_mm_from_film=50.0,
-        lever_mm_entered=100.0,
+        lever_mm_entered=60.0,
         shaft_width_mm=12.0,
     )
-    assert entered.lever_mm == 100.0
+    assert entered.lever_mm == 60.0
     assert entered.lever_mm_from_film == 50.0
     assert entered.translation is not None
-    assert entered.translation.shift_pct > 100
+    assert not entered.translation.reachable  # 60 · tan 15° = 16.1 mm, 134 % of 12 mm
+    assert entered.translation.shift_pct == 100  # capped at what translation can do
     assert entered.suggestion.technique == Technique.OPEN_PROXIMAL  # R-SEL-5
 
 
@@ -231,3 +232,69 @@ def test_the_lever_arm_does_not_depend_on_where_the_foot_lies_on_the_film(
     assert expected is not None
     turned = lever_arm_mm({k: moved(v) for k, v in M1.items()}, (spacing_mm, spacing_mm))
     assert turned == pytest.approx(expected, abs=0.11)
+
+
+def test_an_implausible_ima_suggests_no_translation_and_says_why() -> None:
+    figures = plan_figures(
+        PlanningInputs(hva_deg=30.0, ima_deg=50.8, hvia_deg=-53.5),
+        target_ima_deg=7.0,
+        lever_mm_from_film=50.0,
+        lever_mm_entered=None,
+        shaft_width_mm=12.0,
+    )
+    assert figures.translation is None  # not 492 % of the shaft width
+    reasons = [f.reason for f in figures.suggestion.findings if f.rule == "R-PLAN-0"]
+    assert any("IMA of 50.8°" in r for r in reasons)
+    assert any("HVIA of -53.5°" in r for r in reasons)
+    assert figures.suggestion.technique == Technique.DEFER
+    assert not figures.suggestion.akin
+
+
+def test_an_implausible_lever_arm_or_width_gives_a_warning_not_a_figure() -> None:
+    figures = plan_figures(
+        PlanningInputs(hva_deg=30.0, ima_deg=15.0),
+        target_ima_deg=7.0,
+        lever_mm_from_film=None,
+        lever_mm_entered=119.0,
+        shaft_width_mm=12.0,
+    )
+    assert figures.translation is None
+    assert "lever arm L of 119.0 mm" in figures.suggestion.findings[0].reason
+
+
+def test_the_translation_is_capped_at_the_whole_shaft_width() -> None:
+    plan = translation_needed(29.0, 7.0, 60.0, 12.0)  # 24.2 mm needed, 202 %
+    assert not plan.reachable
+    assert plan.shift_pct == 100
+    assert plan.shift_mm == 12.0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (math.nan, 7, 50, 12),
+        (15, 7, math.inf, 12),
+        (15, 7, 50, -math.inf),
+        (85, -5, 50, 12),  # a step of 90° or more has no translation
+    ],
+)
+def test_the_translation_refuses_non_finite_or_impossible_inputs(
+    values: tuple[float, float, float, float],
+) -> None:
+    with pytest.raises(ValueError, match=r"finite|must lie between"):
+        translation_needed(*values)
+
+
+@given(
+    ima=st.floats(-84.9, 84.9),
+    target=st.floats(-5, 20),
+    lever=st.floats(1e-300, 1e300),
+    width=st.floats(1e-300, 1e300),
+)
+def test_the_translation_is_always_finite_and_at_most_the_shaft_width(
+    ima: float, target: float, lever: float, width: float
+) -> None:
+    plan = translation_needed(ima, target, lever, width)
+    assert math.isfinite(plan.shift_mm)
+    assert math.isfinite(plan.shift_pct)
+    assert 0 <= plan.shift_pct <= 100

@@ -25,6 +25,7 @@ from halluxpath.core.landmarks import (
     OPTIONAL_GROUPS,
     REQUIRED_LANDMARKS,
     LandmarkError,
+    NotJsonError,
     landmarks_from_document,
     parse_landmarks_json,
 )
@@ -572,6 +573,24 @@ def test_a_byte_order_mark_is_refused() -> None:
 def test_deeply_nested_input_is_refused_without_a_traceback() -> None:
     with pytest.raises(LandmarkError, match="not valid JSON"):
         parse_landmarks_json("[" * 100_000 + "]" * 100_000)
+
+
+@pytest.mark.parametrize("depth", [33, 900, 2_000])
+def test_nesting_deeper_than_any_landmarks_document_is_refused_before_decoding(depth: int) -> None:
+    with pytest.raises(NotJsonError, match="nested too deeply"):
+        parse_landmarks_json('{"points": ' + "[" * depth + "]" * depth + "}")
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    document = copy.deepcopy(EXAMPLE)
+    document["view"] = "[" * 100  # refused as a view, not as nesting
+    with pytest.raises(LandmarkError, match="'view' must be 'dp'"):
+        parse_landmarks_json(json.dumps(document))
+
+
+def test_an_input_far_longer_than_a_landmarks_document_is_refused() -> None:
+    with pytest.raises(NotJsonError, match="far shorter"):
+        parse_landmarks_json(" " * 1_000_001)
 
 
 def test_whitespace_around_the_document_is_allowed() -> None:

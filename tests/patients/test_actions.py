@@ -76,7 +76,11 @@ def test_a_duplicate_hospital_number_is_refused_and_nothing_is_saved(clinic: Cli
     with pytest.raises(ValidationError) as refused:
         actions.create_patient(actor, new_patient_data(given_name="Other"), episode_data(clinic))
     assert "hospital_number" in refused.value.message_dict
-    assert (Patient.objects.count(), Episode.objects.count(), AuditEvent.objects.count()) == before
+    assert (Patient.objects.count(), Episode.objects.count()) == before[:2]
+    denied = AuditEvent.objects.order_by("pk").last()
+    assert denied is not None
+    assert (denied.outcome, denied.detail["reason"]) == ("denied", "hospital number in use")
+    assert AuditEvent.objects.count() == before[2] + 1
 
 
 @pytest.mark.parametrize(

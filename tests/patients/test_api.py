@@ -97,3 +97,22 @@ def test_another_teams_patient_is_404(clinic: Clinic, client: Client) -> None:
     assert client.get(f"/api/v1/patients/{clinic.patient_b.pk}").status_code == 404
     episode = clinic.patient_b.episodes.get()
     assert client.get(f"/api/v1/episodes/{episode.pk}").status_code == 404
+
+
+def test_the_journey_of_an_episode_through_the_api(clinic: Clinic, client: Client) -> None:
+    client.force_login(clinic.user(Role.SURGEON))
+    episode = clinic.patient_a.episodes.get()
+    step = send(
+        client,
+        "post",
+        f"/api/v1/episodes/{episode.pk}/status",
+        {"version": 1, "to_status": "assessed", "note": "seen in clinic"},
+    )
+    assert step.status_code == 200
+    body = client.get(f"/api/v1/episodes/{episode.pk}/journey").json()
+    assert body["status"] == "assessed"
+    assert body["next_step"]["step"] == "radiographs"
+    assert [s["state"] for s in body["steps"]][:2] == ["not_started", "not_started"]
+    assert body["history"][-1]["cause"] == "manual: seen in clinic"
+    hidden = clinic.patient_b.episodes.get()
+    assert client.get(f"/api/v1/episodes/{hidden.pk}/journey").status_code == 404

@@ -97,7 +97,7 @@ def test_a_double_submitted_registration_creates_one_patient(
     nurse_client.post(reverse("patients:create"), create_form(clinic))
     again = nurse_client.post(reverse("patients:create"), create_form(clinic))
     assert again.status_code == 200
-    assert "already exists" in again.content.decode()
+    assert "already registered" in again.content.decode()
     assert Patient.objects.filter(hospital_number="N-0042").count() == 1
 
 

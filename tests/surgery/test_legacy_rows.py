@@ -99,7 +99,7 @@ def test_an_unversioned_checklist_goes_on_from_where_it_was(
     )
     client.force_login(clinic.user(Role.NURSE))
     page = client.get(reverse("surgery:checklist", args=[episode.pk])).content.decode()
-    assert "Complete — nurse" in page
+    assert "Complete — recorded by nurse" in page
     # The legacy Sign In counts: the refusal is about the Time Out, not the Sign In.
     with pytest.raises(ValidationError, match="Complete Time Out"):
         actions.complete_checklist_phase(
@@ -146,11 +146,11 @@ def test_an_unversioned_operative_record_and_amendment_show_and_print(
     page = client.get(reverse("surgery:operation", args=[episode.pk]))
     body = page.content.decode()
     assert "outside the MIS definition" in body
-    assert "operative_time_min: 45.0 → 50.0" in body
+    assert "Skin to skin (min): 45 → 50" in body
     assert page.context["form"].initial["osteotomy_level"] == "subcapital"
     note = client.get(reverse("surgery:operative_note", args=[episode.pk])).content
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(note)).pages).split())
-    assert "subcapital" in text
+    assert "Subcapital" in text
     assert "Time misread" in text
 
 

@@ -17,6 +17,7 @@ from halluxpath.surgery import actions
 from halluxpath.surgery.models import Amendment, ConsentSheet, OperativeRecord, SurgicalPlan
 from tests.conftest import Clinic
 from tests.surgery.test_pages import measured_episode
+from tests.surgery.test_plan_api import TEAM
 
 RECORD = {
     "operated_on": "2026-11-20",
@@ -73,6 +74,7 @@ def complete(client: Client, episode: Episode, phase: str, version: int) -> str:
         "phase": phase,
         "version": str(version),
         "item": [str(i.number) for i in items_of(phase)],
+        **{f"team-{role}": name for role, name in TEAM.items()},
     }
     response = client.post(reverse("surgery:checklist", args=[episode.pk]), data, follow=True)
     return response.content.decode()
@@ -109,7 +111,7 @@ def test_the_record_flags_long_incisions_and_cannot_be_signed_with_an_open_check
     saved = client.post(url, {**RECORD, "version": "0"}, follow=True).content.decode()
     assert "Operative record saved" in saved
     assert "outside the MIS definition" in saved  # the 8 mm incision
-    refused = client.post(url, {"action": "sign", "version": "1"}, follow=True)
+    refused = client.post(url, {"action": "sign", "version": "1", "confirm": "on"}, follow=True)
     assert "checklist is not complete" in refused.content.decode()
     assert not OperativeRecord.objects.get().is_signed
 
@@ -122,7 +124,7 @@ def test_after_signing_changes_are_amendments_with_a_reason_and_the_original_sta
         complete(client, ready, phase, version)
     url = reverse("surgery:operation", args=[ready.pk])
     client.post(url, {**RECORD, "version": "0"})
-    signed = client.post(url, {"action": "sign", "version": "1"}, follow=True)
+    signed = client.post(url, {"action": "sign", "version": "1", "confirm": "on"}, follow=True)
     assert "Operative record signed" in signed.content.decode()
     no_reason = client.post(url, {**RECORD, "version": "2", "operative_time_min": "50"})
     assert "give the reason" in no_reason.content.decode()
@@ -168,7 +170,7 @@ def test_only_a_surgeon_signs(clinic: Clinic, client: Client, ready: Episode) ->
     client.force_login(clinic.user(Role.NURSE))
     url = reverse("surgery:operation", args=[ready.pk])
     client.post(url, {**RECORD, "version": "0"})
-    response = client.post(url, {"action": "sign", "version": "1"}, follow=True)
+    response = client.post(url, {"action": "sign", "version": "1", "confirm": "on"}, follow=True)
     assert "Only a surgeon" in response.content.decode()
 
 
@@ -196,7 +198,7 @@ def test_the_operative_note_pdf_reads_back_with_its_steps(
     )
     assert "Operative note" in text
     assert "NOT SIGNED" in text
-    assert "bevel tip screw" in text
+    assert "Bevel-tip screw" in text
     assert "outside the MIS definition" in text
 
 

@@ -211,6 +211,10 @@ def test_consent_sheets_and_checklist_phases_through_the_api(
         "site_marked": True,
         "marked_by": "surgeon",
     }
+    unnamed = post(client, phases, sign_in)
+    assert unnamed.status_code == 422
+    assert "Name the surgeon and the anaesthetist" in unnamed.json()["detail"]
+    sign_in["team"] = TEAM
     done = post(client, phases, sign_in)
     assert done.status_code == 200, done.content
     assert done.json()["completed"] == ["sign_in"]
@@ -222,12 +226,22 @@ def test_consent_sheets_and_checklist_phases_through_the_api(
         {"version": 2, "phase": "time_out", "ticked": [i.number for i in items_of("time_out")]},
     )
     assert time_out.status_code == 200
-    assert time_out.json()["laterality"]["ok"] is True
+    assert time_out.json()["laterality"]["ok"] is True  # the Sign In's team is kept
     sheet = SafetyChecklist.objects.get()
+    assert sheet.ticks[11]["confirmed_by"] == "Dr Ann Aesthetist"  # the anaesthetist's item
+    assert sheet.ticks[11]["role"] == "anaesthetist"
+    assert sheet.ticks[10]["confirmed_by"] == "Ms Sue Surgeon"
     assert sheet.site_marked
     assert set(sheet.phases_done) == {"sign_in", "time_out"}
     unknown = post(client, phases, {"version": 3, "phase": "sign_off", "ticked": []})
     assert unknown.status_code == 422
+
+
+TEAM = {
+    "surgeon": "Ms Sue Surgeon",
+    "anaesthetist": "Dr Ann Aesthetist",
+    "scrub_nurse": "Sam Scrub",
+}
 
 
 def test_the_api_plan_is_what_the_page_shows(

@@ -37,6 +37,8 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Cohort overview", "patients:research"))
     if permissions.may_manage_site(user):
         items.append(("Pathways", "aftercare:pathways"))
+        items.append(("People", "people:users"))
+        items.append(("Site settings", "people:site_settings"))
     if permissions.may_read_audit_log(user):
         items.append(("Audit log", "audit:events"))
     return items

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
-from django.db import models
+from typing import Any, ClassVar
 
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from halluxpath.accounts.usernames import folded
 from halluxpath.sites.models import Site
 
 
@@ -23,6 +27,12 @@ CLINICAL_ROLES = frozenset({Role.SURGEON, Role.NURSE, Role.PHYSIOTHERAPIST})
 STAFF_ROLES = CLINICAL_ROLES | {Role.ADMIN}
 
 
+class PeopleManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in looks a name up in its normal form (accounts.usernames), case-insensitively."""
+        return self.get(username__iexact=folded(username or ""))
+
+
 class User(AbstractUser):
     """A person with exactly one role.
 
@@ -39,12 +49,20 @@ class User(AbstractUser):
         help_text="The one site this person works at (or, for a patient, is cared for at).",
     )
 
+    objects: ClassVar[PeopleManager] = PeopleManager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]), name="user_role_known"
             ),
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_any_case"),
         ]
+
+    @classmethod
+    def normalize_username(cls, username: Any) -> Any:
+        """Django's hook for the stored form: NFKC and case-folded (accounts.usernames)."""
+        return folded(username) if isinstance(username, str) else username
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -95,3 +95,13 @@ def may_open_episodes_for_any_team(user: User | None) -> bool:
 def may_alter_audit_log(user: User | None) -> bool:
     """Nobody: the audit log is append-only (DOMAIN §18); corrections are new events."""
     return False
+
+
+def must_use_second_factor(user: User | None) -> bool:
+    """Staff of a site that requires it sign in with a second factor; patients never must."""
+    return uses_staff_pages(user) and user is not None and user.site.second_factor_required
+
+
+def may_enrol_second_factor(user: User | None) -> bool:
+    """Staff (and researchers, who see counts of the site) may add an authenticator."""
+    return is_signed_in(user) and not is_patient(user)

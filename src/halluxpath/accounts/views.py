@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from halluxpath.accounts import permissions
+from halluxpath.accounts.forms import SignInForm
 from halluxpath.accounts.models import User
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
 
 

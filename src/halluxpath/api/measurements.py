@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -40,7 +41,7 @@ class MeasurementsOut(Schema):
 
 @router.post(
     "/compute",
-    response={200: MeasurementsOut, 422: Detail},
+    response={200: MeasurementsOut, 413: Detail, 422: Detail},
     by_alias=True,
     url_name="compute_measurements",
     summary="Compute radiographic measures from landmarks",
@@ -62,7 +63,11 @@ class MeasurementsOut(Schema):
 )
 def compute(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
-        landmarks = parse_landmarks_json(request.body)
+        body = request.body
+    except RequestDataTooBig:
+        return Status(413, {"detail": "The body is far larger than any landmarks document."})
+    try:
+        landmarks = parse_landmarks_json(body)
     except LandmarkError as error:
         return Status(422, {"detail": str(error)})
     return Status(200, measure(landmarks).to_json())

@@ -17,7 +17,8 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.episode import EpisodeStatus, Sex, Side
 from halluxpath.patients import actions
 from halluxpath.patients.access import EPISODES, PATIENTS, episode_for, patient_for
-from halluxpath.patients.models import Episode, Patient, Reminders
+from halluxpath.patients.journey import StepRow, full_name, journey_for
+from halluxpath.patients.models import Episode, Patient, Reminders, StatusChange
 from halluxpath.patients.schemas import (
     EpisodeDetails,
     PatientChanges,
@@ -164,3 +165,70 @@ def change_status(request: HttpRequest, episode_id: int, body: StatusStep) -> Ep
         Actor.from_request(request), episode_id, body.version, step
     )
     return _episode_out(episode)
+
+
+class StepOut(Schema):
+    step: str = Field(description="core.journey.Step: radiographs, assessment, plan, ...")
+    label: str
+    state: str = Field(description="not_started, in_progress or done")
+    by: str | None = Field(description="Who did it (full name), when started or done")
+    at: dt.datetime | dt.date | None
+    detail: str
+    url: str = Field(description="The page where the step is done")
+
+
+class StatusChangeOut(Schema):
+    from_status: EpisodeStatus | None
+    to_status: EpisodeStatus
+    changed_at: dt.datetime
+    changed_by: str
+    cause: str = Field(description='e.g. "plan saved by ...", "manual: <reason>"')
+
+
+class JourneyOut(Schema):
+    episode: int
+    status: EpisodeStatus
+    steps: list[StepOut]
+    next_step: StepOut | None
+    history: list[StatusChangeOut]
+
+
+def _step_out(row: StepRow) -> StepOut:
+    stamp = row.state.stamp
+    return StepOut(
+        step=row.state.key,
+        label=row.state.label,
+        state=row.state.state.value,
+        by=stamp.by if stamp else None,
+        at=stamp.at if stamp else None,
+        detail=row.state.detail,
+        url=row.url,
+    )
+
+
+def _change_out(change: StatusChange) -> StatusChangeOut:
+    return StatusChangeOut(
+        from_status=EpisodeStatus(change.from_status) if change.from_status else None,
+        to_status=EpisodeStatus(change.to_status),
+        changed_at=change.changed_at,
+        changed_by=full_name(change.changed_by),
+        cause=change.shown_cause,
+    )
+
+
+@router.get(
+    "/episodes/{episode_id}/journey",
+    response=JourneyOut,
+    summary="Every step of an episode, the next step and the status history with causes",
+)
+def read_journey(request: HttpRequest, episode_id: int) -> JourneyOut:
+    actor = Actor.from_request(request)
+    episode = episode_for(actor, episode_id)
+    journey = journey_for(actor, episode)
+    return JourneyOut(
+        episode=episode.pk,
+        status=EpisodeStatus(episode.status),
+        steps=[_step_out(r) for r in journey.steps],
+        next_step=_step_out(journey.next_step) if journey.next_step else None,
+        history=[_change_out(c) for c in episode.status_changes.select_related("changed_by")],
+    )

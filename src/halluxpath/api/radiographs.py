@@ -8,7 +8,10 @@ see, ``403`` a role that may not change it.
 Saving landmarks takes the ``halluxpath.landmarks/1`` document itself as the
 body (spec/measurements.md), read by the core's strict parser as
 ``/measurements/compute`` reads it; since the contract allows no other key in
-it, the film version you measured on goes in the ``If-Match`` header.
+it, the film version you measured on goes in the ``If-Match`` header, and the
+confirmation of implausible values in the query (``?confirm_implausible=true``,
+docs/api.md). A film's side, view and date are changed with ``PATCH``, also
+naming its version in ``If-Match``.
 """
 
 from __future__ import annotations
@@ -16,18 +19,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Header, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Header, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from halluxpath.api.measurements import Detail, MeasurementsOut
 from halluxpath.audit.context import Actor
 from halluxpath.core.landmarks import LandmarkError, NotJsonError, parse_landmarks_json
+from halluxpath.core.plausibility import implausible_values
 from halluxpath.core.radiograph import TimePoint
 from halluxpath.imaging import actions, annotate
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
+from halluxpath.imaging.actions.landmarks import ImplausibleMeasures
 from halluxpath.imaging.models import Measurement, Radiograph
-from halluxpath.imaging.schemas import Calibration, FilmDetails
+from halluxpath.imaging.schemas import Calibration, FilmDetails, FilmDetailsChange
 
 router = Router(tags=["radiographs"])
 
@@ -43,6 +49,10 @@ LANDMARKS_BODY = {
 }
 
 
+def _person(user: Any) -> str | None:
+    return (user.get_full_name() or user.username) if user is not None else None
+
+
 class RadiographOut(Schema):
     id: int
     episode: int
@@ -50,7 +60,15 @@ class RadiographOut(Schema):
     time_point: TimePoint
     acquired_on: dt.date
     weight_bearing: bool
-    laterality: str = Field(description="'left', 'right', or '' when the file does not say")
+    laterality: str = Field(description="'left', 'right', or '' when nobody has recorded it")
+    laterality_recorded_by: str | None = Field(
+        description="Who recorded or corrected the side by hand (null: it is the file's)"
+    )
+    laterality_recorded_at: dt.datetime | None
+    file_laterality: str = Field(description="The side the DICOM file itself states, or ''")
+    view: str
+    file_acquired_on: dt.date | None = Field(description="The date the DICOM file states")
+    acquired_on_recorded_by: str | None
     source_format: str
     width: int
     height: int
@@ -61,14 +79,36 @@ class RadiographOut(Schema):
     pixel_review: str
 
 
+class WarningOut(Schema):
+    measure: str = Field(description="The output key, e.g. ima_deg")
+    value: float
+    low: float
+    high: float
+    unit: str
+    source: str = Field(description="Where the plausible range comes from")
+    message: str
+
+
+class ImplausibleOut(Schema):
+    detail: str
+    warnings: list[WarningOut] = Field(
+        default_factory=list,
+        description="Measures outside their plausible range; empty for any other refusal",
+    )
+
+
 class MeasurementOut(Schema):
     id: int
     radiograph: int
     observer: str
+    observer_name: str
     current: bool = Field(description="False once the same observer saved a newer set")
     saved_at: dt.datetime
     landmarks: dict[str, Any] = Field(description="The halluxpath.landmarks/1 document saved")
     results: MeasurementsOut
+    warnings: list[WarningOut] = Field(
+        description="Measures outside their plausible range (saved because you confirmed them)"
+    )
 
 
 class VersionIn(Schema):
@@ -88,6 +128,12 @@ def _film(radiograph: Radiograph) -> dict[str, Any]:
         "acquired_on": radiograph.acquired_on,
         "weight_bearing": radiograph.weight_bearing,
         "laterality": radiograph.laterality,
+        "laterality_recorded_by": _person(radiograph.laterality_recorded_by),
+        "laterality_recorded_at": radiograph.laterality_recorded_at,
+        "file_laterality": radiograph.file_laterality,
+        "view": radiograph.view,
+        "file_acquired_on": radiograph.file_acquired_on,
+        "acquired_on_recorded_by": _person(radiograph.acquired_on_recorded_by),
         "source_format": radiograph.source_format,
         "width": radiograph.width,
         "height": radiograph.height,
@@ -102,10 +148,12 @@ def _reading(measurement: Measurement) -> dict[str, Any]:
         "id": measurement.pk,
         "radiograph": measurement.radiograph_id,
         "observer": measurement.observer.username,
+        "observer_name": _person(measurement.observer),
         "current": measurement.is_current,
         "saved_at": measurement.created_at,
         "landmarks": measurement.landmarks,
         "results": measurement.results,
+        "warnings": [w.to_json() for w in implausible_values(measurement.results)],
     }
 
 
@@ -147,7 +195,15 @@ def radiograph(request: HttpRequest, radiograph_id: int) -> dict[str, Any]:
 
 @router.post(
     "/radiographs/{radiograph_id}/landmarks",
-    response={201: MeasurementOut, 400: Detail, 403: Detail, 409: Detail, 422: Detail, 428: Detail},
+    response={
+        201: MeasurementOut,
+        400: Detail,
+        403: Detail,
+        409: Detail,
+        413: Detail,
+        422: ImplausibleOut,
+        428: Detail,
+    },
     url_name="save_landmarks",
     by_alias=True,
     summary="Save your landmark set on a film; the measures are computed from it",
@@ -156,7 +212,11 @@ def radiograph(request: HttpRequest, radiograph_id: int) -> dict[str, Any]:
         "`If-Match`: the film version you measured on (409 if the film changed since). "
         "Returns the saved reading with its `halluxpath.measurements/1` results (201); "
         "400 for a body that is not JSON, 422 with `detail` for landmarks that cannot "
-        "be measured on this film. Your earlier set on the film is kept as history."
+        "be measured on this film. Your earlier set on the film is kept as history. "
+        "A measure outside its plausible range is not saved: 422 with `warnings` naming "
+        "each value, its range and the range's source; send the same body again with "
+        "`?confirm_implausible=true` to save it anyway (the saved reading lists them in "
+        "`warnings`). 413 for a body far larger than any landmarks document."
     ),
     openapi_extra=LANDMARKS_BODY,
 )
@@ -164,6 +224,7 @@ def save_landmarks(
     request: HttpRequest,
     radiograph_id: int,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    confirm_implausible: Annotated[bool, Query()] = False,
 ) -> Status[dict[str, Any]]:
     expected = _expected_version(if_match)
     if expected is None:
@@ -171,15 +232,54 @@ def save_landmarks(
             428, {"detail": "Send the film version you measured on in the If-Match header."}
         )
     try:
-        landmarks = parse_landmarks_json(request.body)
+        body = request.body
+    except RequestDataTooBig:
+        return Status(413, {"detail": "The body is far larger than any landmarks document."})
+    try:
+        landmarks = parse_landmarks_json(body)
     except NotJsonError as error:
         return Status(400, {"detail": f"The landmarks were not sent as JSON: {error}"})
     except LandmarkError as error:
         return Status(422, {"detail": str(error)})
-    saved = actions.save_measurement(
-        Actor.from_request(request), radiograph_id, expected, landmarks
-    )
+    try:
+        saved = actions.save_measurement(
+            Actor.from_request(request),
+            radiograph_id,
+            expected,
+            landmarks,
+            confirm_implausible=confirm_implausible,
+        )
+    except ImplausibleMeasures as refusal:
+        return Status(
+            422,
+            {"detail": refusal.messages[0], "warnings": [w.to_json() for w in refusal.warnings]},
+        )
     return Status(201, _reading(saved))
+
+
+@router.patch(
+    "/radiographs/{radiograph_id}",
+    response={200: RadiographOut, 403: Detail, 409: Detail, 422: Detail, 428: Detail},
+    url_name="change_radiograph",
+    summary="Record or correct a film's side, view or date (who and when are kept)",
+    description=(
+        "Body: any of `laterality` ('left' or 'right'), `view` ('dp') and `acquired_on`; "
+        "a key left out is unchanged. Header `If-Match`: the film version you saw (409 if "
+        "it changed since). The same action as the film page: each change is audited with "
+        "its before and after, and a DICOM file's own values are kept beside the film's."
+    ),
+)
+def change_radiograph(
+    request: HttpRequest,
+    radiograph_id: int,
+    body: FilmDetailsChange,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Status[dict[str, Any]]:
+    expected = _expected_version(if_match)
+    if expected is None:
+        return Status(428, {"detail": "Send the film version you saw in the If-Match header."})
+    saved = actions.record_film_details(Actor.from_request(request), radiograph_id, expected, body)
+    return Status(200, _film(saved))
 
 
 @router.get(

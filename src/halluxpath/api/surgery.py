@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from halluxpath.audit.context import Actor
 from halluxpath.core import planning
@@ -23,6 +23,7 @@ from halluxpath.surgery import actions
 from halluxpath.surgery.access import AMENDMENTS, OPERATIVE_RECORDS
 from halluxpath.surgery.schemas import (
     AssessmentInput,
+    ConsentSignatureInput,
     Input,
     OperativeRecordInput,
     PhaseInput,
@@ -113,10 +114,13 @@ class SignIn(Input):
 
 
 class TranslationOut(Schema):
-    shift_mm: float
-    shift_pct: float
+    shift_mm: float = Field(description="Capped at 100 % of the shaft width (R-SEL-5)")
+    shift_pct: float = Field(description="Capped at 100; `reachable` false means more is needed")
     reachable: bool
     limits: str
+    warnings: list[str] = Field(
+        default_factory=list, description="Inputs outside the plausible range of a foot's film"
+    )
 
 
 @router.put(
@@ -198,6 +202,54 @@ def issue_consent_sheet(request: HttpRequest, episode_id: int) -> Status[dict[st
     )
 
 
+class ConsentSignatureOut(Schema):
+    number: int
+    signed_on: dt.date
+    consent_taken_by: str
+    interpreter_name: str
+    interpreter_language: str
+    signed_copy_sha256: str = Field(description="Empty when no scan was sent")
+
+
+@router.post(
+    "/episodes/{episode_id}/consent-sheets/{number}/signature",
+    response={200: ConsentSignatureOut, 404: Detail, 422: Detail},
+    summary="Record that the patient signed a consent sheet (once), with an optional scan",
+    description=(
+        "Multipart: the fields, and `signed_copy`, an optional PDF, JPEG or PNG scan of the "
+        "signed form (up to 20 MB; checked like every upload). You are recorded as the "
+        "clinician who took consent."
+    ),
+)
+def record_consent_signature(
+    request: HttpRequest,
+    episode_id: int,
+    number: int,
+    details: Form[ConsentSignatureInput],
+    signed_copy: File[UploadedFile | None] = None,
+) -> Status[dict[str, Any]]:
+    sheet = actions.record_consent_signature(
+        Actor.from_request(request),
+        episode_id,
+        number,
+        details,
+        signed_copy,
+        (signed_copy.size or 0) if signed_copy is not None else 0,
+    )
+    taker = sheet.consent_taken_by
+    return Status(
+        200,
+        {
+            "number": sheet.number,
+            "signed_on": sheet.signed_on,
+            "consent_taken_by": (taker.get_full_name() or taker.username) if taker else "",
+            "interpreter_name": sheet.interpreter_name,
+            "interpreter_language": sheet.interpreter_language,
+            "signed_copy_sha256": sheet.signed_copy_sha256,
+        },
+    )
+
+
 @router.put(
     "/episodes/{episode_id}/operative-record",
     response={200: RecordOut, 409: Detail, 422: Detail},
@@ -259,10 +311,15 @@ def translation(
     lever_mm: float,
     shaft_width_mm: float,
 ) -> Status[dict[str, Any]]:
+    """Non-finite input (NaN, infinity) is refused with 422, and the answer is always finite
+    JSON; an implausible value is answered with a warning beside the figures."""
     try:
         plan = planning.translation_needed(ima_pre_deg, ima_target_deg, lever_mm, shaft_width_mm)
     except ValueError as error:
         return Status(422, {"detail": str(error)})
+    doubtful = planning.implausible(
+        {"ima_deg": ima_pre_deg, "lever_mm": lever_mm, "shaft_width_mm": shaft_width_mm}
+    )
     return Status(
         200,
         {
@@ -270,5 +327,6 @@ def translation(
             "shift_pct": plan.shift_pct,
             "reachable": plan.reachable,
             "limits": plan.limits,
+            "warnings": [f.reason for f in doubtful],
         },
     )

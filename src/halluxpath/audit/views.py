@@ -10,13 +10,24 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from halluxpath.accounts.decorators import admin_required
+from halluxpath.accounts.models import Role, User
 from halluxpath.audit import record
 from halluxpath.audit.access import AUDIT_EVENTS
 from halluxpath.audit.context import Actor
 from halluxpath.audit.forms import AuditFilterForm
+from halluxpath.audit.models import AuditEvent
 from halluxpath.audit.pageviews import showing_patient
 
 PAGE_SIZE = 50
+ROLE_LABELS = dict(Role.choices)
+
+
+def _actors(events: list[AuditEvent]) -> dict[int, str]:
+    """Each acting person's full name (the user name if they have none), in one query."""
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    return {
+        user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=ids)
+    }
 
 
 def _start_of(day: date) -> datetime:
@@ -55,4 +66,15 @@ def events(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/events.html", {"form": form, "page": page, "query": query})
+    names = _actors(list(page))
+    rows = [
+        (
+            event,
+            names.get(event.actor_id, event.actor_username) if event.actor_id else "",
+            ROLE_LABELS.get(event.actor_role, event.actor_role),
+        )
+        for event in page
+    ]
+    return render(
+        request, "audit/events.html", {"form": form, "page": page, "rows": rows, "query": query}
+    )

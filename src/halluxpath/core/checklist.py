@@ -33,50 +33,114 @@ PHASES = Phase.values()
 PHASE_LABELS = dict(Phase.choices())
 
 
+class TeamRole(Labelled):
+    """The theatre team the checklist names (DOMAIN §9: surgeon, anaesthetist and nurse)."""
+
+    SURGEON = "surgeon", "Surgeon"
+    ANAESTHETIST = "anaesthetist", "Anaesthetist"
+    SCRUB_NURSE = "scrub_nurse", "Scrub nurse or ODP"
+
+
 @dataclass(frozen=True)
 class Item:
+    """One checklist item and the team member whose item it is to confirm.
+
+    Owners follow the WHO checklist as DOMAIN §9 gives it: the anaesthesia
+    checks of the Sign In (machine and medication, pulse oximeter, allergy,
+    airway, blood loss), the anaesthetist's concerns and the antibiotic given
+    are the anaesthetist's; the surgeon's review, the mark and the imaging
+    are the surgeon's; identity, the team's introductions and side
+    confirmation (run by the checklist coordinator) and the Sign Out that
+    "the nurse confirms aloud" are the nurse's; the closing review of key
+    concerns is the surgeon's with the team.
+    """
+
     number: int
     phase: str
     text: str
+    owner: TeamRole = TeamRole.SCRUB_NURSE
 
 
 ITEMS: tuple[Item, ...] = (
     Item(1, "sign_in", "Patient has confirmed identity, site, procedure and consent"),
-    Item(2, "sign_in", "Site marked (or not applicable)"),
-    Item(3, "sign_in", "Anaesthesia machine and medication check complete"),
-    Item(4, "sign_in", "Pulse oximeter on the patient and functioning"),
-    Item(5, "sign_in", "Known allergy checked"),
+    Item(2, "sign_in", "Site marked (or not applicable)", TeamRole.SURGEON),
+    Item(3, "sign_in", "Anaesthesia machine and medication check complete", TeamRole.ANAESTHETIST),
+    Item(4, "sign_in", "Pulse oximeter on the patient and functioning", TeamRole.ANAESTHETIST),
+    Item(5, "sign_in", "Known allergy checked", TeamRole.ANAESTHETIST),
     Item(
         6,
         "sign_in",
         "Difficult airway or aspiration risk checked (equipment and help available if yes)",
+        TeamRole.ANAESTHETIST,
     ),
     Item(
         7,
         "sign_in",
         "Risk of more than 500 ml blood loss checked (access and fluids planned if yes)",
+        TeamRole.ANAESTHETIST,
     ),
     Item(8, "time_out", "All team members have introduced themselves by name and role"),
     Item(9, "time_out", "Patient's name, procedure and side of incision confirmed"),
-    Item(10, "time_out", "Surgeon: critical or non-routine steps, duration, expected blood loss"),
-    Item(11, "time_out", "Anaesthetist: patient-specific concerns"),
+    Item(
+        10,
+        "time_out",
+        "Surgeon: critical or non-routine steps, duration, expected blood loss",
+        TeamRole.SURGEON,
+    ),
+    Item(11, "time_out", "Anaesthetist: patient-specific concerns", TeamRole.ANAESTHETIST),
     Item(12, "time_out", "Nursing team: sterility confirmed, equipment issues or concerns"),
     Item(
         13,
         "time_out",
         "Antibiotic prophylaxis given within the last 60 minutes (or not applicable)",
+        TeamRole.ANAESTHETIST,
     ),
-    Item(14, "time_out", "Essential imaging displayed: the planning film with its measurements"),
+    Item(
+        14,
+        "time_out",
+        "Essential imaging displayed: the planning film with its measurements",
+        TeamRole.SURGEON,
+    ),
     Item(15, "sign_out", "Name of the procedure recorded"),
     Item(16, "sign_out", "Instrument, swab and sharps counts complete"),
     Item(17, "sign_out", "Specimens labelled (read aloud, with the patient's name) or none"),
     Item(18, "sign_out", "Equipment problems to be addressed identified"),
-    Item(19, "sign_out", "Surgeon, anaesthetist and nurse reviewed key concerns for recovery"),
+    Item(
+        19,
+        "sign_out",
+        "Surgeon, anaesthetist and nurse reviewed key concerns for recovery",
+        TeamRole.SURGEON,
+    ),
 )
 
 
 def items_of(phase: str) -> tuple[Item, ...]:
     return tuple(item for item in ITEMS if item.phase == phase)
+
+
+ANAESTHETIST_ITEMS = tuple(i.number for i in ITEMS if i.owner is TeamRole.ANAESTHETIST)
+
+
+def confirmers(phase: str, team: Mapping[str, str]) -> dict[int, tuple[str, str]]:
+    """Item number -> (team role, name) of who confirms each item of ``phase``.
+
+    Every role that owns an item of the phase must be named in ``team``
+    (role value -> name): an anaesthetist's item names the anaesthetist who
+    confirmed it. Raises ``ChecklistRefused`` naming the missing roles.
+    """
+    items = items_of(phase)
+    missing = [
+        role
+        for role in TeamRole
+        if any(i.owner is role for i in items) and not str(team.get(role.value, "")).strip()
+    ]
+    if missing:
+        raise ChecklistRefused(
+            "Name the "
+            + " and the ".join(role.label[0].lower() + role.label[1:] for role in missing)
+            + ": their items are confirmed by name."
+        )
+    return {i.number: (i.owner.value, str(team[i.owner.value]).strip()) for i in items}
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,45 @@ def check_transition(current: str, target: str) -> Transition:
             f"not {to_status.label.lower()}"
         )
     return Transition(from_status, to_status)
+
+
+# The main line of care, in order; discharge from before the operation is a
+# side exit, not a step on it.
+MAIN_LINE: tuple[EpisodeStatus, ...] = (
+    EpisodeStatus.REFERRED,
+    EpisodeStatus.ASSESSED,
+    EpisodeStatus.PLANNED,
+    EpisodeStatus.OPERATED,
+    EpisodeStatus.FOLLOW_UP,
+    EpisodeStatus.DISCHARGED,
+)
+
+
+# A status the work may not pass through on the way to a later one: an
+# episode is operated only when its operative record is signed (DOMAIN §5).
+REACHED_ONLY_BY_ITS_OWN_WORK = frozenset({EpisodeStatus.OPERATED})
+
+
+def forward_path(current: str, target: str) -> tuple[Transition, ...]:
+    """The allowed steps that take an episode from ``current`` forward to ``target``.
+
+    Used when the work itself moves the episode (a plan saved makes it planned):
+    each step is one the rules above allow, taken in order, so a referred
+    episode whose plan is saved passes through assessed. An episode already at
+    or past ``target``, or discharged, has no path: the answer is empty and the
+    episode never moves backwards. Nor is the operation ever passed on the way
+    (``REACHED_ONLY_BY_ITS_OWN_WORK``): a check-in for a foot whose operative
+    record is not signed leaves it where it is. Unknown statuses raise
+    ``TransitionRefused``.
+    """
+    try:
+        position = MAIN_LINE.index(EpisodeStatus(current))
+        goal = MAIN_LINE.index(EpisodeStatus(target))
+    except ValueError:
+        raise TransitionRefused(f"unknown status {current!r} or {target!r}") from None
+    steps = [
+        check_transition(MAIN_LINE[i].value, MAIN_LINE[i + 1].value) for i in range(position, goal)
+    ]
+    if any(step.to_status in REACHED_ONLY_BY_ITS_OWN_WORK for step in steps[:-1]):
+        return ()
+    return tuple(steps)

@@ -109,3 +109,70 @@ class Frame:
             v[0] * self.along[0] + v[1] * self.along[1],
             v[0] * self.across[0] + v[1] * self.across[1],
         )
+
+
+# --- placing value labels beside their landmarks without overlap -----------------------------
+
+Box = tuple[float, float, float, float]  # left, top, width, height
+
+
+def boxes_overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes share any area (touching edges do not count)."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _inside(box: Box, bounds: Box) -> bool:
+    return (
+        box[0] >= bounds[0]
+        and box[1] >= bounds[1]
+        and box[0] + box[2] <= bounds[0] + bounds[2]
+        and box[1] + box[3] <= bounds[1] + bounds[3]
+    )
+
+
+def place_labels(
+    anchors: list[Vec],
+    sizes: list[Vec],
+    bounds: Box,
+    gap: float = 4.0,
+    occupied: tuple[Box, ...] = (),
+) -> list[Box]:
+    """A box for each label near its anchor point, no two overlapping.
+
+    Greedy, in the order given: each label tries positions right, left,
+    above and below its anchor, then the diagonals, then the same ring
+    further out (up to eight steps of its own height), and takes the first
+    that stays inside ``bounds`` and clear of every label already placed.
+    If none is clear (more labels than room), the label goes below the lowest
+    box placed so far, in the same column, so it still never covers another.
+    ``occupied`` are boxes already drawn (a caption) that labels must avoid too.
+    The landmark tool's overlay does the same in JavaScript.
+    """
+    placed: list[Box] = list(occupied)
+    for (x, y), (w, h) in zip(anchors, sizes, strict=True):
+        chosen: Box | None = None
+        for ring in range(8):
+            step = gap + ring * h
+            candidates = (
+                (x + step, y - h / 2),
+                (x - step - w, y - h / 2),
+                (x - w / 2, y - step - h),
+                (x - w / 2, y + step),
+                (x + step, y - step - h),
+                (x - step - w, y - step - h),
+                (x + step, y + step),
+                (x - step - w, y + step),
+            )
+            for left, top in candidates:
+                box = (left, top, w, h)
+                if _inside(box, bounds) and not any(boxes_overlap(box, p) for p in placed):
+                    chosen = box
+                    break
+            if chosen is not None:
+                break
+        if chosen is None:
+            left = min(max(x + gap, bounds[0]), bounds[0] + max(bounds[2] - w, 0))
+            bottom = max((p[1] + p[3] for p in placed), default=y)
+            chosen = (left, bottom + gap, w, h)
+        placed.append(chosen)
+    return placed[len(occupied) :]

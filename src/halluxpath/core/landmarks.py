@@ -17,6 +17,7 @@ import difflib
 import enum
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -95,6 +96,10 @@ _DIRECTED_AXES: tuple[tuple[str, str], ...] = (
     ("d1_proximal", "d1_distal"),
 )
 MIN_SEPARATION_PX = 1.0
+# A landmarks document is about 1 kB and three levels deep; these limits keep
+# hostile input (megabytes of brackets) from reaching the decoder's recursion.
+MAX_DOCUMENT_CHARS = 1_000_000
+MAX_NESTING = 32
 MAX_COORDINATE_PX = 1e100
 SPACING_RANGE_MM = (1e-100, 1e100)
 
@@ -183,6 +188,23 @@ _DECODER = json.JSONDecoder(
     object_pairs_hook=_no_duplicate_keys,
 )
 _JSON_WHITESPACE = " \t\n\r"
+_BRACKETS_AND_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _nesting_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than ``limit`` (brackets in strings skipped)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _BRACKETS_AND_STRINGS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+    return False
 
 
 def parse_landmarks_json(raw: bytes | str) -> LandmarkSet:
@@ -203,6 +225,16 @@ def parse_landmarks_json(raw: bytes | str) -> LandmarkSet:
             raise NotJsonError(
                 f"the input is not UTF-8 text (byte {error.start} is not valid UTF-8)"
             ) from None
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise NotJsonError(
+            f"the input is {len(text):,} characters long; a landmarks document is far "
+            f"shorter (at most {MAX_DOCUMENT_CHARS:,})"
+        )
+    if _nesting_depth_exceeds(text, MAX_NESTING):
+        raise NotJsonError(
+            f"the input is not valid JSON: it is nested too deeply (more than {MAX_NESTING} "
+            "levels of arrays and objects; a landmarks document has three)"
+        )
     if text.startswith("\ufeff"):
         raise NotJsonError("the input starts with a byte-order mark; save it as plain UTF-8")
     start = len(text) - len(text.lstrip(_JSON_WHITESPACE))

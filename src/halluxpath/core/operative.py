@@ -12,26 +12,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from halluxpath.core.planning import Bone, ImplantKind
+from halluxpath.core.risk import Anaesthesia
 from halluxpath.core.vocabulary import Labelled
 
 MIS_INCISION_LIMIT_MM = 5.0
 
 
 class IncisionSite(Labelled):
-    MEDIAL_M1_NECK = "medial_m1_neck"
-    MEDIAL_M1_HEAD = "medial_m1_head"
-    DORSOMEDIAL = "dorsomedial"
-    MEDIAL_P1_BASE = "medial_p1_base"
-    FIRST_WEB = "first_web"
-    OTHER = "other"
+    MEDIAL_M1_NECK = "medial_m1_neck", "Medial, first metatarsal neck"
+    MEDIAL_M1_HEAD = "medial_m1_head", "Medial, first metatarsal head"
+    DORSOMEDIAL = "dorsomedial", "Dorsomedial"
+    MEDIAL_P1_BASE = "medial_p1_base", "Medial, base of the proximal phalanx"
+    FIRST_WEB = "first_web", "First web space"
+    OTHER = "other", "Other"
 
 
 class IntraopEvent(Labelled):
-    BURN = "burn"
-    NERVE_INJURY = "nerve_injury"
-    FRACTURE = "fracture"
-    HARDWARE_MALPOSITION = "hardware_malposition"
-    OTHER = "other"
+    BURN = "burn", "Burn"
+    NERVE_INJURY = "nerve_injury", "Nerve injury"
+    FRACTURE = "fracture", "Fracture"
+    HARDWARE_MALPOSITION = "hardware_malposition", "Hardware malposition"
+    OTHER = "other", "Other"
 
 
 class Sedation(Labelled):
@@ -230,3 +231,92 @@ def entered_fields(content: Mapping[str, Any]) -> dict[str, Any]:
         "osteotomy_instrument": first.get("instrument") if first else None,
         "akin_done": any(o.get("bone") == Bone.P1 for o in osteotomies),
     }
+
+
+LIST_PARTS: dict[str, tuple[str, ...]] = {
+    "osteotomies": ("bone", "level", "type", "instrument"),
+    "incisions": ("site", "length_mm"),
+    "implants": ("bone", "kind", "diameter_mm", "length_mm", "manufacturer", "lot"),
+    "incisions_over_5mm": ("site", "length_mm"),
+}
+SCALAR = (str, int, float, bool, type(None))
+
+
+def readable_content(content: object) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A stored record as far as it can be read, and the parts that cannot.
+
+    Rows written before the record had one checked schema may hold anything
+    (an ``osteotomies`` of ``"abc"``, an implant that is a bare string): such a
+    part is left out and named, so a page or a PDF shows it as unreadable
+    instead of failing. A list part keeps its readable rows; a row is readable
+    when it is an object whose values are plain numbers or text.
+    """
+    if not isinstance(content, Mapping):
+        return {}, ("the whole record",)
+    readable: dict[str, Any] = {}
+    unreadable: list[str] = []
+    for key, value in content.items():
+        key = str(key)
+        if key in LIST_PARTS:
+            if not isinstance(value, list):
+                unreadable.append(key)
+                continue
+            rows = [
+                {k: row[k] for k in LIST_PARTS[key] if k in row and isinstance(row[k], SCALAR)}
+                for row in value
+                if isinstance(row, Mapping)
+            ]
+            whole = len(rows) == len(value) and all(
+                len(r) == sum(1 for k in LIST_PARTS[key] if k in row)
+                for r, row in zip(rows, value, strict=True)
+            )
+            if not whole:
+                unreadable.append(key)
+            readable[key] = rows
+        elif key == "intraop_events":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                readable[key] = value
+            else:
+                unreadable.append(key)
+        elif isinstance(value, SCALAR):
+            readable[key] = value
+        else:
+            unreadable.append(key)
+    return readable, tuple(unreadable)
+
+
+# Which vocabulary each stored field's values come from, for showing labels, not codes.
+VALUE_VOCABULARY: dict[str, type[Labelled]] = {
+    "anaesthesia_primary": Anaesthesia,
+    "sedation": Sedation,
+    "tourniquet_site": TourniquetSite,
+    "lateral_release": LateralRelease,
+    "soft_tissue_repair": SoftTissueRepair,
+    "closure": Closure,
+    "dressing": Dressing,
+    "intraop_events": IntraopEvent,
+    "site": IncisionSite,
+    "level": OsteotomyLevel,
+    "type": OsteotomyType,
+    "instrument": Instrument,
+    "bone": Bone,
+    "kind": ImplantKind,
+}
+EXTRA_LABELS = {"closing_wedge_akin": "Closing wedge (Akin)"}
+
+
+def shown(field: str, value: Any) -> str:
+    """A stored value as a clinician reads it: a vocabulary's label, yes/no, or the text."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(shown(field, v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    vocabulary = VALUE_VOCABULARY.get(field)
+    if vocabulary is not None and isinstance(value, str):
+        labels = dict(vocabulary.choices())
+        return labels.get(value) or EXTRA_LABELS.get(value, value)
+    return str(value)

@@ -32,6 +32,27 @@ DEFAULT_TARGET_IMA_DEG = 7.0
 AVERAGE_SHAFT_WIDTH_MM = {"female": 11.7, "male": 13.7}
 AVERAGE_SHAFT_WIDTH_SOURCE = "DOMAIN §4 [50]: 11.7 mm women, 13.7 mm men (one population)"
 
+# Plausible planning inputs. DOMAIN §4 gives sanity ranges for the first
+# metatarsal (length 50.1 ± 3.1 mm women, 56.4 ± 4.4 mm men; width 11.7 ± 0.9 /
+# 13.7 ± 1.0 mm [50]); the ranges below are those means widened well past
+# four standard deviations (a lever arm is a little shorter than the bone).
+# DOMAIN has no range for the angles: theirs are the project's choice, far
+# beyond the severe grades of DOMAIN §2 (IMA ≥ 18°, HVA ≥ 40°), so that a
+# value outside them is a misplaced landmark rather than a foot. Outside
+# them no translation or technique is computed from that value, and the
+# suggestion says why (a warning, not a refusal).
+PLAUSIBLE: dict[str, tuple[float, float, str, str]] = {
+    "ima_deg": (-5.0, 30.0, "°", "IMA"),
+    "hva_deg": (-30.0, 75.0, "°", "HVA"),
+    "hvia_deg": (-20.0, 40.0, "°", "HVIA"),
+    "dmaa_deg": (-30.0, 45.0, "°", "DMAA"),
+    "lever_mm": (25.0, 90.0, " mm", "lever arm L"),
+    "shaft_width_mm": (7.0, 20.0, " mm", "shaft width"),
+}
+PLAUSIBLE_SOURCE = (
+    "DOMAIN §4 sanity ranges [50]; angle ranges: HalluxPath's choice (DOMAIN §2 grades)"
+)
+
 
 class Technique(Labelled):
     """The operations a plan chooses between (DOMAIN §3)."""
@@ -140,6 +161,10 @@ class FixationItem:
     def kind_label(self) -> str:
         return IMPLANT_LABELS.get(self.kind, self.kind)
 
+    @property
+    def bone_label(self) -> str:
+        return dict(Bone.choices()).get(self.bone, self.bone)
+
 
 @dataclass(frozen=True)
 class PlanSuggestion:
@@ -160,14 +185,30 @@ def translation_needed(
     """``d = L · tan(IMA_pre − IMA_target)``, in mm and as % of shaft width.
 
     DOMAIN §4 test case: L = 50 mm, IMA 15° → 7° gives 7.0 mm, 59 % of a 12 mm shaft.
+
+    The shift is capped at what translation can do (100 % of the shaft width,
+    R-SEL-5): beyond it the plan says the target cannot be reached, and never
+    shows a shift of several shaft widths. Raises ``ValueError`` for a value
+    that is not a finite number, a non-positive lever arm or width, a target
+    outside -5° to 20°, or a pre-operative IMA outside -85° to 85° (no angle
+    between two metatarsals lies there, and the step stays under 90°).
     """
+    values = (ima_pre_deg, ima_target_deg, lever_mm, shaft_width_mm)
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError("every value must be a finite number")
     if lever_mm <= 0 or shaft_width_mm <= 0:
         raise ValueError("the lever arm and the shaft width must be positive")
     if not (-5 <= ima_target_deg <= 20):
         raise ValueError("the target IMA must lie between -5° and 20°")
+    if not (-85 < ima_pre_deg < 85):
+        raise ValueError("the pre-operative IMA must lie between -85° and 85°")
     step = max(ima_pre_deg - ima_target_deg, 0.0)
     shift = lever_mm * math.tan(math.radians(step))
     pct = 100 * shift / shaft_width_mm
+    reachable = pct <= MAX_TRANSLATION_PCT
+    if not reachable or not math.isfinite(pct):
+        pct = MAX_TRANSLATION_PCT
+        shift = shaft_width_mm * MAX_TRANSLATION_PCT / 100
     return TranslationPlan(
         ima_pre_deg,
         ima_target_deg,
@@ -175,8 +216,31 @@ def translation_needed(
         shaft_width_mm,
         shift,
         pct,
-        reachable=pct <= MAX_TRANSLATION_PCT,
+        reachable=reachable,
     )
+
+
+def implausible(values: Mapping[str, float | None]) -> list[Finding]:
+    """A warning for each value outside its ``PLAUSIBLE`` range (or not a finite number)."""
+    found = []
+    for name, value in values.items():
+        if value is None or name not in PLAUSIBLE:
+            continue
+        low, high, unit, label = PLAUSIBLE[name]
+        if math.isfinite(value) and low <= value <= high:
+            continue
+        shown = f"{value:.1f}{unit}" if math.isfinite(value) else "not a number"
+        found.append(
+            Finding(
+                "R-PLAN-0",
+                "implausible_input",
+                f"The {label} of {shown} lies outside {low:g} to {high:g}{unit}, the range "
+                "a foot's film gives: check the landmarks. Nothing is suggested from it.",
+                PLAUSIBLE_SOURCE,
+                "warning",
+            )
+        )
+    return found
 
 
 Point = Sequence[float]
@@ -242,19 +306,53 @@ def plan_figures(
 
     The page's preview and the saving action both call this, so what the
     surgeon saw is what is stored.
+    An implausible IMA, lever arm or shaft width (``PLAUSIBLE``) gives no
+    translation; the suggestion carries a warning that says why.
     """
     lever = lever_mm_entered or lever_mm_from_film
+    doubtful = implausible({"lever_mm": lever, "shaft_width_mm": shaft_width_mm})
     translation = (
-        translation_needed(inputs.ima_deg, target_ima_deg, lever, shaft_width_mm) if lever else None
+        translation_needed(inputs.ima_deg, target_ima_deg, lever, shaft_width_mm)
+        if lever and not doubtful and not implausible({"ima_deg": inputs.ima_deg})
+        else None
     )
     return PlanFigures(
-        lever, lever_mm_from_film, shaft_width_mm, translation, suggest(inputs, translation)
+        lever,
+        lever_mm_from_film,
+        shaft_width_mm,
+        translation,
+        suggest(inputs, translation, doubtful),
     )
 
 
-def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> PlanSuggestion:
-    """Technique, Akin and fixation suggestions with the rules behind them (DOMAIN §3)."""
-    findings: list[Finding] = []
+def suggest(
+    inputs: PlanningInputs,
+    translation: TranslationPlan | None,
+    warnings: Sequence[Finding] = (),
+) -> PlanSuggestion:
+    """Technique, Akin and fixation suggestions with the rules behind them (DOMAIN §3).
+
+    An angle outside its ``PLAUSIBLE`` range is not used: the suggestion warns
+    about it (R-PLAN-0) and, for an implausible IMA, suggests deferring until the
+    film is measured again. ``warnings`` are the caller's (an implausible lever
+    arm or shaft width), listed first.
+    """
+    findings: list[Finding] = [
+        *warnings,
+        *implausible(
+            {
+                "ima_deg": inputs.ima_deg,
+                "hva_deg": inputs.hva_deg,
+                "hvia_deg": inputs.hvia_deg,
+                "dmaa_deg": inputs.dmaa_deg,
+            }
+        ),
+    ]
+    doubtful = {
+        name
+        for name in ("ima_deg", "hva_deg", "hvia_deg", "dmaa_deg")
+        if implausible({name: getattr(inputs, name)})
+    }
     technique: Technique = Technique.MIS_DISTAL
     if inputs.growth_plates_open:
         technique = Technique.DEFER
@@ -312,8 +410,8 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
                 Finding(
                     "R-SEL-5",
                     "translation_cannot_reach_target",
-                    f"The shift needed is {translation.shift_pct:.0f} % of the shaft width, more "
-                    "than 100 %: translation alone cannot reach the target IMA. Consider a "
+                    "The shift needed is more than 100 % of the shaft width: translation "
+                    "alone cannot reach the target IMA. Consider a "
                     "proximal, rotational or fusion option.",
                     "spec/measurements.md planning model; DOMAIN §3 R-SEL-5",
                     "warning",
@@ -341,8 +439,8 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
                 "warning",
             )
         )
-    akin = inputs.hvia_deg is not None and inputs.hvia_deg >= 10
-    if akin:
+    akin = inputs.hvia_deg is not None and "hvia_deg" not in doubtful and inputs.hvia_deg >= 10
+    if akin and inputs.hvia_deg is not None:
         findings.append(
             Finding(
                 "R-SEL-6",
@@ -353,7 +451,7 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
                 "DOMAIN §3 R-SEL-6 [14][42][37]",
             )
         )
-    if inputs.dmaa_deg is not None and inputs.dmaa_deg >= 10:
+    if inputs.dmaa_deg is not None and "dmaa_deg" not in doubtful and inputs.dmaa_deg >= 10:
         findings.append(
             Finding(
                 "R-SEL-7",
@@ -386,6 +484,8 @@ def suggest(inputs: PlanningInputs, translation: TranslationPlan | None) -> Plan
                 "warning",
             )
         )
+    if "ima_deg" in doubtful and technique == Technique.MIS_DISTAL:
+        technique = Technique.DEFER
     fixation = _fixation(technique, akin)
     return PlanSuggestion(
         technique, TECHNIQUE_LABELS[technique], akin, fixation, translation, tuple(findings)

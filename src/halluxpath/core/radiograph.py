@@ -20,6 +20,7 @@ result.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ from halluxpath.core.geometry import (
     unit,
 )
 from halluxpath.core.landmarks import (
+    OPTIONAL_GROUPS,
     LandmarkSet,
     landmarks_from_document,
     pixel_frame,
@@ -80,8 +82,41 @@ _TIME_POINT_LABELS = {
 }
 
 
+# The landmark groups that only a film taken after the osteotomy can show
+# (spec/measurements.md: the translation points are "post-operative films").
+POST_OPERATIVE_GROUPS: frozenset[str] = frozenset({"translation"})
+
+
+def after_the_operation(time_point: str, acquired_on: dt.date, operated_on: dt.date | None) -> bool:
+    """Whether a film shows the foot after its osteotomy.
+
+    The time point says so when it names one (pre-operative: no; intra-operative
+    and every follow-up: yes); a film filed as "other" is post-operative when
+    it was taken on or after the recorded operation date, else not.
+    """
+    if time_point == TimePoint.PRE_OPERATIVE:
+        return False
+    if time_point == TimePoint.OTHER:
+        return operated_on is not None and acquired_on >= operated_on
+    return True
+
+
+def landmark_groups(
+    time_point: str, acquired_on: dt.date, operated_on: dt.date | None
+) -> tuple[str, ...]:
+    """The optional landmark groups the tool asks for on this film, in the contract's order.
+
+    A pre-operative film takes the twelve placements of the contract (the
+    required points, P1, D1, articular and sesamoid groups) and is never
+    asked for the osteotomy points.
+    """
+    post = after_the_operation(time_point, acquired_on, operated_on)
+    return tuple(g for g in OPTIONAL_GROUPS if post or g not in POST_OPERATIVE_GROUPS)
+
+
 class Laterality(enum.StrEnum):
-    """Which foot a film shows, as its file records it (DICOM ImageLaterality, DOMAIN §16).
+    """Which foot a film shows: as its file records it (DICOM ImageLaterality, DOMAIN §16)
+    or as staff read it on the film.
 
     Stored as the episode's side is ("left", "right"); a file that does not
     say is stored as the empty string, which is not a member.

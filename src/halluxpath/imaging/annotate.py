@@ -6,10 +6,13 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from PIL import Image, ImageDraw, ImageFont
 
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.core.geometry import Vec, place_labels
 from halluxpath.imaging import storage
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
 from halluxpath.imaging.models import Measurement, Radiograph
@@ -61,23 +64,37 @@ def render_png(radiograph: Radiograph, measurement: Measurement) -> bytes:
         draw.ellipse(
             (x - radius, y - radius, x + radius, y + radius), outline=(255, 255, 0), width=stroke
         )
+    observer = measurement.observer.get_full_name() or measurement.observer.username
+    summary = (
+        f"HalluxPath · {radiograph.get_time_point_display()} "
+        f"{date_format(radiograph.acquired_on)} · severity {results.get('severity') or '—'} "
+        f"· measured by {observer} {date_format(localtime(measurement.created_at))}"
+    )
+    caption = draw.textbbox((2 * radius, 2 * radius), summary, font=font, stroke_width=stroke)
+    anchors: list[Vec] = []
+    texts: list[str] = []
     for anchor, name, key, unit in LABELS:
         value = results.get(key)
         if anchor in points and value is not None:
-            x, y = points[anchor]
-            draw.text(
-                (x + 3 * radius, y),
-                f"{name} {value}{unit}",
-                fill=(255, 255, 0),
-                font=font,
-                stroke_width=stroke,
-                stroke_fill=(0, 0, 0),
-            )
-    summary = (
-        f"HalluxPath · {radiograph.get_time_point_display()} "
-        f"{radiograph.acquired_on:%d %b %Y} · severity {results.get('severity') or '—'} "
-        f"· measured by {measurement.observer} {measurement.created_at:%d %b %Y}"
-    )
+            anchors.append((float(points[anchor][0]), float(points[anchor][1])))
+            texts.append(f"{name} {value}{unit}")
+    sizes: list[Vec] = []
+    for text in texts:
+        left, top, right, bottom = draw.textbbox((0, 0), text, font=font, stroke_width=stroke)
+        sizes.append((float(right - left), float(bottom - top)))
+    # Values are placed so that no two overlap (issue 12 item 3), beside their landmark.
+    bounds = (0.0, 0.0, float(canvas.width), float(canvas.height))
+    occupied = ((caption[0], caption[1], caption[2] - caption[0], caption[3] - caption[1]),)
+    boxes = place_labels(anchors, sizes, bounds, gap=2 * radius, occupied=occupied)
+    for text, box in zip(texts, boxes, strict=True):
+        draw.text(
+            (box[0], box[1]),
+            text,
+            fill=(255, 255, 0),
+            font=font,
+            stroke_width=stroke,
+            stroke_fill=(0, 0, 0),
+        )
     draw.text(
         (2 * radius, 2 * radius),
         summary,

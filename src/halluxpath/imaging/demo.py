@@ -165,6 +165,7 @@ def load_demo_films(seed: int = 2026, today: date | None = None) -> int:
                     transfer_syntax="jpeg_baseline",
                     patient_name=f"DEMO^{episode.patient.hospital_number}",
                     patient_id=episode.patient.hospital_number,
+                    acquired_on=plan.taken,
                 )
                 with path.open("rb") as handle:
                     image = ingest(handle, path.stat().st_size)

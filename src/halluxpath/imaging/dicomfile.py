@@ -6,13 +6,21 @@ reading: an allowed SOP class, one grey-scale frame within the pixel limits,
 pixel data present and decodable. The display image applies the modality LUT,
 the VOI window or LUT and the MONOCHROME1 inversion, in that order (DICOM
 PS3.4 grey-scale pipeline), or bone would show black.
+
+Header numbers are read as text a file may get wrong (a Window Width of 0,
+"wide" as a Rescale Slope): a rescale that is not a finite number, or a zero
+slope, leaves the stored values meaningless, so the file is refused; a VOI
+window that is not usable (not a number, not finite, narrower than 1) is
+ignored and the window computed from the pixels instead, as for a file with
+none (STACK.md, DICOM).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -145,11 +153,25 @@ def display_pixels(ds: FileDataset) -> npt.NDArray[np.uint8]:
         ) from None
     if stored.ndim != 2:
         raise UploadRefused("The DICOM image is not a single grey-scale frame.")
-    values = apply_modality_lut(stored, ds)
-    has_voi = "WindowCenter" in ds or "VOILUTSequence" in ds
+    _check_rescale(ds)
+    try:
+        values = apply_modality_lut(stored, ds)
+    except (ValueError, TypeError, ArithmeticError) as error:
+        raise UploadRefused(
+            f"The DICOM file's modality look-up table cannot be applied ({error})".split("\n")[0]
+        ) from None
+    has_voi = _usable_voi(ds)
     if has_voi:
-        values = apply_voi_lut(values, ds, index=0)
+        try:
+            values = apply_voi_lut(values, ds, index=0)
+        except (ValueError, TypeError, ArithmeticError, IndexError, KeyError):
+            has_voi = False  # fall back to the window computed from the pixels
     pixels = values.astype(np.float32, copy=False)
+    if not np.isfinite(pixels).all():
+        raise UploadRefused(
+            "The DICOM file's pixel values are not finite numbers after its rescale; "
+            "export the film again from the PACS."
+        )
     low, high = (float(pixels.min()), float(pixels.max())) if has_voi else _robust_range(pixels)
     if high <= low:
         raise UploadRefused("The DICOM image is blank (every pixel has the same value).")
@@ -157,6 +179,59 @@ def display_pixels(ds: FileDataset) -> npt.NDArray[np.uint8]:
     if ds.PhotometricInterpretation == "MONOCHROME1":
         scaled = 255.0 - scaled
     return np.asarray(scaled, dtype=np.uint8)
+
+
+def header_numbers(value: Any) -> list[float] | None:
+    """A numeric (DS) header value as finite floats, or None if any is not one."""
+    if isinstance(value, str | bytes | int | float):
+        items: list[Any] = [value]
+    else:
+        try:
+            items = list(value)
+        except TypeError:
+            items = [value]
+    numbers = []
+    for item in items:
+        try:
+            number = float(item)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if not math.isfinite(number):
+            return None
+        numbers.append(number)
+    return numbers or None
+
+
+def _check_rescale(ds: FileDataset) -> None:
+    for keyword, name in (
+        ("RescaleSlope", "Rescale Slope"),
+        ("RescaleIntercept", "Rescale Intercept"),
+    ):
+        if keyword not in ds or ds.get(keyword) in (None, ""):
+            continue
+        numbers = header_numbers(ds.get(keyword))
+        shown = str(ds.get(keyword))[:30]
+        if numbers is None or len(numbers) != 1:
+            raise UploadRefused(
+                f"The DICOM file's {name} is {shown!r}, not a number, so its pixel values "
+                "cannot be interpreted. Export the film again from the PACS."
+            )
+        if keyword == "RescaleSlope" and numbers[0] == 0:
+            raise UploadRefused(
+                "The DICOM file's Rescale Slope is 0, which makes every pixel the same value. "
+                "Export the film again from the PACS."
+            )
+
+
+def _usable_voi(ds: FileDataset) -> bool:
+    """Whether the header holds a VOI LUT, or a window with a finite centre and width >= 1."""
+    if "VOILUTSequence" in ds:
+        return True
+    if "WindowCenter" not in ds or "WindowWidth" not in ds:
+        return False
+    centres = header_numbers(ds.get("WindowCenter"))
+    widths = header_numbers(ds.get("WindowWidth"))
+    return bool(centres and widths and widths[0] >= 1)
 
 
 def _robust_range(pixels: npt.NDArray[np.float32]) -> tuple[float, float]:

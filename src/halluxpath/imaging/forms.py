@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
-from halluxpath.core.radiograph import TimePoint, labelled_choices
-from halluxpath.forms import ClinicForm
+from halluxpath.core.landmarks import FilmView
+from halluxpath.core.radiograph import Laterality, TimePoint, labelled_choices
+from halluxpath.forms import ClinicForm, typed_input
 from halluxpath.imaging.limits import MAX_UPLOAD_BYTES
-from halluxpath.imaging.schemas import Calibration, FilmDetails
+from halluxpath.imaging.schemas import Calibration, FilmDetails, FilmDetailsChange
+
+SIDE_CHOICES = labelled_choices(Laterality)
+VIEW_CHOICES = labelled_choices(FilmView)
 
 
 class UploadForm(ClinicForm):
@@ -25,6 +29,19 @@ class UploadForm(ClinicForm):
         help_text="Leave empty for a DICOM file that records its date.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    laterality = forms.ChoiceField(
+        choices=[("", "Not shown on the film (or as the DICOM file says)"), *SIDE_CHOICES],
+        required=False,
+        label="Side shown on the film",
+        help_text=(
+            "Read it from the film's side marker. A PNG or JPEG file records no side, and "
+            "the Time Out cannot confirm the side without one. A side that differs from "
+            "the episode's is refused."
+        ),
+    )
+    view = forms.ChoiceField(
+        choices=VIEW_CHOICES, initial=FilmView.DP.value, required=False, label="View"
+    )
     weight_bearing = forms.BooleanField(
         required=False,
         initial=True,
@@ -32,12 +49,44 @@ class UploadForm(ClinicForm):
         help_text="Angles of a film taken without standing are shown but not graded.",
     )
 
-    def details(self) -> FilmDetails:
-        """The film's details as the upload action takes them (after ``is_valid``)."""
-        data = self.cleaned_data
-        return FilmDetails.model_validate(
-            {key: data[key] for key in ("time_point", "acquired_on", "weight_bearing")}
-        )
+    def clean_laterality(self) -> str | None:
+        return self.cleaned_data["laterality"] or None
+
+    def clean_view(self) -> str:
+        return self.cleaned_data["view"] or FilmView.DP.value
+
+    def details(self) -> FilmDetails | None:
+        """The film's details as the upload action takes them (after ``is_valid``), or None."""
+        return typed_input(self, FilmDetails)
+
+
+class FilmDetailsForm(ClinicForm):
+    """The film's side, view and date, recorded or corrected on the film page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    laterality = forms.ChoiceField(
+        choices=[("", "Choose the side"), *SIDE_CHOICES],
+        label="Side shown on the film",
+        help_text="As the film's side marker shows it.",
+    )
+    view = forms.ChoiceField(choices=VIEW_CHOICES, label="View")
+    acquired_on = forms.DateField(
+        label="Date taken", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self) -> dict[str, object] | None:
+        data = super().clean()
+        if "version" in self.errors:  # hidden: its own error would not be shown
+            self.add_error(
+                None,
+                "The form's film version was not understood: reload the page and enter "
+                "the details again.",
+            )
+        return data
+
+    def change(self) -> FilmDetailsChange | None:
+        """The details as the action takes them (after ``is_valid``), or None."""
+        return typed_input(self, FilmDetailsChange)
 
 
 class CalibrationForm(ClinicForm):

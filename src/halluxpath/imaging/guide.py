@@ -1,8 +1,9 @@
 """What each landmark is, in words for the person placing it (spec/measurements.md).
 
 The order is the contract's landmark table; the browser tool walks through it.
-Schematic positions (x, y in a 100 × 160 box, a right foot seen dorsoplantar)
-place the marker on the small diagram beside the image.
+Schematic positions (x, y in a 100 × 160 box, a right foot seen dorsoplantar;
+the drawing is mirrored for a left foot) place the marker on the small diagram
+beside the image.
 """
 
 from __future__ import annotations
@@ -135,3 +136,21 @@ GROUP_LABELS = {
     "sesamoid": "Tibial sesamoid (for its position)",
     "translation": "Osteotomy (post-operative films)",
 }
+
+
+def guide_for(groups: tuple[str, ...]) -> tuple[LandmarkGuide, ...]:
+    """The guide for one film: the required points and the optional groups it is asked for.
+
+    ``groups`` comes from ``core.radiograph.landmark_groups`` (a pre-operative
+    film has no osteotomy points to place).
+    """
+    wanted = {"required", *groups}
+    return tuple(g for g in GUIDE if g.group in wanted)
+
+
+LABELS = {g.name: g.label for g in GUIDE}
+
+
+def landmark_label(name: str) -> str:
+    """A landmark's name in words, e.g. 'First metatarsal, proximal shaft centre'."""
+    return LABELS.get(name, name.replace("_", " "))

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 
 from halluxpath.core.landmarks import FilmView
 from halluxpath.core.radiograph import Laterality, TimePoint, labelled_choices
@@ -77,8 +78,28 @@ class Radiograph(models.Model):
         max_length=5,
         blank=True,
         choices=labelled_choices(Laterality),
-        help_text="Side recorded in the file (DICOM ImageLaterality).",
+        help_text="The foot the film shows: from the file (DICOM ImageLaterality) or staff.",
     )
+    # What the file itself said, kept when staff record or correct a value
+    # (a PNG or JPEG says nothing: both stay empty).
+    file_laterality = models.CharField(
+        max_length=5, blank=True, choices=labelled_choices(Laterality)
+    )
+    file_acquired_on = models.DateField(null=True, blank=True)
+    # Who recorded (or corrected) each detail by hand, and when; empty when it
+    # came from the file and nobody changed it.
+    laterality_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    laterality_recorded_at = models.DateTimeField(null=True, blank=True)
+    acquired_on_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acquired_on_recorded_at = models.DateTimeField(null=True, blank=True)
+    view_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    view_recorded_at = models.DateTimeField(null=True, blank=True)
     source_format = models.CharField(max_length=10, choices=SourceFormat.choices)
     stored_file = models.CharField(max_length=200, help_text="Path under the media directory.")
     display_file = models.CharField(max_length=200)
@@ -122,7 +143,7 @@ class Radiograph(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_time_point_display()} film of {self.acquired_on:%d %b %Y}"
+        return f"{self.get_time_point_display()} film of {date_format(self.acquired_on)}"
 
     @property
     def pixel_spacing_mm(self) -> tuple[float, float] | None:

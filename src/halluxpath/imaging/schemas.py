@@ -16,7 +16,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from halluxpath.core.radiograph import TimePoint
+from halluxpath.core.landmarks import FilmView
+from halluxpath.core.radiograph import Laterality, TimePoint
 
 Point = tuple[float, float]
 
@@ -37,6 +38,26 @@ class FilmDetails(Input):
     weight_bearing: bool = Field(
         default=True, description="Standing film; angles of a non-standing film are not graded"
     )
+    laterality: Laterality | None = Field(
+        default=None,
+        description=(
+            "The foot the film shows, as read on the film; may be left out for a DICOM file "
+            "that records it. Refused when it differs from the episode's side or the file's."
+        ),
+    )
+    view: FilmView = Field(default=FilmView.DP, description="The projection (v1: dorsoplantar)")
+
+
+class FilmDetailsChange(Input):
+    """A correction of what is known about a stored film; a field left out stays as it is.
+
+    Each value changed is recorded with who and when; a DICOM file's own
+    header value is kept beside it, so the film page can show it as corrected.
+    """
+
+    laterality: Laterality | None = Field(default=None, description="The foot the film shows")
+    view: FilmView | None = Field(default=None, description="The projection (v1: dorsoplantar)")
+    acquired_on: dt.date | None = Field(default=None, description="The date the film was taken")
 
 
 class Calibration(Input):

@@ -16,6 +16,7 @@ urlpatterns = [
         views.annotated,
         name="annotated",
     ),
+    path("radiographs/<int:pk>/details/", views.film_details, name="details"),
     path("radiographs/<int:pk>/calibration/", views.calibrate, name="calibrate"),
     path("radiographs/<int:pk>/pixel-review/", views.confirm_review, name="confirm_review"),
 ]

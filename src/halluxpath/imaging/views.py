@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
@@ -12,16 +13,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from halluxpath.access import registered
 from halluxpath.accounts.decorators import signed_in_user, staff_required
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.core.radiograph import landmark_groups
 from halluxpath.forms import add_validation_errors
 from halluxpath.imaging import actions, agreement, annotate, storage
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
-from halluxpath.imaging.forms import CalibrationForm, UploadForm
-from halluxpath.imaging.guide import GROUP_LABELS, GUIDE
+from halluxpath.imaging.forms import CalibrationForm, FilmDetailsForm, UploadForm
+from halluxpath.imaging.guide import GROUP_LABELS, LABELS, guide_for
 from halluxpath.imaging.models import Measurement, Radiograph
-from halluxpath.imaging.results import comparison_rows, result_rows
+from halluxpath.imaging.results import comparison_rows, film_facts, result_rows
 from halluxpath.patients.access import episode_for
 from halluxpath.records import EditConflict
 
@@ -31,11 +34,12 @@ def upload(request: HttpRequest, episode_pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     episode = episode_for(actor, episode_pk, purpose="edit")
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    details = form.details() if request.method == "POST" and form.is_valid() else None
+    if details is not None:
         uploaded = form.cleaned_data["file"]
         try:
             radiograph = actions.upload_radiograph(
-                actor, episode.pk, uploaded, uploaded.size, form.details()
+                actor, episode.pk, uploaded, uploaded.size, details
             )
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -49,8 +53,24 @@ def upload(request: HttpRequest, episode_pk: int) -> HttpResponse:
     )
 
 
+def _operated_on(actor: Actor, radiograph: Radiograph) -> dt.date | None:
+    """The episode's recorded operation date, read through the surgical record's helper.
+
+    Looked up by name in the access registry: surgery builds on imaging, not
+    the other way round.
+    """
+    records = registered().get("operative_record")
+    if records is None:
+        return None
+    found = records.queryset(actor).filter(episode=radiograph.episode_id).order_by("pk").first()
+    return getattr(found, "operated_on", None)
+
+
 def _tool_config(
-    radiograph: Radiograph, mine: Measurement | None, editable: bool
+    radiograph: Radiograph,
+    mine: Measurement | None,
+    editable: bool,
+    groups: tuple[str, ...],
 ) -> dict[str, Any]:
     """What the landmark tool reads from the page (a JSON script element, not inline code).
 
@@ -66,16 +86,22 @@ def _tool_config(
         "computeUrl": reverse("api-v1:compute_measurements"),
         "pixelSpacing": list(radiograph.pixel_spacing_mm) if radiograph.pixel_spacing_mm else None,
         "landmarks": mine.landmarks if mine else None,
-        "guide": [asdict(g) for g in GUIDE],
+        "guide": [asdict(g) for g in guide_for(groups)],
         "groupLabels": GROUP_LABELS,
+        "landmarkLabels": LABELS,
         "editable": editable,
     }
 
 
-@staff_required
-def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
+def _film_side(radiograph: Radiograph) -> str:
+    """The side the film shows if recorded, else the episode's (for the guide drawing)."""
+    return radiograph.laterality or radiograph.episode.side
+
+
+def _page_context(
+    request: HttpRequest, radiograph: Radiograph, details_form: FilmDetailsForm | None = None
+) -> dict[str, Any]:
     actor = Actor.from_request(request)
-    radiograph = RADIOGRAPHS.get(actor, pk)
     user = signed_in_user(request)
     readings = MEASUREMENTS.queryset(actor).filter(radiograph=radiograph)
     current = list(readings.filter(superseded_at__isnull=True).order_by("created_at"))
@@ -85,19 +111,66 @@ def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
     others = (
         RADIOGRAPHS.queryset(actor).filter(episode=radiograph.episode_id).exclude(pk=radiograph.pk)
     )
-    context = {
+    groups = landmark_groups(
+        radiograph.time_point, radiograph.acquired_on, _operated_on(actor, radiograph)
+    )
+    config = _tool_config(radiograph, mine, editable, groups)
+    side = _film_side(radiograph)
+    return {
         "radiograph": radiograph,
         "episode": radiograph.episode,
         "patient": radiograph.episode.patient,
         "current": current,
         "mine": mine,
-        "rows": result_rows(radiograph, current),
+        "rows": result_rows(radiograph, current, post_operative="translation" in groups),
+        "film_facts": film_facts(radiograph),
         "history": history,
         "editable": editable,
-        "tool_config": _tool_config(radiograph, mine, editable),
+        "tool_config": config,
+        "diagram_side": side,
+        "diagram_mirrored": side == "left",
+        "post_operative": "translation" in groups,
         "calibration_form": CalibrationForm(initial={"version": radiograph.version}),
+        "details_form": details_form
+        or FilmDetailsForm(
+            initial={
+                "version": radiograph.version,
+                "laterality": radiograph.laterality,
+                "view": radiograph.view,
+                "acquired_on": radiograph.acquired_on,
+            }
+        ),
+        "side_mismatch": bool(radiograph.laterality)
+        and radiograph.laterality != radiograph.episode.side,
         "other_films": others,
     }
+
+
+@staff_required
+def radiograph_page(request: HttpRequest, pk: int) -> HttpResponse:
+    radiograph = RADIOGRAPHS.get(Actor.from_request(request), pk)
+    return render(request, "imaging/radiograph.html", _page_context(request, radiograph))
+
+
+@staff_required
+@require_POST
+def film_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record or correct the film's side, view and date; errors are shown on the page."""
+    actor = Actor.from_request(request)
+    radiograph = RADIOGRAPHS.get(actor, pk, purpose="edit")
+    form = FilmDetailsForm(request.POST)
+    change = form.change() if form.is_valid() else None
+    if change is not None:
+        try:
+            actions.record_film_details(actor, pk, form.cleaned_data["version"], change)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        except EditConflict as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(request, "The film's details have been recorded.")
+            return redirect("imaging:radiograph", pk=pk)
+    context = _page_context(request, radiograph, details_form=form)
     return render(request, "imaging/radiograph.html", context)
 
 

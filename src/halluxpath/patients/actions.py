@@ -20,7 +20,12 @@ from halluxpath.accounts import permissions
 from halluxpath.accounts.models import CareTeam, User
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
-from halluxpath.core.episode import TransitionRefused, check_transition
+from halluxpath.core.episode import (
+    EpisodeStatus,
+    TransitionRefused,
+    check_transition,
+    forward_path,
+)
 from halluxpath.frontdoor import page_only
 from halluxpath.patients import access
 from halluxpath.patients.models import Episode, Patient, Reminders, StatusChange
@@ -44,7 +49,22 @@ PATIENT_FIELDS = (
 )
 EPISODE_FIELDS = ("side", "diagnosis", "responsible_surgeon", "care_team", "referred_on")
 EARLIEST_BIRTH = date(1900, 1, 1)
-DUPLICATE_NUMBER = "A patient with this hospital number already exists at this site."
+# A hospital number is unique at its site, but who holds it is not everyone's
+# to know (issue 12, item 15): someone who may see that patient is told so;
+# anyone else gets a message that names nobody, no team and no episode, and
+# the refusal is kept in the audit log for the site's administrators.
+DUPLICATE_NUMBER = (
+    "A patient with this hospital number is already registered: find them on the worklist "
+    "(for the other foot, open a new episode there)."
+)
+NUMBER_IN_USE = (
+    "This hospital number cannot be used. Check it against the patient's notes; "
+    "if it is right, ask your site administrator for help."
+)
+
+
+class NumberInUse(ValidationError):
+    """The hospital number is taken (the message depends on who asks)."""
 
 
 def _audit_value(value: object) -> object:
@@ -60,14 +80,21 @@ def _staff(actor: Actor) -> User:
     return user
 
 
-def _check_patient(patient: Patient, *, today: date) -> None:
+def _number_in_use(user: User, holder_id: int | None) -> NumberInUse:
+    seen = holder_id is not None and access.visible_patients(user).filter(pk=holder_id).exists()
+    return NumberInUse({"hospital_number": DUPLICATE_NUMBER if seen else NUMBER_IN_USE})
+
+
+def _check_patient(patient: Patient, *, user: User, today: date) -> None:
     patient.full_clean(exclude=["user"], validate_constraints=False)
-    if (
+    holder = (
         Patient.objects.filter(site_id=patient.site_id, hospital_number=patient.hospital_number)
         .exclude(pk=patient.pk)
-        .exists()
-    ):
-        raise ValidationError({"hospital_number": DUPLICATE_NUMBER})
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if holder is not None:
+        raise _number_in_use(user, holder)
     if patient.date_of_birth > today:
         raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
     if patient.date_of_birth < EARLIEST_BIRTH:
@@ -96,13 +123,26 @@ def _check_episode(user: User, episode: Episode, *, today: date) -> None:
         raise ValidationError(errors)
 
 
-def _save_unique(instance: Patient | Episode) -> None:
-    """Save, turning a lost race on a unique field into a form error."""
+def _save_unique(instance: Patient, user: User) -> None:
+    """Save, turning a lost race on the hospital number into a form error."""
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationError({"hospital_number": DUPLICATE_NUMBER}) from None
+        raise _number_in_use(user, None) from None
+
+
+def _refused_number(actor: Actor, verb: str, patient_id: int | None, number: str) -> None:
+    """Keep a refused hospital number in the audit log (outside the rolled-back write)."""
+    record(
+        actor,
+        verb,
+        object_type="patient",
+        object_id=patient_id or "",
+        patient_id=patient_id,
+        outcome="denied",
+        detail={"reason": "hospital number in use", "hospital_number": number},
+    )
 
 
 def _episode_fields(details: EpisodeDetails) -> dict[str, object]:
@@ -138,13 +178,23 @@ def create_patient(actor: Actor, details: PatientDetails, first_episode: Episode
     """
     user = _staff(actor)
     today = timezone.localdate()
+    try:
+        return _create_patient(actor, user, details, first_episode, today=today)
+    except NumberInUse:
+        _refused_number(actor, "create", None, details.hospital_number)
+        raise
+
+
+def _create_patient(
+    actor: Actor, user: User, details: PatientDetails, first_episode: EpisodeDetails, *, today: date
+) -> Patient:
     with transaction.atomic():
         patient = Patient(
             site_id=user.site_id,
             **{k: _plain(getattr(details, k)) for k in PATIENT_FIELDS},
         )
-        _check_patient(patient, today=today)
-        _save_unique(patient)
+        _check_patient(patient, user=user, today=today)
+        _save_unique(patient, user)
         episode = Episode(patient=patient, **_episode_fields(first_episode))
         _check_episode(user, episode, today=today)
         episode.save()
@@ -186,7 +236,7 @@ def update_patient(
     actor: Actor, patient_id: int, expected_version: int, changes: PatientChanges
 ) -> Patient:
     """Change a patient's details, if nobody else has since ``expected_version``."""
-    _staff(actor)
+    user = _staff(actor)
     today = timezone.localdate()
     # Access is checked before the transaction so that a refusal stays in the log.
     access.patient_for(actor, patient_id, purpose="edit")
@@ -197,9 +247,9 @@ def update_patient(
             changed = _apply_changes(patient, PATIENT_FIELDS, changes.given())
             if not changed:
                 return patient
-            _check_patient(patient, today=today)
+            _check_patient(patient, user=user, today=today)
             patient.version += 1
-            _save_unique(patient)
+            _save_unique(patient, user)
             record(
                 actor,
                 "change",
@@ -208,6 +258,9 @@ def update_patient(
                 patient_id=patient.pk,
                 detail=change_detail(changed, patient.version),
             )
+    except NumberInUse:
+        _refused_number(actor, "change", patient_id, str(changes.given().get("hospital_number")))
+        raise
     except EditConflict:
         record(
             actor,
@@ -310,6 +363,7 @@ def change_episode_status(
                 changed_at=timezone.now(),
                 changed_by=user,
                 note=note[:500],
+                cause=manual_cause(note),
             )
             record(
                 actor,
@@ -322,6 +376,7 @@ def change_episode_status(
                     "to": step.to_status.value,
                     "version": episode.version,
                     "note": note[:500],
+                    "cause": manual_cause(note),
                 },
             )
     except EditConflict:
@@ -335,6 +390,81 @@ def change_episode_status(
         )
         raise
     return episode
+
+
+CAUSE_LENGTH = 200
+
+
+def manual_cause(note: str) -> str:
+    """The cause of a status change made by hand: "manual", with the reason if one was given."""
+    reason = " ".join(note.split())
+    text = f"manual: {reason}" if reason else "manual"
+    return text if len(text) <= CAUSE_LENGTH else text[: CAUSE_LENGTH - 1] + "…"
+
+
+def person(user: User | None) -> str:
+    """A user as a cause names them: full name, else user name."""
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+@page_only(
+    "called inside the assessment, plan, operative-record and check-in actions, in their "
+    "transaction; the API moves an episode by hand with change_episode_status"
+)
+def advance_episode(
+    actor: Actor, episode: Episode, to_status: EpisodeStatus, cause: str
+) -> list[StatusChange]:
+    """Move an episode forward to ``to_status`` because of the work just recorded.
+
+    Called by the action that records the work (assessment saved: assessed;
+    plan saved: planned; operative record signed: operated; first check-in:
+    follow-up), inside its transaction, after it has checked the actor's right
+    to record that work; so this checks no role of its own. Each step taken is
+    an allowed one (``core.episode.forward_path``) and is kept with its
+    ``cause``; an episode already at or past ``to_status``, or discharged, is
+    left as it is (idempotent: a plan saved twice moves it once). Returns the
+    steps taken, oldest first.
+    """
+    with transaction.atomic():
+        current = Episode.objects.select_for_update().get(pk=episode.pk)
+        path = forward_path(current.status, to_status.value)
+        if not path:
+            return []
+        now = timezone.now()
+        text = cause[:CAUSE_LENGTH]
+        changes = [
+            StatusChange(
+                episode=current,
+                from_status=step.from_status.value,
+                to_status=step.to_status.value,
+                changed_at=now,
+                changed_by=actor.user,
+                cause=text,
+            )
+            for step in path
+        ]
+        StatusChange.objects.bulk_create(changes)
+        current.status = path[-1].to_status.value
+        current.version += 1
+        current.save(update_fields=["status", "version", "updated_at"])
+        record(
+            actor,
+            "transition",
+            object_type="episode",
+            object_id=current.pk,
+            patient_id=current.patient_id,
+            detail={
+                "from": path[0].from_status.value,
+                "to": current.status,
+                "version": current.version,
+                "cause": text,
+                "automatic": True,
+            },
+        )
+    episode.status, episode.version = current.status, current.version
+    return changes
 
 
 @page_only("a patient's own choice, made in the patient portal; the API serves staff")

@@ -59,6 +59,15 @@ DEMO_ACCOUNTS = (
 )
 SECOND_SITE = {"slug": "hillcrest", "name": "Hillcrest Hospital", "time_zone": "Europe/Dublin"}
 SECOND_SITE_PATIENTS = 6
+# Numbers from Ofcom's range for drama (01632 960xxx), which never rings anyone.
+DEMO_CONTACTS = {
+    "": (
+        "01632 960000",
+        "01632 960111",
+        "Foot and Ankle Unit\n1 Example Road\nExampletown EX1 1AA",
+    ),
+    "hillcrest": ("01632 960222", "01632 960333", "Hillcrest Hospital\nHill Road\nExampleford"),
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,19 @@ def _path_to(status: EpisodeStatus) -> list[EpisodeStatus]:
     return main_line[: main_line.index(status) + 1]
 
 
+def _cause(status: EpisodeStatus, surgeon: User) -> str:
+    """Why a demo episode reached ``status``, worded as the work itself words it."""
+    name = surgeon.get_full_name() or surgeon.username
+    return {
+        EpisodeStatus.REFERRED: "referral registered",
+        EpisodeStatus.ASSESSED: f"assessment saved by {name}",
+        EpisodeStatus.PLANNED: f"plan saved by {name}",
+        EpisodeStatus.OPERATED: f"operative record signed by {name}",
+        EpisodeStatus.FOLLOW_UP: "first check-in sent",
+        EpisodeStatus.DISCHARGED: "manual: discharged at the final review",
+    }[status]
+
+
 def _timeline(episode: SyntheticEpisode, today: date) -> list[tuple[EpisodeStatus, datetime]]:
     path = _path_to(episode.status)
     start = timezone.make_aware(datetime.combine(episode.referred_on, time(9, 0)))
@@ -88,9 +110,22 @@ def _timeline(episode: SyntheticEpisode, today: date) -> list[tuple[EpisodeStatu
 
 
 def _sites() -> dict[str, Site]:
+    """The demo's two sites, with the second factor off (the demo accounts share a password).
+
+    A real site keeps ``second_factor_required`` on (its default); the demo turns
+    it off so that anyone trying HalluxPath can sign in as every role at once.
+    """
     slug = SECOND_SITE["slug"]
     second = Site.objects.filter(slug=slug).first() or Site.objects.create(**SECOND_SITE)
-    return {"": default_site(), slug: second}
+    sites = {"": default_site(), slug: second}
+    Site.objects.filter(pk__in=[s.pk for s in sites.values()], second_factor_required=True).update(
+        second_factor_required=False
+    )
+    for key, (in_hours, out_of_hours, address) in DEMO_CONTACTS.items():
+        Site.objects.filter(pk=sites[key].pk, phone_in_hours="").update(
+            phone_in_hours=in_hours, phone_out_of_hours=out_of_hours, address=address
+        )
+    return sites
 
 
 def _ensure_accounts(sites: dict[str, Site]) -> tuple[int, dict[str, User]]:
@@ -179,6 +214,7 @@ def load_demo(
                     to_status=status.value,
                     changed_at=at,
                     changed_by=episode.responsible_surgeon,
+                    cause=_cause(status, episode.responsible_surgeon),
                 )
                 for episode, timeline in zip(episodes, timelines, strict=True)
                 for (status, at), previous in zip(
@@ -243,6 +279,7 @@ def _second_site(site: Site, users: dict[str, User], seed: int, today: date) -> 
                 to_status=episode.status,
                 changed_at=timezone.now(),
                 changed_by=surgeon,
+                cause=_cause(EpisodeStatus.REFERRED, surgeon),
             )
             episodes += 1
     return patients, episodes

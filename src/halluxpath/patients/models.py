@@ -140,9 +140,25 @@ class StatusChange(models.Model):
         related_name="+",
     )
     note = models.CharField(max_length=500, blank=True)
+    cause = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Why the status changed: "plan saved by ...", "operative record signed", '
+        '"manual: <reason>" (blank on rows written before causes were kept).',
+    )
 
     class Meta:
         ordering = ["changed_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+    @property
+    def shown_cause(self) -> str:
+        """The cause as shown on the timeline. A row written before causes were kept
+        shows its note, if any: nobody recorded whether the work or a person moved it."""
+        if self.cause:
+            return self.cause
+        if not self.from_status:
+            return "episode opened"
+        return self.note

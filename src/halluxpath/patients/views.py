@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -27,15 +29,21 @@ from halluxpath.accounts.decorators import (
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.disclosure import suppress_count
+from halluxpath.core.episode import MAIN_LINE
+from halluxpath.core.journey import DueItem
 from halluxpath.forms import add_validation_errors, typed_input
 from halluxpath.patients import access, actions
+from halluxpath.patients import worklist as worklist_data
 from halluxpath.patients.forms import (
+    SORTS,
     EpisodeForm,
     PatientForm,
     StatusChangeForm,
+    TheatreListForm,
     VersionForm,
     WorklistFilterForm,
 )
+from halluxpath.patients.journey import journey_for
 from halluxpath.patients.models import Episode, Patient, Status
 from halluxpath.patients.schemas import (
     EpisodeDetails,
@@ -62,10 +70,51 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def _status_order() -> Case:
+    """The statuses in the order of care (core.episode.MAIN_LINE), for sorting."""
+    return Case(
+        *[When(status=status.value, then=Value(i)) for i, status in enumerate(MAIN_LINE)],
+        default=Value(len(MAIN_LINE)),
+        output_field=IntegerField(),
+    )
+
+
+def _sorted(
+    actor: Actor, episodes: QuerySet[Episode], sort: str, today: date
+) -> tuple[QuerySet[Episode] | list[Episode], dict[int, DueItem] | None]:
+    """The episodes in the chosen order; for "next due", the items already read for it."""
+    by_name = ("patient__family_name", "patient__given_name", "pk")
+    if sort == "operation":
+        return episodes.order_by(F("operation_on").asc(nulls_last=True), *by_name), None
+    if sort == "-operation":
+        return episodes.order_by(F("operation_on").desc(nulls_last=True), *by_name), None
+    if sort == "status":
+        return episodes.order_by(_status_order(), *by_name), None
+    if sort == "next_due":
+        due = worklist_data.next_due_items(actor, episodes, today)
+        rows = list(episodes.order_by(*by_name))
+        never = date.max
+        rows.sort(key=lambda e: due[e.pk].starts_on if e.pk in due else never)
+        return rows, due
+    return episodes.order_by(*by_name), None
+
+
+def _sort_links(query: QueryDict) -> dict[str, str]:
+    """Each sort's address, keeping the other filters (page 1)."""
+    links = {}
+    for value, _label in SORTS:
+        q = query.copy()
+        q.pop("page", None)
+        q["sort"] = value
+        links[value.lstrip("-") if value != "-operation" else "operation_desc"] = q.urlencode()
+    return links
+
+
 @staff_required
 def worklist(request: HtmxHttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = WorklistFilterForm(request.GET or None)
+    actor = Actor.from_request(request)
+    form = WorklistFilterForm(request.GET or None, user=user)
     episodes = access.visible_episodes(user)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -79,38 +128,91 @@ def worklist(request: HtmxHttpRequest) -> HttpResponse:
         episodes = episodes.exclude(status=Status.DISCHARGED)
     if filters.get("mine"):
         episodes = episodes.filter(responsible_surgeon=user)
+    if filters.get("surgeon"):
+        episodes = episodes.filter(responsible_surgeon=filters["surgeon"])
     if filters.get("q"):
         episodes = _search(episodes, filters["q"])
-    episodes = episodes.order_by("patient__family_name", "patient__given_name", "pk")
-    page = Paginator(episodes, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    episodes = worklist_data.with_operation_date(actor, episodes)
+    if filters.get("operated_from"):
+        episodes = episodes.filter(Q(operation_on__gte=filters["operated_from"]))
+    if filters.get("operated_to"):
+        episodes = episodes.filter(Q(operation_on__lte=filters["operated_to"]))
+    sort = filters.get("sort") or "name"
+    today = timezone.localdate()
+    ordered, due = _sorted(actor, episodes, sort, today)
+    page = Paginator(ordered, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    if due is None:
+        due = worklist_data.next_due_items(actor, [e.pk for e in page], today)
     record(
-        Actor.from_request(request),
+        actor,
         "search",
         object_type="worklist",
         detail={
             "q": filters.get("q", ""),
             "status": status,
             "mine": bool(filters.get("mine")),
+            "surgeon": filters["surgeon"].pk if filters.get("surgeon") else None,
+            "operated_from": str(filters.get("operated_from") or ""),
+            "operated_to": str(filters.get("operated_to") or ""),
+            "sort": sort,
             "page": page.number,
         },
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(episode, due.get(episode.pk)) for episode in page],
+        "query": query,
+        "sort": sort,
+        "sort_links": _sort_links(request.GET),
+    }
     template = "patients/_worklist_results.html" if request.htmx else "patients/worklist.html"
     return render(request, template, context)
 
 
-def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+@staff_required
+def theatre_list(request: HttpRequest) -> HttpResponse:
+    """One day's theatre list, in order, ready to print (issue 12, item 8)."""
     user = signed_in_user(request)
-    episodes = (
+    actor = Actor.from_request(request)
+    data = request.GET if "day" in request.GET else {"day": timezone.localdate().isoformat()}
+    form = TheatreListForm(data, user=user)
+    rows: list[worklist_data.TheatreRow] = []
+    day: date | None = None
+    if form.is_valid():
+        day = form.cleaned_data["day"]
+        episodes = access.visible_episodes(user)
+        if form.cleaned_data.get("surgeon"):
+            episodes = episodes.filter(responsible_surgeon=form.cleaned_data["surgeon"])
+        rows = worklist_data.theatre_rows(actor, episodes, day)
+        record(
+            actor,
+            "view",
+            object_type="theatre_list",
+            detail={"day": day.isoformat(), "episodes": [r.episode.pk for r in rows]},
+        )
+    return render(request, "patients/theatre_list.html", {"form": form, "rows": rows, "day": day})
+
+
+def _detail_context(
+    request: HttpRequest, patient: Patient, *, with_journeys: bool = False
+) -> dict[str, Any]:
+    user = signed_in_user(request)
+    episodes = list(
         access.visible_episodes(user)
         .filter(patient=patient)
         .prefetch_related("status_changes__changed_by", "radiographs")
     )
+    actor = Actor.from_request(request)
     return {
         "patient": patient,
         "episodes": episodes,
+        "episode_rows": [
+            (episode, journey_for(actor, episode) if with_journeys else None)
+            for episode in episodes
+        ],
         "may_edit": permissions.may_change_clinical_records(user),
     }
 
@@ -119,7 +221,24 @@ def _detail_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = access.patient_for(actor, pk)
-    return render(request, "patients/patient_detail.html", _detail_context(request, patient))
+    context = _detail_context(request, patient, with_journeys=True)
+    return render(request, "patients/patient_detail.html", context)
+
+
+@staff_required
+def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One foot's journey: every step's state, the next step, the status history."""
+    actor = Actor.from_request(request)
+    episode = access.episode_for(actor, pk)
+    context = {
+        "episode": episode,
+        "patient": episode.patient,
+        "journey": journey_for(actor, episode),
+        "changes": episode.status_changes.select_related("changed_by"),
+        "may_edit": permissions.may_change_clinical_records(signed_in_user(request)),
+        "back_to_episode": True,
+    }
+    return render(request, "patients/episode_detail.html", context)
 
 
 @patient_required
@@ -285,6 +404,8 @@ def episode_status(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{updated.get_side_display()} foot episode is now "
                 f"{updated.get_status_display().lower()}.",
             )
+    if request.POST.get("back") == "episode":
+        return redirect("patients:episode", pk=episode.pk)
     return redirect("patients:detail", pk=episode.patient_id)
 
 

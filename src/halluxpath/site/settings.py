@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "halluxpath.accounts.middleware.SecondFactorMiddleware",
     "halluxpath.audit.pageviews.PageViewAuditMiddleware",
     "halluxpath.accounts.middleware.IdleSessionTimeoutMiddleware",
     "halluxpath.sites.middleware.SiteTimeZoneMiddleware",
@@ -156,6 +161,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The name the lockout records and locks by: normal form, length capped.
+AXES_USERNAME_CALLABLE = "halluxpath.accounts.forms.lockout_username"
+
+# Second factor for staff (django-otp): an authenticator app, named for the clinic.
+OTP_TOTP_ISSUER = "HalluxPath"
+# Password reset links (Django's token) stay valid for a day; requests are
+# limited per address and per computer (sites.views.password_reset).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESET_PER_ADDRESS = env_int("HALLUXPATH_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESET_PER_IP = env_int("HALLUXPATH_PASSWORD_RESET_PER_IP", 10, minimum=1)
 
 # --- Security headers -----------------------------------------------------
 HTTPS = env_bool("HALLUXPATH_HTTPS", False)

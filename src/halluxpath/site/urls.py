@@ -16,6 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("halluxpath.accounts.urls")),
+    path("", include("halluxpath.sites.urls")),
     path("audit/", include("halluxpath.audit.urls")),
     path("", include("halluxpath.patients.urls")),
     path("", include("halluxpath.imaging.urls")),

@@ -20,7 +20,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from halluxpath.core.consent import ConsentContent, RiskLine
-from halluxpath.surgery.pdf import RULE, escape, styles
+from halluxpath.surgery.pdf import RULE, escape, para, styles, table
 
 _S = styles("consent", body_size=11.5, h1_size=18, h2_size=13.5)
 BODY, SMALL, H1, H2 = _S.body, _S.small, _S.h1, _S.h2
@@ -28,20 +28,50 @@ HIGHLIGHT = colors.HexColor("#fff6e5")
 
 
 def _bullets(lines: tuple[str, ...]) -> ListFlowable:
-    items: list[Flowable] = [Paragraph(escape(line), BODY) for line in lines]
+    items: list[Flowable] = [para(line, BODY) for line in lines]
     return ListFlowable(items, bulletType="bullet", start="•", leftIndent=12)
+
+
+SIGNATURES = (
+    ("Patient", ("Signature", "Name", "Date")),
+    ("Clinician taking consent", ("Signature", "Name and role", "Date")),
+    ("Interpreter (if one was used)", ("Signature", "Name and language", "Date")),
+)
+
+
+def _signature_block() -> list[Flowable]:
+    """Lines to sign on the paper copy: patient, clinician, interpreter if used (DOMAIN §8)."""
+    story: list[Flowable] = [
+        Paragraph("Signatures", H2),
+        para(
+            "I have read this sheet, my questions have been answered and I agree to the "
+            "operation described.",
+            BODY,
+        ),
+    ]
+    rows = []
+    for who, fields in SIGNATURES:
+        rows.append([para(who, BODY, bold=True), "", ""])
+        rows.append([para(f, SMALL) for f in fields])
+        rows.append(["", "", ""])
+    block = table(rows, [70 * mm, 70 * mm, 34 * mm], rowHeights=None)
+    style: list[Any] = [("VALIGN", (0, 0), (-1, -1), "BOTTOM")]
+    for index in range(len(SIGNATURES)):
+        line_row = index * 3 + 2
+        style += [
+            ("LINEABOVE", (0, line_row), (-1, line_row), 0.6, colors.black),
+            ("TOPPADDING", (0, line_row - 1), (-1, line_row - 1), 18),
+        ]
+    block.setStyle(TableStyle(style))
+    return [KeepTogether([*story, Spacer(1, 2 * mm), block])]
 
 
 def _risk_table(lines: tuple[RiskLine, ...], highlight: bool) -> Table:
     rows = [
-        [
-            Paragraph(f"<b>{escape(line.topic)}</b>", BODY),
-            Paragraph(escape(line.text), BODY),
-            Paragraph(escape(line.source), SMALL),
-        ]
+        [para(line.topic, BODY, bold=True), para(line.text, BODY), para(line.source, SMALL)]
         for line in lines
     ]
-    table = Table(rows, colWidths=[38 * mm, 104 * mm, 30 * mm])
+    risks = table(rows, [38 * mm, 104 * mm, 30 * mm])
     style: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
@@ -51,13 +81,20 @@ def _risk_table(lines: tuple[RiskLine, ...], highlight: bool) -> Table:
     if highlight:
         style.append(("BACKGROUND", (0, 0), (-1, -1), HIGHLIGHT))
         style.append(("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#7a4b00")))
-    table.setStyle(TableStyle(style))
-    return table
+    risks.setStyle(TableStyle(style))
+    return risks
 
 
 def render(
-    content: ConsentContent, *, sheet_number: int, prepared_by: str, prepared_on: str
+    content: ConsentContent,
+    *,
+    sheet_number: int,
+    prepared_by: str,
+    prepared_on: str,
+    date_of_birth: str = "",
+    hospital_number: str = "",
 ) -> bytes:
+    """The sheet as given to the patient; dates arrive already in the clinic's format."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -73,8 +110,11 @@ def render(
     story: list[Flowable] = [
         Paragraph("Your bunion operation", H1),
         Paragraph(
-            f"For <b>{escape(content.patient_name)}</b> · {content.side} foot · "
-            f"sheet {sheet_number} ({content.version}), prepared {prepared_on} by "
+            f"For <b>{escape(content.patient_name)}</b>"
+            + (f", born {escape(date_of_birth)}" if date_of_birth else "")
+            + (f" · hospital number {escape(hospital_number)}" if hospital_number else "")
+            + f" · {escape(content.side)} foot · sheet {sheet_number} "
+            f"({escape(content.version)}), prepared {escape(prepared_on)} by "
             f"{escape(prepared_by)}",
             SMALL,
         ),
@@ -113,6 +153,7 @@ def render(
             "any time before the operation.",
             BODY,
         ),
+        *_signature_block(),
     ]
     document.build(story)
     return buffer.getvalue()

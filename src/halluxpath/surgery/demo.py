@@ -42,6 +42,7 @@ from halluxpath.patients.models import Episode
 from halluxpath.surgery.actions import (
     complete_checklist_phase,
     issue_consent_sheet,
+    record_consent_signature,
     save_assessment,
     save_operative_record,
     save_plan,
@@ -56,6 +57,7 @@ from halluxpath.surgery.models import (
 )
 from halluxpath.surgery.schemas import (
     AssessmentInput,
+    ConsentSignatureInput,
     FixationRow,
     ImplantInput,
     IncisionInput,
@@ -65,12 +67,16 @@ from halluxpath.surgery.schemas import (
     PlanChoice,
     PlanFindings,
     PlanInput,
+    TeamInput,
 )
 
 ASSESSED_OR_LATER = [s.value for s in EpisodeStatus][1:]
 PLANNED_OR_LATER = ASSESSED_OR_LATER[1:]
 OPERATED_OR_LATER = PLANNED_OR_LATER[1:]
 AMENDED_SHARE = 0.15
+# The theatre staff named on the demo checklists (invented, like the patients).
+ANAESTHETISTS = ("Dr Ines Duarte", "Dr Kwame Asante", "Dr Freya Lindqvist")
+SCRUB_NURSES = ("Olu Adeyemi (ODP)", "Mira Joshi", "Tom Fairweather (ODP)")
 DEMO_SEED = 2026
 
 
@@ -189,6 +195,16 @@ def _one(episode: Episode, rng: random.Random, report: dict[str, int]) -> None:
     if episode.status not in OPERATED_OR_LATER:
         return
     operated_on = reached.get("operated", planned)
+    # The patient signs on the day of the operation, as in most day-surgery units.
+    record_consent_signature(
+        actor, episode.pk, sheet.number, ConsentSignatureInput(signed_on=operated_on)
+    )
+    ConsentSheet.objects.filter(pk=sheet.pk).update(signature_recorded_at=_moment(operated_on, 7))
+    team = TeamInput(
+        surgeon=episode.responsible_surgeon.get_full_name(),
+        anaesthetist=rng.choice(ANAESTHETISTS),
+        scrub_nurse=rng.choice(SCRUB_NURSES),
+    )
     version = 1
     for phase in Phase:
         sheet_row = complete_checklist_phase(
@@ -203,6 +219,7 @@ def _one(episode: Episode, rng: random.Random, report: dict[str, int]) -> None:
                 if phase == Phase.SIGN_IN
                 else "",
                 mark_visible_after_draping=True if phase == Phase.TIME_OUT else None,
+                team=team if phase == Phase.SIGN_IN else TeamInput(),
             ),
         )
         version = sheet_row.version

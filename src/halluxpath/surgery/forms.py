@@ -11,15 +11,35 @@ from halluxpath.core.planning import ArthritisGrade, Bone, HeadLateralEdge, Impl
 from halluxpath.core.risk import Anaesthesia
 from halluxpath.forms import ClinicForm, ClinicModelForm
 from halluxpath.surgery.models import PreoperativeAssessment
-from halluxpath.surgery.schemas import AssessmentInput, PlanFindings
+from halluxpath.surgery.schemas import (
+    EARLIEST_DATE,
+    AssessmentInput,
+    PlanFindings,
+    past_clinical_date,
+)
 
 ASSESSMENT_FIELDS = tuple(AssessmentInput.model_fields)
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = forms.DateInput(
+    attrs={"type": "date", "min": EARLIEST_DATE.isoformat()}, format="%Y-%m-%d"
+)
+
+
+def checked_past_date(value: Any) -> Any:
+    """A form's date of something done: the schemas' plausible range, as a field error."""
+    if value is None:
+        return value
+    try:
+        return past_clinical_date(value)
+    except ValueError as error:
+        raise forms.ValidationError(str(error).capitalize() + ".") from None
 
 
 class AssessmentForm(ClinicModelForm[PreoperativeAssessment]):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean_hba1c_date(self) -> Any:
+        return checked_past_date(self.cleaned_data.get("hba1c_date"))
 
     class Meta:
         model = PreoperativeAssessment
@@ -30,8 +50,11 @@ class AssessmentForm(ClinicModelForm[PreoperativeAssessment]):
             "bmi": forms.NumberInput(attrs={"step": "0.1"}),
             "abpi": forms.NumberInput(attrs={"step": "0.01"}),
         }
+        labels = {"vte_bleeding_assessed": "VTE and bleeding risk assessed"}
         help_texts = {
             "hba1c_mmol_mol": "In mmol/mol (IFCC), from the last 3 months.",
+            "hba1c_date": "From 1 January 2000 to today.",
+            "vte_bleeding_assessed": "Rule R-VTE-1 (DOMAIN §6).",
             "abpi": "Ankle-brachial pressure index, when a foot pulse is absent.",
         }
 
@@ -213,3 +236,57 @@ class OperativeRecordForm(ClinicForm):
     reason = forms.CharField(
         required=False, max_length=500, label="Reason for the amendment (signed records only)"
     )
+
+    def clean_operated_on(self) -> Any:
+        return checked_past_date(self.cleaned_data.get("operated_on"))
+
+
+STALE_FORM = (
+    "This form's version field was not understood (the page may be out of date): "
+    "reload the page and make your change again. Nothing has been saved."
+)
+
+
+def posted_version(data: Any) -> int | None:
+    """The hidden ``version`` a form posted back, or None when it is not a whole number >= 0."""
+    raw = str(data.get("version", "0") or "0").strip()
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    return int(raw)
+
+
+def summarise_formset_errors(form: forms.BaseForm, formset: Any, row_label: str) -> None:
+    """Repeat a formset's errors on ``form`` as form errors, so the form's error summary
+    (patients/_form_errors.html) lists them too; each stays on its row's field as well."""
+    if not formset.is_bound:
+        return
+    for message in formset.non_form_errors():
+        form.add_error(None, f"{row_label}s: {message}")
+    for number, row in enumerate(formset.forms, start=1):
+        for name, messages in row.errors.items():
+            label = row.fields[name].label or name.replace("_", " ") if name in row.fields else ""
+            for message in messages:
+                where = f"{row_label} {number}" + (f", {label.lower()}" if label else "")
+                form.add_error(None, f"{where}: {message}")
+
+
+class ConsentSignatureForm(ClinicForm):
+    """That the patient signed a sheet; the scanned signed form is optional (paper clinics)."""
+
+    number = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10_000)
+    signed_on = forms.DateField(label="Date the patient signed", widget=DATE_INPUT)
+    interpreter_name = forms.CharField(
+        required=False, max_length=150, label="Interpreter's name (if one was used)"
+    )
+    interpreter_language = forms.CharField(
+        required=False, max_length=60, label="Language interpreted"
+    )
+    signed_copy = forms.FileField(
+        required=False,
+        label="Scanned signed form (optional)",
+        help_text="A PDF, JPEG or PNG scan, up to 20 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_signed_on(self) -> Any:
+        return checked_past_date(self.cleaned_data.get("signed_on"))

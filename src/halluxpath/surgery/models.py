@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from halluxpath.core import operative
 from halluxpath.core.planning import Technique
 from halluxpath.core.risk import (
     Anaesthesia,
@@ -24,6 +25,7 @@ from halluxpath.core.risk import (
     Oestrogen,
     Smoking,
 )
+from halluxpath.records import SchemaError
 from halluxpath.surgery import stored
 
 __all__ = [
@@ -173,6 +175,24 @@ class ConsentSheet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     prepared_at = models.DateTimeField(auto_now_add=True)
+    # That the patient signed this sheet's consent (issue 12, item 9): recorded once.
+    signed_on = models.DateField("Date the patient signed", null=True, blank=True)
+    consent_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The clinician who took consent and recorded the signature.",
+    )
+    signature_recorded_at = models.DateTimeField(null=True, blank=True)
+    interpreter_name = models.CharField(max_length=150, blank=True)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    signed_copy = models.CharField(
+        max_length=200, blank=True, help_text="The scanned signed form, under the media directory."
+    )
+    signed_copy_sha256 = models.CharField(max_length=64, blank=True)
+    signed_copy_type = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -184,6 +204,10 @@ class ConsentSheet(models.Model):
 
     def __str__(self) -> str:
         return f"consent sheet {self.number} of episode {self.episode_id}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_on is not None
 
     @property
     def sheet_content(self) -> dict[str, Any]:
@@ -203,6 +227,9 @@ class SafetyChecklist(models.Model):
     marked_by = models.CharField(max_length=150, blank=True)
     mark_visible_after_draping = models.BooleanField(null=True, blank=True)
     laterality = models.JSONField(default=dict, help_text="The three-way check at Time Out.")
+    team = models.JSONField(
+        default=dict, blank=True, help_text="Role -> the team member's name (core.checklist)."
+    )
     version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
@@ -217,6 +244,15 @@ class SafetyChecklist(models.Model):
     def phases_done(self) -> dict[str, dict[str, Any]]:
         """Phase -> who completed it and when."""
         return stored.CHECKLIST_COMPLETED.read(self.completed)
+
+    @property
+    def team_names(self) -> dict[str, str]:
+        """Team role -> name, as recorded at the last phase (empty before any)."""
+        try:
+            team = stored.CHECKLIST_TEAM.read(self.team)
+        except SchemaError:
+            return {}
+        return {str(k): str(v) for k, v in team.items() if isinstance(v, str | int | float)}
 
     @property
     def laterality_result(self) -> dict[str, Any]:
@@ -258,6 +294,26 @@ class OperativeRecord(models.Model):
     def record_content(self) -> dict[str, Any]:
         """The current record (``core.operative.stored_content`` layout)."""
         return stored.OPERATIVE_RECORD.read(self.content)
+
+    @property
+    def readable_record(self) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The current record as far as it reads, and its unreadable parts (legacy rows)."""
+        try:
+            content: object = self.record_content
+        except SchemaError:
+            content = None
+        return operative.readable_content(content)
+
+    @property
+    def readable_signed_record(self) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+        """The record as signed, as far as it reads; None before signing."""
+        if self.signed_content is None:
+            return None
+        try:
+            content: object = self.signed_record
+        except SchemaError:
+            content = None
+        return operative.readable_content(content)
 
     @property
     def signed_record(self) -> dict[str, Any] | None:

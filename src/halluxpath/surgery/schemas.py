@@ -12,9 +12,12 @@ records.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from halluxpath.core.checklist import Phase
 from halluxpath.core.operative import (
@@ -49,11 +52,29 @@ from halluxpath.core.risk import (
     Smoking,
 )
 
+# Plausible dates on the surgical record (issue 12, items 11-12): nothing
+# before 2000-01-01 (older than any record this clinic keeps, and far from
+# the date arithmetic's limits), nothing recorded as done in the future.
+# Rows stored before these limits still read and render.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+def past_clinical_date(value: dt.date) -> dt.date:
+    """A date something was done or measured: 2000-01-01 to today (the clinic's day)."""
+    if value < EARLIEST_DATE:
+        raise ValueError(f"the date cannot be before {date_format(EARLIEST_DATE)}")
+    if value > timezone.localdate():
+        raise ValueError("the date cannot be in the future")
+    return value
+
+
+PastDate = Annotated[dt.date, AfterValidator(past_clinical_date)]
+
 
 class Input(Schema):
-    """An action's input: immutable, unknown keys refused."""
+    """An action's input: immutable, unknown keys refused, no NaN or infinity."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class AssessmentInput(Input):
@@ -62,7 +83,7 @@ class AssessmentInput(Input):
     smoking: Smoking = Smoking.NEVER
     diabetes: Diabetes = Diabetes.NONE
     hba1c_mmol_mol: float | None = None
-    hba1c_date: dt.date | None = None
+    hba1c_date: PastDate | None = None
     neuropathy: Neuropathy = Neuropathy.NONE
     foot_pulses_absent: bool = False
     abpi: float | None = None
@@ -185,11 +206,20 @@ class OperativeRecordFields(Input):
 
 
 class OperativeRecordInput(Input):
-    operated_on: dt.date
+    operated_on: PastDate
     content: OperativeRecordFields
     reason: str = Field(
         default="", max_length=500, description="Required once the record is signed (amendment)"
     )
+
+
+class TeamInput(Input):
+    """The theatre team by name (core.checklist.TeamRole); a name left empty keeps the one
+    recorded at an earlier phase."""
+
+    surgeon: str = Field(default="", max_length=150)
+    anaesthetist: str = Field(default="", max_length=150)
+    scrub_nurse: str = Field(default="", max_length=150, description="Scrub nurse or ODP")
 
 
 class PhaseInput(Input):
@@ -200,3 +230,12 @@ class PhaseInput(Input):
     site_marked: bool = False
     marked_by: str = Field(default="", max_length=150)
     mark_visible_after_draping: bool | None = None
+    team: TeamInput = Field(default_factory=TeamInput)
+
+
+class ConsentSignatureInput(Input):
+    """That the patient signed a consent sheet: when, and the interpreter if one was used."""
+
+    signed_on: PastDate
+    interpreter_name: str = Field(default="", max_length=150)
+    interpreter_language: str = Field(default="", max_length=60)

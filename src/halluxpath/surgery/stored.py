@@ -15,11 +15,11 @@ from halluxpath.records import JsonSchema
 
 
 def _items(legacy: Any) -> dict[str, Any]:
-    return {"items": list(legacy or [])}
+    return {"items": list(legacy) if isinstance(legacy, list) else []}
 
 
 def _object(legacy: Any) -> dict[str, Any]:
-    return dict(legacy or {})
+    return dict(legacy) if isinstance(legacy, dict) else {}
 
 
 ASSESSMENT_FLAGS = JsonSchema("halluxpath.assessment-flags", 1, {0: _items})
@@ -28,6 +28,7 @@ PLAN_SUGGESTION = JsonSchema("halluxpath.plan-suggestion", 1, {0: _object})
 PLAN_FIXATION = JsonSchema("halluxpath.plan-fixation", 1, {0: _items})
 CHECKLIST_TICKED = JsonSchema("halluxpath.checklist-ticked", 1, {0: _object})
 CHECKLIST_COMPLETED = JsonSchema("halluxpath.checklist-completed", 1, {0: _object})
+CHECKLIST_TEAM = JsonSchema("halluxpath.checklist-team", 1, {0: _object})
 CHECKLIST_LATERALITY = JsonSchema("halluxpath.checklist-laterality", 1, {0: _object})
 OPERATIVE_RECORD = JsonSchema("halluxpath.operative-record", 1, {0: _object})
 AMENDMENT_CHANGES = JsonSchema("halluxpath.amendment-changes", 1, {0: _object})

@@ -21,4 +21,9 @@ urlpatterns = [
         views.consent_pdf_download,
         name="consent_pdf",
     ),
+    path(
+        "episodes/<int:episode_pk>/consent/<int:number>/signed-copy",
+        views.consent_signed_copy,
+        name="consent_signed_copy",
+    ),
 ]

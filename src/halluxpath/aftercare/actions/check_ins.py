@@ -13,8 +13,10 @@ from halluxpath.aftercare.schemas import CheckInInput
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import triage
+from halluxpath.core.episode import EpisodeStatus
 from halluxpath.frontdoor import page_only
 from halluxpath.patients.access import episode_for
+from halluxpath.patients.actions import advance_episode
 
 PATIENT_FRONT_DOOR = (
     "the patient portal is the patient's front door; the API serves staff and integrations"
@@ -82,6 +84,7 @@ def submit_check_in(
                 for a in alerts
                 if a.level > triage.Level.NONE
             )
+            advance_episode(actor, episode, EpisodeStatus.FOLLOW_UP, "first check-in sent")
             record(
                 actor,
                 "create",

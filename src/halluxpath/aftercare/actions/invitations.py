@@ -12,6 +12,7 @@ from django.utils import timezone
 from halluxpath.accounts import permissions
 from halluxpath.accounts.models import Role, User
 from halluxpath.accounts.passwords import set_checked_password
+from halluxpath.accounts.usernames import normalise_username
 from halluxpath.aftercare.invitations import REFUSED, VALID_FOR, token_hash, usable
 from halluxpath.aftercare.models import Invitation
 from halluxpath.aftercare.schemas import InvitationAcceptance, InvitationSending
@@ -55,6 +56,10 @@ def invite(actor: Actor, patient_id: int) -> str:
 )
 def accept_invitation(data: InvitationAcceptance, client_address: str | None) -> User:
     """Create the patient's account from a valid invitation; the link then stops working."""
+    try:
+        username = normalise_username(data.username)
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from None
     with transaction.atomic():
         invitation = usable(data.token)
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -62,7 +67,7 @@ def accept_invitation(data: InvitationAcceptance, client_address: str | None) ->
             raise ValidationError(REFUSED)
         patient = Patient.objects.select_for_update().get(pk=invitation.patient_id)
         user = User(
-            username=data.username,
+            username=username,
             role=Role.PATIENT,
             site_id=patient.site_id,
             first_name=patient.given_name,

@@ -16,7 +16,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.frontdoor import page_only
 from halluxpath.imaging import storage
-from halluxpath.imaging.actions._shared import _editor
+from halluxpath.imaging.actions._shared import _check_film_date, _editor, _side_word
 from halluxpath.imaging.ingest import IngestedImage, ingest
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.models import DEIDENTIFICATION, Radiograph, SpacingSource
@@ -39,16 +39,24 @@ def stored_radiograph(
     acquired_on: dt.date,
     weight_bearing: bool,
     uploaded_by: User,
+    laterality: str = "",
+    view: str = "dp",
 ) -> Iterator[Radiograph]:
     """Write an ingested film's files and its row in one step.
 
     The body of the ``with`` runs inside the same transaction (to add the
     audit event, or the demo's landmarks); if anything fails, the row is rolled
     back and the files are removed, so nothing is left behind.
+
+    ``laterality`` is a side the uploader read on the film itself (a PNG or
+    JPEG says none): stored as recorded by them, now. The file's own side
+    and date are kept beside the film's.
     """
     paths = storage.store(
         image.stored_bytes, image.stored_suffix, storage.encode_png(image.display)
     )
+    entered_side = bool(laterality) and not image.laterality
+    now = timezone.now()
     try:
         with transaction.atomic():
             yield Radiograph.objects.create(
@@ -56,7 +64,14 @@ def stored_radiograph(
                 time_point=time_point,
                 acquired_on=acquired_on,
                 weight_bearing=weight_bearing,
-                laterality=image.laterality,
+                view=view,
+                laterality=image.laterality or laterality,
+                file_laterality=image.laterality,
+                file_acquired_on=image.acquired_on,
+                laterality_recorded_by=uploaded_by if entered_side else None,
+                laterality_recorded_at=now if entered_side else None,
+                acquired_on_recorded_by=(uploaded_by if acquired_on != image.acquired_on else None),
+                acquired_on_recorded_at=now if acquired_on != image.acquired_on else None,
                 source_format=image.source_format,
                 stored_file=paths[0],
                 display_file=paths[1],
@@ -102,17 +117,28 @@ def upload_radiograph(
         raise ValidationError(
             {"acquired_on": "The file does not say when it was taken: enter the date of the film."}
         )
-    if taken > timezone.localdate():
-        raise ValidationError({"acquired_on": "The film's date cannot be in the future."})
-    if taken < episode.patient.date_of_birth:
-        raise ValidationError({"acquired_on": "The film's date is before the patient was born."})
-    if image.laterality and image.laterality != episode.side:
+    _check_film_date(taken, episode)
+    entered = details.laterality.value if details.laterality else ""
+    if image.laterality and entered and entered != image.laterality:
         raise ValidationError(
             {
-                "file": f"The file says this is a {image.laterality.upper()} "
-                f"foot, but this episode is for the "
-                f"{episode.side.upper()} foot. Check the film and the "
-                "episode."
+                "laterality": f"The file says this is a {_side_word(image.laterality)} foot, "
+                f"but you entered {_side_word(entered)}. Check the film: the file's own label "
+                "cannot be overridden at upload."
+            }
+        )
+    side = image.laterality or entered
+    if side and side != episode.side:
+        # Refused, not warned: a film of the other foot in this episode would
+        # feed the Time Out's side check and the plan (DOMAIN §9).
+        where = "The file says" if image.laterality else "You entered that"
+        raise ValidationError(
+            {
+                "laterality" if not image.laterality else "file": (
+                    f"{where} this is a {_side_word(side)} foot, but this episode is for "
+                    f"the {_side_word(episode.side)} foot. Nothing was stored: check the "
+                    "film, and upload it to the episode of the foot it shows."
+                )
             }
         )
     with stored_radiograph(
@@ -122,6 +148,8 @@ def upload_radiograph(
         acquired_on=taken,
         weight_bearing=details.weight_bearing,
         uploaded_by=user,
+        laterality=entered,
+        view=details.view.value,
     ) as radiograph:
         record(
             actor,
@@ -132,6 +160,9 @@ def upload_radiograph(
             detail={
                 "time_point": details.time_point.value,
                 "acquired_on": taken,
+                "laterality": radiograph.laterality,
+                "laterality_source": "file" if image.laterality else ("staff" if entered else ""),
+                "view": radiograph.view,
                 "format": image.source_format,
                 "sha256": radiograph.sha256,
                 "size": [image.width, image.height],

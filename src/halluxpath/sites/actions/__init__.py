@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from halluxpath.accounts import permissions
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.frontdoor import page_only
+from halluxpath.records import change_detail, check_version, field_changes
 from halluxpath.sites.models import Site
+from halluxpath.sites.schemas import SiteSettings
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,39 @@ def add_site(actor: Actor, data: SiteInput) -> Site:
     with transaction.atomic():
         site.save()
         record(actor, "create", object_type="site", object_id=site.pk, detail={"fields": values})
+    return site
+
+
+@page_only("a site's settings are its administrators' page; the API serves clinical records")
+def update_site_settings(actor: Actor, data: SiteSettings, version: int) -> Site:
+    """Change the acting administrator's own site; refused if it changed since they opened it.
+
+    ``ValidationError`` names the field that is wrong (the model's own rules:
+    a known time zone, an hour 0-23, a telephone number's characters, never a
+    smallest count below the national rule of DOMAIN §17).
+    """
+    if actor.user is None or not permissions.may_manage_site(actor.user):
+        raise PermissionDenied("Only the site's administrators change its settings.")
+    with transaction.atomic():
+        site = Site.objects.select_for_update().get(pk=actor.user.site_id)
+        check_version("site's settings", site.version, version)
+        values = data.model_dump()
+        values["public_url"] = str(values["public_url"]).rstrip("/")
+        before = {name: getattr(site, name) for name in values}
+        for name, value in values.items():
+            setattr(site, name, value)
+        site.full_clean(exclude=["slug"])
+        changes = field_changes(before, values)
+        if changes:
+            site.version += 1
+            site.save()
+            record(
+                actor,
+                "change",
+                object_type="site",
+                object_id=site.pk,
+                detail=change_detail(changes, site.version),
+            )
     return site
 
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core import risk
+from halluxpath.core.episode import EpisodeStatus
 from halluxpath.patients.access import episode_for
+from halluxpath.patients.actions import advance_episode, person
 from halluxpath.records import check_version, field_changes
 from halluxpath.surgery import stored
 from halluxpath.surgery.access import ASSESSMENTS, locked, surgical_editor
@@ -53,6 +55,8 @@ def save_assessment(
         )
         current.full_clean(exclude=["episode", "recorded_by"])
         current.save()
+        cause = f"assessment saved by {person(user)}"
+        advance_episode(actor, episode, EpisodeStatus.ASSESSED, cause)
         after = {k: getattr(current, k) for k in ASSESSMENT_FIELDS}
         record(
             actor,

@@ -37,8 +37,11 @@ def complete_checklist_phase(
         marks = dict.fromkeys(ticks, True)
         marks.update(dict.fromkeys(data.ticked, True))
         laterality = laterality_for(actor, episode)
+        team = sheet.team_names
+        team.update({k: v.strip() for k, v in data.team.model_dump().items() if v.strip()})
         try:
             checklist.check_phase(phase, marks, set(completed), laterality)
+            persons = checklist.confirmers(phase, team)
         except checklist.ChecklistRefused as refusal:
             record(
                 actor,
@@ -50,9 +53,19 @@ def complete_checklist_phase(
                 detail={"phase": phase.value, "reason": str(refusal)},
             )
             raise ValidationError(str(refusal)) from None
+        recorder = user.get_full_name() or user.username
         for number in data.ticked:
-            ticks[number] = {"by": user.username, "at": now}
-        completed[phase.value] = {"by": user.username, "at": now}
+            if number in persons:
+                role, name = persons[number]
+                ticks[number] = {
+                    "by": user.username,
+                    "by_name": recorder,
+                    "at": now,
+                    "confirmed_by": name,
+                    "role": role,
+                }
+        completed[phase.value] = {"by": user.username, "by_name": recorder, "at": now}
+        sheet.team = stored.CHECKLIST_TEAM.stamp(team)
         sheet.ticked = stored.CHECKLIST_TICKED.stamp({str(k): v for k, v in ticks.items()})
         sheet.completed = stored.CHECKLIST_COMPLETED.stamp(completed)
         if phase == Phase.SIGN_IN:
@@ -75,6 +88,11 @@ def complete_checklist_phase(
             object_type="checklist",
             object_id=sheet.pk,
             patient_id=episode.patient_id,
-            detail={"phase": phase.value, "ticked": list(data.ticked)},
+            detail={
+                "phase": phase.value,
+                "ticked": list(data.ticked),
+                "team": team,
+                "confirmed_by": {str(n): persons[n][1] for n in data.ticked if n in persons},
+            },
         )
     return sheet

@@ -10,7 +10,9 @@ from halluxpath.accounts import permissions
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.checklist import Phase
+from halluxpath.core.episode import EpisodeStatus
 from halluxpath.patients.access import episode_for
+from halluxpath.patients.actions import advance_episode, person
 from halluxpath.records import check_version, field_changes
 from halluxpath.surgery import stored
 from halluxpath.surgery.access import CHECKLISTS, OPERATIVE_RECORDS, locked, surgical_editor
@@ -112,6 +114,8 @@ def sign_operative_record(actor: Actor, episode_id: int, expected_version: int) 
         current.signed_at = timezone.now()
         current.version += 1
         current.save()
+        cause = f"operative record signed by {person(user)}"
+        advance_episode(actor, episode, EpisodeStatus.OPERATED, cause)
         record(
             actor,
             "change",

@@ -17,7 +17,9 @@ from django.db import transaction
 
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.core.episode import EpisodeStatus
 from halluxpath.patients.access import episode_for
+from halluxpath.patients.actions import advance_episode, person
 from halluxpath.records import check_version
 from halluxpath.surgery import stored
 from halluxpath.surgery.access import PLANS, locked, surgical_editor
@@ -79,6 +81,7 @@ def save_plan(
         plan.notes = choice.notes
         plan.full_clean(exclude=["episode", "decided_by", "measurement"])
         plan.save()
+        advance_episode(actor, episode, EpisodeStatus.PLANNED, f"plan saved by {person(user)}")
         record(
             actor,
             "change" if before else "create",

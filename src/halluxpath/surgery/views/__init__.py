@@ -2,7 +2,11 @@
 
 from halluxpath.surgery.views.assessment import assessment
 from halluxpath.surgery.views.checklist import safety_checklist
-from halluxpath.surgery.views.consent import consent_pdf_download, consent_sheets
+from halluxpath.surgery.views.consent import (
+    consent_pdf_download,
+    consent_sheets,
+    consent_signed_copy,
+)
 from halluxpath.surgery.views.operation import RECORD_STEPS, operative_note_pdf, operative_record
 from halluxpath.surgery.views.plan import plan, plan_overlay
 
@@ -11,6 +15,7 @@ __all__ = [
     "assessment",
     "consent_pdf_download",
     "consent_sheets",
+    "consent_signed_copy",
     "operative_note_pdf",
     "operative_record",
     "plan",

@@ -13,7 +13,7 @@ from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import staff_required
 from halluxpath.audit.context import Actor
 from halluxpath.core import risk
-from halluxpath.forms import add_validation_errors
+from halluxpath.forms import add_validation_errors, typed_input
 from halluxpath.patients.access import episode_for
 from halluxpath.records import EditConflict
 from halluxpath.surgery import actions
@@ -41,10 +41,12 @@ def assessment(request: HttpRequest, episode_pk: int) -> HttpResponse:
         instance=current,
         initial={"version": current.version if current else 0},
     )
-    if request.method == "POST" and editable and form.is_valid():
-        data = AssessmentInput.model_validate(
-            {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        )
+    data = (
+        typed_input(form, AssessmentInput)
+        if request.method == "POST" and editable and form.is_valid()
+        else None
+    )
+    if data is not None:
         try:
             actions.save_assessment(actor, episode.pk, form.cleaned_data["version"], data)
         except EditConflict as conflict:

@@ -32,7 +32,14 @@ from halluxpath.surgery.derived import (
     film_shaft_width_mm,
     planning_measurement,
 )
-from halluxpath.surgery.forms import ImplantFormSet, PlanChoiceForm, PlanFindingsForm
+from halluxpath.surgery.forms import (
+    STALE_FORM,
+    ImplantFormSet,
+    PlanChoiceForm,
+    PlanFindingsForm,
+    posted_version,
+    summarise_formset_errors,
+)
 from halluxpath.surgery.models import SurgicalPlan
 from halluxpath.surgery.schemas import FixationRow, PlanChoice, PlanFindings, PlanInput
 
@@ -67,16 +74,15 @@ def preview_findings(values: dict[str, Any]) -> PlanFindings:
 
 
 def fixation_initial(suggestion: planning.PlanSuggestion) -> list[dict[str, Any]]:
-    rows = [
-        {
-            "bone": item.bone,
-            "kind": item.kind,
-            "count": item.count,
-            "diameter_mm": item.diameter_mm[0] if item.diameter_mm else None,
-        }
-        for item in suggestion.fixation
-    ]
-    return [*rows, {"bone": planning.Bone.M1.value}]
+    """The fixation rows a new plan starts with: empty, one per suggested bone.
+
+    A suggestion is prefilled completely or not at all (issue 12, item 4): the
+    suggested implants have a usual diameter range and no length (DOMAIN §3
+    names none), so a prefilled row could never be saved untouched. They are
+    shown beside the table as advice; the surgeon fills the rows.
+    """
+    bones = [item.bone for item in suggestion.fixation] or [planning.Bone.M1.value]
+    return [{"bone": bone} for bone in dict.fromkeys(bones)]
 
 
 def plan_input(
@@ -152,9 +158,14 @@ def plan(request: HttpRequest, episode_pk: int) -> HttpResponse:
     implants = ImplantFormSet(
         request.POST if saving else None, prefix="fix", initial=None if saving else initial_rows
     )
-    if saving and findings_form.is_valid() and choice_form.is_valid() and implants.is_valid():
+    valid = saving and all([findings_form.is_valid(), choice_form.is_valid(), implants.is_valid()])
+    if saving and not valid:
+        summarise_formset_errors(choice_form, implants, "Fixation row")
+    if valid:
+        version = posted_version(request.POST)
         try:
-            version = int(request.POST.get("version", "0") or 0)
+            if version is None:
+                raise ValidationError(STALE_FORM)
             actions.save_plan(
                 actor, episode.pk, version, plan_input(findings_form, choice_form, implants)
             )
@@ -171,6 +182,7 @@ def plan(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "choice_form": choice_form,
             "implants": implants,
             "translation": preview.translation,
+            "implausible": any(f.rule == "R-PLAN-0" for f in suggestion.findings),
             "suggestion": suggestion,
             "results": measurement.results,
             "version": existing.version if existing else 0,

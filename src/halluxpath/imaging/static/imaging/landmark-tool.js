@@ -42,6 +42,43 @@ function round3(v) {
   return Math.round(v * 1000) / 1000;
 }
 
+function boxesOverlap(a, b) {
+  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+function inside(box, bounds) {
+  return box[0] >= bounds[0] && box[1] >= bounds[1]
+    && box[0] + box[2] <= bounds[0] + bounds[2] && box[1] + box[3] <= bounds[1] + bounds[3];
+}
+
+// Boxes [left, top, width, height] for labels near their anchors, none overlapping:
+// the same greedy placement as core.geometry.place_labels (tested there).
+export function placeLabels(anchors, sizes, bounds, gap = 4) {
+  const placed = [];
+  anchors.forEach(([x, y], i) => {
+    const [w, h] = sizes[i];
+    let chosen = null;
+    for (let ring = 0; ring < 8 && !chosen; ring++) {
+      const step = gap + ring * h;
+      const candidates = [
+        [x + step, y - h / 2], [x - step - w, y - h / 2], [x - w / 2, y - step - h], [x - w / 2, y + step],
+        [x + step, y - step - h], [x - step - w, y - step - h], [x + step, y + step], [x - step - w, y + step],
+      ];
+      for (const [left, top] of candidates) {
+        const box = [left, top, w, h];
+        if (inside(box, bounds) && !placed.some((p) => boxesOverlap(box, p))) { chosen = box; break; }
+      }
+    }
+    if (!chosen) {
+      const left = Math.min(Math.max(x + gap, bounds[0]), bounds[0] + Math.max(bounds[2] - w, 0));
+      const bottom = placed.length ? Math.max(...placed.map((p) => p[1] + p[3])) : y;
+      chosen = [left, bottom + gap, w, h];
+    }
+    placed.push(chosen);
+  });
+  return placed;
+}
+
 export class LandmarkTool {
   constructor(root, config) {
     this.root = root;
@@ -112,7 +149,14 @@ export class LandmarkTool {
     this.skipButton?.addEventListener("click", () => this.skipGroup());
     this.undoButton?.addEventListener("click", () => this.undo());
     this.redoButton?.addEventListener("click", () => this.redo());
-    this.saveButton?.addEventListener("click", () => this.save());
+    this.saveButton?.addEventListener("click", () => this.save(false));
+    this.confirmBox = this.root.querySelector("[data-implausible]");
+    this.root.querySelector("[data-action=save-anyway]")?.addEventListener("click", () => this.save(true));
+    this.root.querySelector("[data-action=cancel-save]")?.addEventListener("click", () => {
+      this.confirmBox.hidden = true;
+      this.setStatus("Not saved. Check the landmarks named above.");
+      this.svg.focus();
+    });
 
     this.bindPointer();
     this.bindKeyboard();
@@ -413,10 +457,23 @@ export class LandmarkTool {
     }));
   }
 
-  label(xy, text, unit) {
-    const t = svgEl("text", { x: xy[0] + 10 * unit, y: xy[1], class: "angle-label", "font-size": 15 * unit });
-    t.textContent = text;
-    this.overlay.append(t);
+  label(xy, text) {
+    this.pendingLabels.push({ xy, text });
+  }
+
+  drawLabels(unit) {
+    const size = 15 * unit;
+    const labels = this.pendingLabels;
+    const sizes = labels.map((l) => [0.62 * size * l.text.length, 1.25 * size]);
+    const boxes = placeLabels(labels.map((l) => l.xy), sizes, [0, 0, this.config.width, this.config.height], 6 * unit);
+    labels.forEach((l, i) => {
+      const [left, top, , h] = boxes[i];
+      const t = svgEl("text", {
+        x: left, y: top + h * 0.8, class: "angle-label", "font-size": size, "data-label-box": boxes[i].join(" "),
+      });
+      t.textContent = l.text;
+      this.overlay.append(t);
+    });
   }
 
   arc(center, dirA, dirB, radius) {
@@ -437,6 +494,7 @@ export class LandmarkTool {
 
   drawOverlay(unit) {
     this.overlay.replaceChildren();
+    this.pendingLabels = [];
     const p = this.points;
     const has = (...names) => names.every((n) => n in p);
     const r = this.results || {};
@@ -445,32 +503,33 @@ export class LandmarkTool {
     if (has("m1_proximal", "m1_distal")) this.line(p.m1_proximal, p.m1_distal, "m1", 0.6);
     if (has("m2_proximal", "m2_distal")) {
       this.line(p.m2_proximal, p.m2_distal, "m2", 0.3);
-      if (r.ima_deg !== undefined && r.ima_deg !== null) this.label(p.m2_distal, `IMA ${fmt("ima_deg")}`, unit);
+      if (r.ima_deg !== undefined && r.ima_deg !== null) this.label(p.m2_distal, `IMA ${fmt("ima_deg")}`);
       if (has("m1_proximal", "m1_distal")) this.arc(p.m1_proximal, dir(p.m1_proximal, p.m1_distal), dir(p.m2_proximal, p.m2_distal), 80 * unit);
     }
     if (has("p1_proximal", "p1_distal")) {
       this.line(p.p1_proximal, p.p1_distal, "p1", 0.5);
       if (has("m1_proximal", "m1_distal")) this.arc(p.p1_proximal, dir(p.m1_proximal, p.m1_distal), dir(p.p1_proximal, p.p1_distal), 60 * unit);
-      if (r.hva_deg !== undefined && r.hva_deg !== null) this.label(p.p1_distal, `HVA ${fmt("hva_deg")}`, unit);
+      if (r.hva_deg !== undefined && r.hva_deg !== null) this.label(p.p1_distal, `HVA ${fmt("hva_deg")}`);
     }
     if (has("d1_proximal", "d1_distal")) {
       this.line(p.d1_proximal, p.d1_distal, "d1", 0.5);
-      if (r.hvia_deg !== undefined && r.hvia_deg !== null) this.label(p.d1_distal, `HVIA ${fmt("hvia_deg")}`, unit);
+      if (r.hvia_deg !== undefined && r.hvia_deg !== null) this.label(p.d1_distal, `HVIA ${fmt("hvia_deg")}`);
     }
     if (has("m1_articular_medial", "m1_articular_lateral")) {
       this.line(p.m1_articular_medial, p.m1_articular_lateral, "articular", 0.3);
-      if (r.dmaa_deg !== undefined && r.dmaa_deg !== null) this.label(p.m1_articular_lateral, `DMAA ${fmt("dmaa_deg")}`, unit);
+      if (r.dmaa_deg !== undefined && r.dmaa_deg !== null) this.label(p.m1_articular_lateral, `DMAA ${fmt("dmaa_deg")}`);
     }
     if (has("tibial_sesamoid_medial", "tibial_sesamoid_lateral")) {
       this.line(p.tibial_sesamoid_medial, p.tibial_sesamoid_lateral, "sesamoid", 0);
-      if (r.sesamoid_position) this.label(p.tibial_sesamoid_lateral, `Sesamoid ${r.sesamoid_position}`, unit);
+      if (r.sesamoid_position) this.label(p.tibial_sesamoid_lateral, `Sesamoid ${r.sesamoid_position}`);
     }
     if (has("osteotomy_medial_cortex", "osteotomy_lateral_cortex")) {
       this.line(p.osteotomy_medial_cortex, p.osteotomy_lateral_cortex, "osteotomy", 0);
       if (r.translation_pct !== undefined && r.translation_pct !== null && "head_medial_cortex" in p) {
-        this.label(p.head_medial_cortex, `Shift ${fmt("translation_pct", "%")}`, unit);
+        this.label(p.head_medial_cortex, `Shift ${fmt("translation_pct", "%")}`);
       }
     }
+    this.drawLabels(unit);
   }
 
   // ---- calibration: two points a known distance apart -----------------------------
@@ -527,7 +586,7 @@ export class LandmarkTool {
       const body = await response.json();
       if (seq !== this.computeSeq) return;
       if (response.ok) this.showResults(body, "");
-      else this.showResults(null, body.detail || "The landmarks could not be measured.");
+      else this.showResults(null, this.inWords(body.detail || "The landmarks could not be measured."));
     } catch (error) {
       if (seq === this.computeSeq) this.showResults(null, "The measurements could not be fetched; check the connection.");
     }
@@ -551,12 +610,14 @@ export class LandmarkTool {
     if (this.status) this.status.textContent = text;
   }
 
-  async save() {
+  async save(confirmed) {
     if (!this.requiredPlaced()) return;
     this.saveButton.disabled = true;
+    if (this.confirmBox) this.confirmBox.hidden = true;
     this.setStatus("Saving…");
+    const url = confirmed ? `${this.config.saveUrl}?confirm_implausible=true` : this.config.saveUrl;
     try {
-      const response = await fetch(this.config.saveUrl, {
+      const response = await fetch(url, {
         method: "POST", credentials: "same-origin",
         headers: {
           "Content-Type": "application/json",
@@ -570,14 +631,53 @@ export class LandmarkTool {
       if (response.status === 201) {
         this.showResults(body.results, "");
         this.setStatus(`Saved at ${new Date(body.saved_at).toLocaleTimeString()}.`);
+        await this.refreshReadings();
         this.root.dispatchEvent(new CustomEvent("landmarks-saved", { detail: body }));
+      } else if (response.status === 422 && body.warnings && body.warnings.length) {
+        this.askToConfirm(body.warnings);
       } else {
-        this.setStatus(`Not saved: ${body.detail || response.statusText}`);
+        this.setStatus(`Not saved: ${this.inWords(body.detail || response.statusText)}`);
       }
     } catch (error) {
       this.setStatus("Not saved: the server could not be reached. Your landmarks are still here; try again.");
     } finally {
       this.saveButton.disabled = !this.requiredPlaced();
+    }
+  }
+
+  // The contract's messages name landmarks by their keys; staff read their names.
+  inWords(text) {
+    const labels = this.config.landmarkLabels || {};
+    return String(text).replace(/'([a-z0-9_]+)'/g, (match, name) => (name in labels ? `“${labels[name]}”` : match));
+  }
+
+  askToConfirm(warnings) {
+    const list = this.root.querySelector("[data-implausible-list]");
+    if (!this.confirmBox || !list) {
+      this.setStatus(`Not saved: ${warnings.map((w) => w.message).join(" ")}`);
+      return;
+    }
+    list.replaceChildren(...warnings.map((w) => {
+      const item = document.createElement("li");
+      item.textContent = w.message;
+      return item;
+    }));
+    this.confirmBox.hidden = false;
+    this.setStatus("Not saved yet: some values are outside their plausible range.");
+    this.confirmBox.querySelector("[data-action=save-anyway]")?.focus();
+  }
+
+  // The saved readings are rendered by the server: fetch the page again and swap the list in.
+  async refreshReadings() {
+    const section = document.querySelector("[data-readings]");
+    if (!section) return;
+    try {
+      const response = await fetch(window.location.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(response.statusText);
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("[data-readings]");
+      if (fresh) section.replaceChildren(...fresh.childNodes);
+    } catch (error) {
+      window.location.reload();
     }
   }
 }

@@ -42,7 +42,10 @@ class Command(BaseCommand):
             f"demo data: {report.users_created} accounts, {report.patients_created} patients, "
             f"{report.episodes_created} episodes created (existing records left as they were)"
         )
-        self.stdout.write(f"demo aftercare: {result.plans} plans issued for recently operated feet")
+        self.stdout.write(
+            f"demo aftercare: {result.plans} plans issued (recently operated "
+            "feet, and planned feet booked for today's theatre list)"
+        )
         if result.films is not None:
             self.stdout.write(
                 f"demo films: {result.films} synthetic radiographs added, with landmarks"
