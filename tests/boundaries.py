@@ -134,6 +134,9 @@ class FormCase:
     valid: Callable[[], Mapping[str, str | list[str]]] = dict  # added to the page's values
     reload: Callable[[], list[str]] = list  # pages and downloads of the record
     skip: frozenset[str] = field(default_factory=frozenset)
+    method: str = "post"  # "get" for a filter form (worklist, audit log)
+    # A form written by hand in its template (no Django form to read): its fields.
+    declared: Mapping[str, forms.Field] = field(default_factory=dict)
 
 
 @dataclass
@@ -166,9 +169,10 @@ def _reload(case: FormCase, result: SweepResult, after: str) -> None:
 def sweep(case: FormCase, only: str | None = None) -> SweepResult:
     """Post every boundary value of every field (or of ``only``), one field at a time."""
     result = SweepResult()
+    send = case.client.get if case.method == "get" else case.client.post
     page = case.client.get(case.page)
     assert page.status_code == 200, f"{case.name}: GET {case.page} answered {page.status_code}"
-    targets = fields_of(page, case.fields)
+    targets = {**fields_of(page, case.fields), **case.declared}
     assert targets, f"{case.name}: no form fields found on {case.page}"
     for name, form_field in targets.items():
         if name in case.skip or (only and name != only):
@@ -176,9 +180,11 @@ def sweep(case: FormCase, only: str | None = None) -> SweepResult:
         for value in boundary_values(form_field):
             data = _values_now(case)
             data[name] = [value]
-            response = case.client.post(case.post_to or case.page, data)
+            response = send(case.post_to or case.page, data)
             result.posts += 1
-            result.saved += response.status_code in (301, 302, 303)
+            result.saved += response.status_code in (301, 302, 303) or (
+                case.method == "get" and response.status_code == 200
+            )
             if response.status_code >= 500:
                 result.errors.append(f"{case.name}: {name}={value[:40]!r} -> 500")
         _reload(case, result, f"sweeping {name}")

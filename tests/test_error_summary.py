@@ -49,7 +49,7 @@ def test_formset_rows_are_numbered_and_linked() -> None:
         }
     )
     html = TEMPLATE.render(Context({"form": None, "rows": rows}))
-    assert '<a href="#id_form-1-name">Row 2: Family name: ' in html
+    assert '<a href="#id_form-1-name">Row 2, family name: ' in html
 
 
 @pytest.mark.parametrize("form", [None, "", _Form()])

@@ -64,6 +64,7 @@ def test_a_written_but_unsigned_record_is_in_progress() -> None:
             assessment=BY,
             plan=BY,
             consent=BY,
+            consent_signed=BY,
             checklist_phases=ALL_PHASES,
             record_written=BY,
         )
@@ -81,6 +82,7 @@ def test_follow_up_under_way_has_no_next_step() -> None:
             assessment=BY,
             plan=BY,
             consent=BY,
+            consent_signed=BY,
             checklist_phases=ALL_PHASES,
             record_signed=BY,
             aftercare_plan=BY,
@@ -147,3 +149,13 @@ def test_the_next_due_item_is_the_earliest_from_today() -> None:
     assert due is not None
     assert due.title == "Stitches out"
     assert next_due(items[:1], today) is None
+
+
+def test_a_prepared_but_unsigned_consent_sheet_is_in_progress() -> None:
+    result = journey(
+        Snapshot(status=EpisodeStatus.PLANNED, measured=BY, assessment=BY, plan=BY, consent=BY)
+    )
+    step = result.step(Step.CONSENT)
+    assert step.state == State.IN_PROGRESS
+    assert result.next_step == step
+    assert step.action == "Record the consent signature"

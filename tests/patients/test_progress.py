@@ -112,7 +112,7 @@ def test_signing_the_record_makes_the_episode_operated_and_the_page_says_why(
         complete(client, ready, phase, version)
     url = reverse("surgery:operation", args=[ready.pk])
     client.post(url, {**RECORD, "version": "0"})
-    client.post(url, {"action": "sign", "version": "1"})
+    client.post(url, {"action": "sign", "version": "1", "confirm": "on"})
     assert Episode.objects.get(pk=ready.pk).status == "operated"
     assert causes(ready)[-1][1].startswith("operative record signed by")
     page = client.get(reverse("patients:episode", args=[ready.pk])).content.decode()
@@ -145,7 +145,9 @@ def test_each_surgical_page_offers_the_next_step(
         complete(client, ready, phase, version)
     url = reverse("surgery:operation", args=[ready.pk])
     client.post(url, {**RECORD, "version": "0"})
-    signed = client.post(url, {"action": "sign", "version": "1"}, follow=True).content.decode()
+    signed = client.post(
+        url, {"action": "sign", "version": "1", "confirm": "on"}, follow=True
+    ).content.decode()
     assert "Next: Issue the aftercare plan" in signed
     assert reverse("aftercare:plan", args=[ready.pk]) in signed
     episode_page = client.get(reverse("patients:episode", args=[ready.pk])).content.decode()

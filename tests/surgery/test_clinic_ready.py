@@ -156,7 +156,8 @@ def test_the_operation_form_lists_formset_errors_in_its_summary(
     assert response.status_code == 200
     assert "Incision 1, length (mm):" in body
     assert "Implant 1, length (mm): This field is required." in body
-    assert 'class="form-errors"' in body
+    assert "data-error-summary" in body
+    assert 'href="#id_imp-0-length_mm"' in body  # linked to the row's field
     assert not OperativeRecord.objects.exists()
 
 
@@ -171,7 +172,7 @@ def test_an_implausible_ima_gives_a_warning_and_no_translation(
         results={**measurement.results, "ima_deg": 50.8, "hvia_deg": -53.5}
     )
     page = surgeon.get(reverse("surgery:plan", args=[measured.pk])).content.decode()
-    assert "The IMA of 50.8° lies outside -5 to 30°" in page
+    assert "The IMA of 50.8° lies outside -5 to 25°" in page
     assert "The HVIA of -53.5° lies outside" in page
     assert "492" not in page
     response = put(surgeon, f"/api/v1/episodes/{measured.pk}/plan", PLAN)
@@ -571,7 +572,7 @@ def test_the_translation_endpoint_always_answers_finite_json(
     body = strict_json(response.content)
     assert body["shift_pct"] <= 100
     if query.get("ima_pre_deg") == "50.8":
-        assert "outside -5 to 30°" in body["warnings"][0]
+        assert "outside -5 to 25°" in body["warnings"][0]
         assert body["reachable"] is False
 
 
@@ -608,7 +609,7 @@ def test_a_refused_checklist_phase_keeps_what_was_entered_in_its_form(
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'class="form-errors"' in body
+    assert "data-error-summary" in body
     assert "still open: 2, 4, 5, 6, 7" in body
     assert 'value="Ms Sue Surgeon"' in body
     assert 'value="3" checked' in body

@@ -69,6 +69,13 @@ _ACTIONS = {
     Step.AFTERCARE_PLAN: "Issue the aftercare plan",
     Step.FOLLOW_UP: "Review follow-up",
 }
+# What it says once the step is under way.
+_CONTINUE = {
+    Step.RADIOGRAPHS: "Place the landmarks",
+    Step.CONSENT: "Record the consent signature",
+    Step.CHECKLIST: "Continue the safety checklist",
+    Step.OPERATIVE_RECORD: "Sign the operative record",
+}
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,8 @@ class Snapshot:
     measured: Stamp | None = None
     assessment: Stamp | None = None
     plan: Stamp | None = None
-    consent: Stamp | None = None
+    consent: Stamp | None = None  # a sheet prepared
+    consent_signed: Stamp | None = None  # the patient's signature recorded (DOMAIN §8)
     checklist_phases: Mapping[str, Stamp] = field(default_factory=dict)
     record_written: Stamp | None = None
     record_signed: Stamp | None = None
@@ -127,6 +135,8 @@ class StepState:
 
     @property
     def action(self) -> str:
+        if self.state == State.IN_PROGRESS and self.step in _CONTINUE:
+            return _CONTINUE[self.step]
         return _ACTIONS[self.step]
 
     @property
@@ -214,7 +224,7 @@ def journey(snapshot: Snapshot) -> Journey:
         _radiographs(snapshot),
         _simple(Step.ASSESSMENT, snapshot.assessment),
         _simple(Step.PLAN, snapshot.plan),
-        _simple(Step.CONSENT, snapshot.consent),
+        _simple(Step.CONSENT, snapshot.consent_signed, snapshot.consent),
         _checklist(snapshot.checklist_phases),
         _simple(Step.OPERATIVE_RECORD, snapshot.record_signed, snapshot.record_written),
         _simple(Step.AFTERCARE_PLAN, snapshot.aftercare_plan),

@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from halluxpath.core import plausibility
 from halluxpath.core.vocabulary import Labelled
 
 MODEL_LIMITS = (
@@ -41,13 +42,21 @@ AVERAGE_SHAFT_WIDTH_SOURCE = "DOMAIN §4 [50]: 11.7 mm women, 13.7 mm men (one p
 # value outside them is a misplaced landmark rather than a foot. Outside
 # them no translation or technique is computed from that value, and the
 # suggestion says why (a warning, not a refusal).
+_FILM_RANGES = {r.key: r for r in plausibility.RANGES}
 PLAUSIBLE: dict[str, tuple[float, float, str, str]] = {
-    "ima_deg": (-5.0, 30.0, "°", "IMA"),
-    "hva_deg": (-30.0, 75.0, "°", "HVA"),
-    "hvia_deg": (-20.0, 40.0, "°", "HVIA"),
-    "dmaa_deg": (-30.0, 45.0, "°", "DMAA"),
+    # The film's measures: the same limits the measurement warns at (core.plausibility).
+    **{
+        key: (r.low, r.high, r.unit, r.label)
+        for key, r in _FILM_RANGES.items()
+        if key in ("ima_deg", "hva_deg", "hvia_deg", "dmaa_deg")
+    },
+    "shaft_width_mm": (
+        _FILM_RANGES["osteotomy_width_mm"].low,
+        _FILM_RANGES["osteotomy_width_mm"].high,
+        " mm",
+        "shaft width",
+    ),
     "lever_mm": (25.0, 90.0, " mm", "lever arm L"),
-    "shaft_width_mm": (7.0, 20.0, " mm", "shaft width"),
 }
 PLAUSIBLE_SOURCE = (
     "DOMAIN §4 sanity ranges [50]; angle ranges: HalluxPath's choice (DOMAIN §2 grades)"

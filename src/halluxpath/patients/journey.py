@@ -118,10 +118,12 @@ def snapshot(actor: Actor, episode: Episode) -> tuple[Snapshot, int | None]:
     )
     assessment = _rows(actor, "assessment", episode).select_related("recorded_by").first()
     plan = _rows(actor, "plan", episode).select_related("decided_by").first()
-    consent = (
-        _rows(actor, "consent_sheet", episode)
-        .select_related("prepared_by")
-        .order_by("prepared_at", "pk")
+    sheets = _rows(actor, "consent_sheet", episode).order_by("prepared_at", "pk")
+    consent = sheets.select_related("prepared_by").first()
+    signed = (
+        sheets.filter(signed_on__isnull=False)
+        .select_related("consent_taken_by")
+        .order_by("-signature_recorded_at", "-pk")
         .first()
     )
     record = (
@@ -149,6 +151,7 @@ def snapshot(actor: Actor, episode: Episode) -> tuple[Snapshot, int | None]:
             assessment=assessment and _stamp(assessment.recorded_by, assessment.updated_at),
             plan=plan and _stamp(plan.decided_by, plan.updated_at),
             consent=consent and _stamp(consent.prepared_by, consent.prepared_at),
+            consent_signed=signed and _stamp(signed.consent_taken_by, signed.signature_recorded_at),
             checklist_phases=_checklist_phases(actor, episode),
             record_written=record and _stamp(record.recorded_by, record.updated_at),
             record_signed=record and _stamp(record.signed_by, record.signed_at),

@@ -4,7 +4,7 @@ Every demo episode that reached "assessed" has its pre-operative assessment;
 from "planned" on, its plan (computed from the measured pre-operative film)
 and a consent sheet; from "operated" on, the WHO checklist (all three phases),
 an operative record prefilled from the plan, signed by the responsible
-surgeon, and on a share of them a later amendment. So a newcomer opening any
+surgeon, and on one in six a later amendment. So a newcomer opening any
 operated foot sees every page filled (issue 12 item 16).
 
 The actions stamp "now" on what they write; the demo then moves those
@@ -73,7 +73,7 @@ from halluxpath.surgery.schemas import (
 ASSESSED_OR_LATER = [s.value for s in EpisodeStatus][1:]
 PLANNED_OR_LATER = ASSESSED_OR_LATER[1:]
 OPERATED_OR_LATER = PLANNED_OR_LATER[1:]
-AMENDED_SHARE = 0.15
+AMENDED_EVERY = 6  # one signed record in six is amended later (the first, the seventh...)
 # The theatre staff named on the demo checklists (invented, like the patients).
 ANAESTHETISTS = ("Dr Ines Duarte", "Dr Kwame Asante", "Dr Freya Lindqvist")
 SCRUB_NURSES = ("Olu Adeyemi (ODP)", "Mira Joshi", "Tom Fairweather (ODP)")
@@ -230,7 +230,7 @@ def _one(episode: Episode, rng: random.Random, report: dict[str, int]) -> None:
         signed_at=_moment(operated_on, 17), updated_at=_moment(operated_on, 17)
     )
     report["signed_records"] += 1
-    if rng.random() < AMENDED_SHARE:
+    if report["signed_records"] % AMENDED_EVERY == 1:
         content = data.content.model_copy(
             update={"operative_time_min": (data.content.operative_time_min or 30) + 5}
         )

@@ -141,7 +141,14 @@ class ImplantForm(ClinicForm):
         return data
 
 
-ImplantFormSet = forms.formset_factory(ImplantForm, extra=0, max_num=6, validate_max=True)
+def _rows(label: str) -> Any:
+    """A formset base whose rows the error summary names "<label> 1", "<label> 2"..."""
+    return type(f"{label.replace(' ', '')}Rows", (forms.BaseFormSet,), {"row_label": label})
+
+
+ImplantFormSet = forms.formset_factory(
+    ImplantForm, formset=_rows("Fixation row"), extra=0, max_num=6, validate_max=True
+)
 
 
 # Row forms start with an empty choice so that an untouched extra row posts
@@ -155,15 +162,19 @@ class IncisionForm(ClinicForm):
 
 
 IncisionFormSet = forms.formset_factory(
-    IncisionForm, extra=2, min_num=1, max_num=8, validate_min=True, validate_max=True
+    IncisionForm,
+    formset=_rows("Incision"),
+    extra=2,
+    min_num=1,
+    max_num=8,
+    validate_min=True,
+    validate_max=True,
 )
 
 
 class RecordImplantForm(ClinicForm):
     bone = forms.ChoiceField(choices=[BLANK, *Bone.choices()])
-    kind = forms.ChoiceField(
-        choices=[BLANK, *((k.value, k.value.replace("_", " ")) for k in ImplantKind)]
-    )
+    kind = forms.ChoiceField(choices=[BLANK, *ImplantKind.choices()])
     diameter_mm = forms.FloatField(label="Diameter (mm)", min_value=1.0, max_value=5.0)
     length_mm = forms.FloatField(label="Length (mm)", min_value=8, max_value=80)
     manufacturer = forms.CharField(max_length=100, required=False)
@@ -171,7 +182,7 @@ class RecordImplantForm(ClinicForm):
 
 
 RecordImplantFormSet = forms.formset_factory(
-    RecordImplantForm, extra=3, max_num=8, validate_max=True
+    RecordImplantForm, formset=_rows("Implant"), extra=3, max_num=8, validate_max=True
 )
 
 
@@ -253,21 +264,6 @@ def posted_version(data: Any) -> int | None:
     if not raw.isdigit() or len(raw) > 9:
         return None
     return int(raw)
-
-
-def summarise_formset_errors(form: forms.BaseForm, formset: Any, row_label: str) -> None:
-    """Repeat a formset's errors on ``form`` as form errors, so the form's error summary
-    (patients/_form_errors.html) lists them too; each stays on its row's field as well."""
-    if not formset.is_bound:
-        return
-    for message in formset.non_form_errors():
-        form.add_error(None, f"{row_label}s: {message}")
-    for number, row in enumerate(formset.forms, start=1):
-        for name, messages in row.errors.items():
-            label = row.fields[name].label or name.replace("_", " ") if name in row.fields else ""
-            for message in messages:
-                where = f"{row_label} {number}" + (f", {label.lower()}" if label else "")
-                form.add_error(None, f"{where}: {message}")
 
 
 class ConsentSignatureForm(ClinicForm):

@@ -48,10 +48,12 @@ def _lines(item: object) -> list[ErrorLine]:
     if isinstance(item, forms.BaseFormSet):
         if not item.is_bound:
             return []
-        lines = [ErrorLine(str(e)) for e in item.non_form_errors()]
+        # A view names its rows ("Incision", "Implant") with ``formset.row_label``.
+        noun = str(getattr(item, "row_label", "Row"))
+        lines = [ErrorLine(str(e), f"{noun}s") for e in item.non_form_errors()]
         for number, form in enumerate(item.forms, start=1):
             for line in _form_lines(form):
-                label = f"Row {number}: {line.label}" if line.label else f"Row {number}"
+                label = f"{noun} {number}" + (f", {line.label.lower()}" if line.label else "")
                 lines.append(ErrorLine(line.message, label, line.anchor))
         return lines
     return []

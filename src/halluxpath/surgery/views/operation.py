@@ -28,7 +28,6 @@ from halluxpath.surgery.forms import (
     OperativeRecordForm,
     RecordImplantFormSet,
     posted_version,
-    summarise_formset_errors,
 )
 from halluxpath.surgery.models import OperativeRecord, SurgicalPlan
 from halluxpath.surgery.operative_note import FIELD_LABELS
@@ -245,9 +244,6 @@ def operative_record(request: HttpRequest, episode_pk: int) -> HttpResponse:
         request.POST if posted else None, prefix="imp", initial=None if posted else implant_rows
     )
     valid = posted and all([form.is_valid(), incisions.is_valid(), implants.is_valid()])
-    if posted and not valid:
-        summarise_formset_errors(form, incisions, "Incision")
-        summarise_formset_errors(form, implants, "Implant")
     data = record_input(form, incisions, implants) if valid else None
     if data is not None:
         version = posted_version(request.POST)

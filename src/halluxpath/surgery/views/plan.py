@@ -38,7 +38,6 @@ from halluxpath.surgery.forms import (
     PlanChoiceForm,
     PlanFindingsForm,
     posted_version,
-    summarise_formset_errors,
 )
 from halluxpath.surgery.models import SurgicalPlan
 from halluxpath.surgery.schemas import FixationRow, PlanChoice, PlanFindings, PlanInput
@@ -159,8 +158,6 @@ def plan(request: HttpRequest, episode_pk: int) -> HttpResponse:
         request.POST if saving else None, prefix="fix", initial=None if saving else initial_rows
     )
     valid = saving and all([findings_form.is_valid(), choice_form.is_valid(), implants.is_valid()])
-    if saving and not valid:
-        summarise_formset_errors(choice_form, implants, "Fixation row")
     if valid:
         version = posted_version(request.POST)
         try:

@@ -667,15 +667,20 @@ export class LandmarkTool {
     this.confirmBox.querySelector("[data-action=save-anyway]")?.focus();
   }
 
-  // The saved readings are rendered by the server: fetch the page again and swap the list in.
+  // The saved readings and the episode's next step are rendered by the server:
+  // fetch the page again and swap both in (a saved reading moves the episode on).
   async refreshReadings() {
     const section = document.querySelector("[data-readings]");
     if (!section) return;
     try {
       const response = await fetch(window.location.href, { credentials: "same-origin" });
       if (!response.ok) throw new Error(response.statusText);
-      const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("[data-readings]");
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("[data-readings]");
       if (fresh) section.replaceChildren(...fresh.childNodes);
+      const next = document.querySelector("nav.next-step");
+      const freshNext = page.querySelector("nav.next-step");
+      if (next && freshNext) next.replaceChildren(...freshNext.childNodes);
     } catch (error) {
       window.location.reload();
     }
