@@ -63,19 +63,20 @@ demo: setup
 
 # The demo's reminder worker writes e-mails and text messages to var/reminders.log
 # instead of sending them; a site sets HALLUXPATH_EMAIL_BACKEND and
-# HALLUXPATH_SMS_BACKEND (docs/operations.md). The audit sealer runs beside it
-# and logs each seal it makes to var/audit-sealer.log.
+# HALLUXPATH_SMS_BACKEND (docs/operations.md). `halluxpath run_workers` runs it
+# beside the alert escalation (var/escalation.log) and the audit sealer
+# (var/audit-sealer.log), and starts again any of them that stops, with a
+# growing pause; its own lines (each start and stop) go to var/workers.log.
 serve: export HALLUXPATH_EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 serve: export HALLUXPATH_SMS_BACKEND ?= halluxpath.reminders.channels.ConsoleSmsBackend
 serve:
 	@echo "HalluxPath is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "Reminders the demo would send are written to var/reminders.log"
 	@mkdir -p var
-	$(BIN)/halluxpath send_reminders >> var/reminders.log 2>&1 & worker=$$!; \
-	$(BIN)/halluxpath audit seal --loop >> var/audit-sealer.log 2>&1 & sealer=$$!; \
+	$(BIN)/halluxpath run_workers --log-dir var >> var/workers.log 2>&1 & workers=$$!; \
 	$(BIN)/gunicorn halluxpath.site.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --forwarded-allow-ips=127.0.0.1; \
-	kill $$worker $$sealer 2>/dev/null; wait
+	kill $$workers 2>/dev/null; wait
 
 run: setup serve
 

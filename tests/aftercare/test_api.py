@@ -118,13 +118,23 @@ def test_an_alert_is_acknowledged_once_through_the_api(clinic: Clinic, client: C
         source="DOMAIN §12 R5",
     )
     url = f"/api/v1/alerts/{alert.pk}/acknowledgement"
-    body = {"action_taken": "Phoned the patient", "outcome": "Seen in clinic today"}
+    body = {"response": "called_patient", "note": "Seen in clinic today"}
     client.force_login(clinic.surgeon_b)
     assert send(client, "post", url, body).status_code == 404
     client.force_login(clinic.user(Role.NURSE))
+    for refused in (
+        {"response": "shrugged"},
+        {"response": "other", "note": "  "},
+        {"response": "called_patient", "note": "x" * 501},
+        {"action_taken": "Phoned", "outcome": "Fine"},
+    ):
+        assert send(client, "post", url, refused).status_code == 422, refused
     done = send(client, "post", url, body)
     assert done.status_code == 200
-    assert done.json()["outcome"] == "Seen in clinic today"
+    assert done.json()["response"] == "called_patient"
+    assert done.json()["response_words"] == "Called the patient"
+    assert done.json()["note"] == "Seen in clinic today"
+    assert done.json()["acknowledged_by"] == "Nurse Test"
     again = send(client, "post", url, body)
     assert again.status_code == 422
     assert "already acknowledged" in again.json()["detail"]
@@ -166,6 +176,25 @@ def test_staff_invite_a_patient_through_the_api(clinic: Clinic, client: Client) 
     assert response.status_code == 200
     assert len(response.json()["token"]) > 20
     assert Invitation.objects.filter(patient=clinic.patient_b).count() == 1
+
+
+def test_an_invitation_is_sent_by_text_through_the_api_once(clinic: Clinic, client: Client) -> None:
+    patient = clinic.patient_a
+    patient.user, patient.phone = None, "07700 900123"
+    patient.save()
+    client.force_login(clinic.user(Role.NURSE))
+    token = send(client, "post", f"/api/v1/patients/{patient.pk}/invitations").json()["token"]
+    url = f"/api/v1/patients/{patient.pk}/invitations/sending"
+    assert send(client, "post", url, {"token": token, "channel": "email"}).status_code == 422
+    assert send(client, "post", url, {"token": "forged", "channel": "sms"}).status_code == 422
+    assert send(client, "post", url, {"token": token, "channel": "fax"}).status_code == 422
+    first = send(client, "post", url, {"token": token, "channel": "sms"})
+    again = send(client, "post", url, {"token": token, "channel": "sms"})
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert OutboxMessage.objects.get().kind == "invitation"
+    client.force_login(clinic.surgeon_b)
+    assert send(client, "post", url, {"token": token, "channel": "sms"}).status_code == 404
 
 
 def test_reminders_are_retried_and_stopped_through_the_api(clinic: Clinic, client: Client) -> None:

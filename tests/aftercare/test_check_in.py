@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from halluxpath.accounts.models import Role
 from halluxpath.aftercare.actions import escalate_overdue
@@ -65,24 +68,46 @@ def test_out_of_range_answers_are_refused_and_nothing_is_kept(
     assert not CheckIn.objects.exists()
 
 
-def test_the_team_acknowledges_once_with_action_and_outcome(
+def test_the_team_acknowledges_once_with_a_response_and_a_note(
     clinic: Clinic, patient: Client, client: Client
 ) -> None:
+    clinic.patient_a.phone = "07700 900123"
+    clinic.patient_a.save()
     send(patient, calf_pain_or_swelling="on")
     alert = Alert.objects.get()
     client.force_login(clinic.user(Role.NURSE))
     listing = client.get(reverse("aftercare:triage")).content.decode()
-    assert "LOVELACE" in listing
+    assert "Ada Lovelace" in listing
     assert "Urgent" in listing
+    assert 'href="tel:07700900123"><strong>07700 900123</strong>' in listing  # the patient's phone
+    assert "Called the patient" in listing  # the responses offered
     url = reverse("aftercare:acknowledge", args=[alert.pk])
-    missing = client.post(url, {"action_taken": "Called patient"}, follow=True)
-    assert "both the action taken and its outcome" in missing.content.decode()
-    client.post(url, {"action_taken": "Called patient", "outcome": "DVT scan booked today"})
-    again = client.post(url, {"action_taken": "x", "outcome": "y"}, follow=True)
-    assert "already acknowledged" in again.content.decode()
+    field = f"a{alert.pk}-"
+    missing = client.post(url, {f"{field}note": "Called"})
+    assert missing.status_code == 422
+    assert "This field is required" in missing.content.decode()
+    other = client.post(url, {f"{field}response": "other", f"{field}note": " "})
+    assert "Say what was done." in other.content.decode()
+    hostile = client.post(url, {f"{field}response": "<script>", f"{field}note": "x"})
+    assert hostile.status_code == 422
+    too_long = client.post(url, {f"{field}response": "booked_review", f"{field}note": "x" * 501})
+    assert too_long.status_code == 422
+    assert Alert.objects.get().acknowledged_at is None
+    done = client.post(
+        url, {f"{field}response": "booked_review", f"{field}note": "DVT scan booked today"}
+    )
+    assert done.status_code == 302
+    again = client.post(url, {f"{field}response": "no_action_needed"})
+    assert "already acknowledged by Nurse Test" in again.content.decode()
     alert.refresh_from_db()
-    assert alert.outcome == "DVT scan booked today"
+    assert (alert.response, alert.action_taken) == ("booked_review", "DVT scan booked today")
     assert alert.acknowledged_by == clinic.user(Role.NURSE)
+    event = AuditEvent.objects.filter(object_type="alert", action="change").get()
+    assert event.detail["response"] == "booked_review"
+    assert event.detail["note"] == "DVT scan booked today"
+    listing = client.get(reverse("aftercare:triage")).content.decode()
+    assert "Booked a review" in listing.split("Recently acknowledged")[1]
+    assert "DVT scan booked today" in listing
 
 
 def test_other_teams_neither_see_nor_acknowledge_the_alert(
@@ -91,9 +116,10 @@ def test_other_teams_neither_see_nor_acknowledge_the_alert(
     send(patient, redness_spreading="on")
     alert = Alert.objects.get()
     client.force_login(clinic.surgeon_b)
-    assert "LOVELACE" not in client.get(reverse("aftercare:triage")).content.decode()
+    assert "Lovelace" not in client.get(reverse("aftercare:triage")).content.decode()
     response = client.post(
-        reverse("aftercare:acknowledge", args=[alert.pk]), {"action_taken": "x", "outcome": "y"}
+        reverse("aftercare:acknowledge", args=[alert.pk]),
+        {f"a{alert.pk}-response": "called_patient"},
     )
     assert response.status_code == 404
     alert.refresh_from_db()
@@ -167,7 +193,7 @@ def test_the_result_names_the_next_check_in_and_a_red_flag_makes_it_tomorrow(
     )
     client.force_login(clinic.user(Role.PATIENT))
     quiet = client.post(reverse("aftercare:check_in"), QUIET, follow=True).content.decode()
-    assert f"{today + dt.timedelta(days=3):%A} {(today + dt.timedelta(days=3)).day}" in quiet
+    assert f">{date_format(today + dt.timedelta(days=3))}</time>" in quiet  # the locale's format
     flagged = {**QUIET, "temperature_c": "38.5"}
     page = client.post(reverse("aftercare:check_in"), flagged, follow=True).content.decode()
     tomorrow = today + dt.timedelta(days=1)
@@ -194,3 +220,36 @@ def test_a_forged_submission_token_is_refused(clinic: Clinic, client: Client) ->
     response = client.post(reverse("aftercare:check_in"), {**QUIET, "submission": "<script>"})
     assert response.status_code == 200
     assert not CheckIn.objects.exists()
+
+
+def test_the_escalation_command_escalates_overdue_urgent_alerts(patient: Client) -> None:
+    """`make run` runs it (with --loop) beside the reminder worker (issue 12 item 7)."""
+    send(patient, calf_pain_or_swelling="on")
+    Alert.objects.update(created_at=timezone.now() - dt.timedelta(hours=3))
+    out = io.StringIO()
+    call_command("escalate_alerts", stdout=out)
+    assert "1 alert(s) escalated" in out.getvalue()
+    assert Alert.objects.get().escalated_at is not None
+
+
+def test_the_staff_menu_counts_the_teams_open_alerts_in_one_query(
+    clinic: Clinic, patient: Client, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    from halluxpath.aftercare.context_processors import open_alerts
+
+    send(patient, calf_pain_or_swelling="on", redness_spreading="on")  # R2 and R5
+    client.force_login(clinic.user(Role.NURSE))
+    page = client.get(reverse("patients:worklist")).content.decode()
+    assert (
+        'Triage <span class="alerts-count">(2<span class="visually-hidden"> open alerts</span>)'
+        in page
+    )
+    client.force_login(clinic.surgeon_b)  # another team's alerts are not counted
+    assert "open alert" not in client.get(reverse("patients:worklist")).content.decode()
+    request = client.get(reverse("patients:worklist")).wsgi_request
+    request.user = clinic.user(Role.NURSE)
+    with django_assert_max_num_queries(1):
+        assert open_alerts(request)["open_alerts_count"] == 2
+    Alert.objects.update(acknowledged_at=timezone.now())
+    client.force_login(clinic.user(Role.NURSE))
+    assert "open alert" not in client.get(reverse("patients:worklist")).content.decode()

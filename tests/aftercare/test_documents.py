@@ -89,7 +89,7 @@ def test_the_plan_pdf_names_the_patient_and_lists_every_item_with_the_red_flags(
     assert "Ada Lovelace" in text
     assert "A-0001" in text
     assert "Left" in text
-    assert "Mon 2 Nov 2026" in text  # the operation date
+    assert "2 Nov 2026" in text  # the operation date, in the locale's format
     for item in plan.item_list:
         assert " ".join(item["title"].split()) in text
         assert " ".join(item["instructions"].split()) in text
@@ -97,11 +97,13 @@ def test_the_plan_pdf_names_the_patient_and_lists_every_item_with_the_red_flags(
     assert "Call 999 for sudden breathlessness or chest pain" in text
     assert "bleeding that does not stop" in text
     # A range and a single visit day.
-    assert "From Mon 2 Nov 2026 to Mon 14 Dec 2026" in text  # the shoe, 6 weeks
-    assert "Mon 16 Nov 2026" in text  # wound check at 2 weeks
+    assert "From 2 Nov 2026 to 14 Dec 2026" in text  # the shoe, 6 weeks
+    assert "16 Nov 2026" in text  # wound check at 2 weeks
     assert "MIS distal osteotomy with screws, day case" in text
     assert "version 1" in text
-    assert "DOMAIN §11.1 [6]" in text  # sources in small print
+    assert "DOMAIN" not in text  # no reference codes shown to a patient (issue 12 item 10)
+    assert "§" not in text
+    assert "contact the clinic" in text  # the site has no number: plain words, no blank
 
 
 def test_typed_text_is_printed_literally_and_does_not_break_the_pdf(clinic: Clinic) -> None:
@@ -125,7 +127,7 @@ def test_typed_text_is_printed_literally_and_does_not_break_the_pdf(clinic: Clin
     text = pdf_text(plan_pdf.render(plan, clinic.patient_a))
     assert "<b>&</b><script>alert(1)</script> ]]> &amp; <para>" in text
     assert "Ada <i> Lovelace" in text
-    assert "Tue 17 Nov 2026 · at 10:30 · Clinic <3 & Co" in text
+    assert "17 Nov 2026 · at 10:30 a.m. · Clinic <3 & Co" in text  # the locale's formats
 
 
 def test_the_patient_lists_and_downloads_only_their_own_documents(

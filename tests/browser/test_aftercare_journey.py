@@ -47,8 +47,8 @@ def test_a_patient_reports_a_red_flag_and_a_nurse_acknowledges_it(
     nurse.get_by_role("link", name="Triage").click()
     card = nurse.locator("article.alert-card").filter(has_text="R5").first
     expect(card).to_be_visible()
-    card.get_by_label("Action taken").fill("Phoned the patient, wound seen in clinic")
-    card.get_by_label("Outcome").fill("Cellulitis, antibiotics started")
+    card.get_by_label("Seen in clinic today").check()
+    card.get_by_label("Details").fill("Cellulitis, antibiotics started")
     card.get_by_role("button", name="Acknowledge").click()
     expect(nurse.get_by_text("Alert acknowledged")).to_be_visible()
     screenshot(nurse, "triage-phone")
@@ -76,3 +76,72 @@ def test_the_patient_reads_todays_instructions_on_a_phone(
     assert serious_violations(page) == []
     screenshot(page, "timeline-phone")
     page.context.close()
+
+
+def _fits(page: Page, name: str) -> None:
+    """No sideways scrolling at 390 px and no serious accessibility problem (issue 12 item 10)."""
+    page.wait_for_load_state()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name} is {width} px wide"
+    assert serious_violations(page) == [], name
+    screenshot(page, f"{name}-phone")
+
+
+def test_every_aftercare_page_fits_a_phone(
+    browser: Browser, live_server: LiveServer, demo: None
+) -> None:
+    from halluxpath.accounts.models import User
+    from halluxpath.patients.access import visible_patients
+    from halluxpath.sites.models import Site
+
+    Site.objects.update(
+        phone_in_hours="01632 960123",
+        phone_out_of_hours="01632 960999",
+        address="Foot Clinic, Level 2\nTest Hospital",
+    )
+    episode = issue_demo_patients_plan(days_ago=9)
+    patient = phone_page(browser)
+    sign_in(patient, live_server.url, "patient")
+    patient.goto(f"{live_server.url}/me/check-in/")
+    _fits(patient, "check-in")
+    patient.get_by_label("How bad is the pain now? (0 none, 10 worst)").fill("7")
+    patient.get_by_label("My calf or thigh is painful, swollen, warm or red").check()
+    patient.get_by_role("button", name="Send").click()
+    expect(patient.get_by_role("link", name="01632 960123").first).to_be_visible()
+    _fits(patient, "check-in-result-urgent")
+    for path, name in (("/me/today/", "today"), ("/me/plan/", "timeline")):
+        patient.goto(live_server.url + path)
+        _fits(patient, name)
+    expect(patient.get_by_role("heading", name="Your plan, day by day")).to_be_visible()
+    patient.goto(f"{live_server.url}/me/today/")
+    expect(patient.get_by_role("img", name="Pain score at each check-in")).to_be_visible()
+    patient.goto(f"{live_server.url}/me/documents/")
+    _fits(patient, "documents")
+    patient.context.close()
+
+    nurse = phone_page(browser)
+    sign_in(nurse, live_server.url, "nurse")
+    expect(nurse.get_by_role("link", name="Triage")).to_contain_text("open alert")
+    nurse.goto(f"{live_server.url}/triage/")
+    expect(nurse.get_by_role("heading", name="Triage")).to_be_visible()
+    _fits(nurse, "triage")
+    nurse.goto(f"{live_server.url}/episodes/{episode.pk}/aftercare/")
+    expect(nurse.get_by_role("heading", name="Check-ins and pain")).to_be_visible()
+    _fits(nurse, "aftercare-plan")
+    nurse.goto(f"{live_server.url}/reminders/?status=pending")
+    _fits(nurse, "outbox")
+    someone = visible_patients(User.objects.get(username="nurse")).filter(user__isnull=True).first()
+    assert someone is not None
+    nurse.goto(f"{live_server.url}/patients/{someone.pk}/")
+    nurse.get_by_role("button", name="Invite to the patient portal").click()
+    expect(nurse.get_by_role("heading", name="Invitation link")).to_be_visible()
+    _fits(nurse, "invitation-link")
+    nurse.context.close()
+
+    admin = phone_page(browser)
+    sign_in(admin, live_server.url, "admin")
+    admin.goto(f"{live_server.url}/pathways/")
+    _fits(admin, "pathways")
+    admin.get_by_role("link", name="MIS distal osteotomy with screws, day case").click()
+    _fits(admin, "pathway")
+    admin.context.close()

@@ -47,3 +47,34 @@ def test_the_first_two_weeks_are_always_daily(day: int) -> None:
 @given(st.integers(min_value=85, max_value=2000))
 def test_after_twelve_weeks_only_questionnaires_remain(day: int) -> None:
     assert not is_check_in_day(DAY0, DAY0 + dt.timedelta(days=day))
+
+
+def test_the_cadence_walks_to_the_ends_of_the_calendar_without_overflow() -> None:
+    """Issue 12 item 11: date arithmetic on a stored 0001-01-01 or 9999-12-31 never raises."""
+    assert list(check_in_days(dt.date.max, dt.date.max, dt.date.max)) == []
+    assert list(check_in_days(dt.date.min, dt.date.min, dt.date.max))[:2] == [
+        dt.date.min + dt.timedelta(days=1),
+        dt.date.min + dt.timedelta(days=2),
+    ]
+    near_end = dt.date.max - dt.timedelta(days=3)
+    assert list(check_in_days(near_end, near_end, dt.date.max)) == [
+        near_end + dt.timedelta(days=d) for d in (1, 2, 3)
+    ]
+    assert list(check_in_days(DAY0, dt.date.max, dt.date.max, (dt.date.max,))) == []
+    assert not is_check_in_day(dt.date.min, dt.date.max)
+
+
+@given(
+    st.dates(), st.dates(), st.integers(min_value=0, max_value=30), st.lists(st.dates(), max_size=3)
+)
+def test_the_walk_gives_the_same_days_as_asking_day_by_day(
+    operated_on: dt.date, start: dt.date, length: int, flags: list[dt.date]
+) -> None:
+    end = min(start + dt.timedelta(days=min(length, (dt.date.max - start).days)), dt.date.max)
+    walked = list(check_in_days(operated_on, start, end, flags))
+    asked = [
+        start + dt.timedelta(days=d)
+        for d in range((end - start).days + 1)
+        if is_check_in_day(operated_on, start + dt.timedelta(days=d), flags)
+    ]
+    assert walked == asked

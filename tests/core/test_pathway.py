@@ -103,3 +103,34 @@ def test_own_shoes_from_about_three_months() -> None:
 def test_an_unknown_kind_of_work_is_refused() -> None:
     with pytest.raises(ValueError, match="work must be"):
         build_plan(MIS_SCREWS, DAY0, side="left", fixation="screws", work="astronaut")
+
+
+def test_a_plan_past_the_end_of_the_calendar_is_refused_not_an_overflow() -> None:
+    """Issue 12 item 11: dates near 9999 are a ValueError the pages turn into a form error."""
+    with pytest.raises(ValueError, match="outside the calendar"):
+        build_plan(MIS_SCREWS, dt.date.max, side="left", fixation="screws")
+    assert build_plan(MIS_SCREWS, dt.date.min, side="left", fixation="screws").items
+
+
+def test_plausible_operation_and_item_dates() -> None:
+    from halluxpath.core.pathway import (
+        EARLIEST_DATE,
+        item_date_problem,
+        operation_date_problem,
+        shifted,
+    )
+
+    today = dt.date(2026, 12, 2)
+    assert operation_date_problem(EARLIEST_DATE, today) is None
+    assert operation_date_problem(today + dt.timedelta(days=730), today) is None
+    assert "before 01/01/2000" in (operation_date_problem(dt.date.min, today) or "")
+    assert "two years ahead" in (operation_date_problem(dt.date.max, today) or "")
+    assert operation_date_problem(dt.date(1999, 12, 31), today)
+    assert operation_date_problem(today + dt.timedelta(days=731), today)
+    assert operation_date_problem(dt.date.max, dt.date.max) is None  # the latest day, no overflow
+    assert item_date_problem(today, today) is None
+    assert item_date_problem(today - dt.timedelta(days=1), today)
+    assert item_date_problem(today + dt.timedelta(days=731), today)
+    assert item_date_problem(dt.date.max, dt.date.max) is None
+    assert shifted(dt.date.max, 1) is None
+    assert shifted(dt.date.min, -1) is None

@@ -104,3 +104,70 @@ def test_messages_say_nothing_clinical() -> None:
         words = (reminder.subject + reminder.text).lower()
         for clinical in ("bunion", "hallux", "osteotomy", "x-ray", "wound", "stitches", "left"):
             assert clinical not in words, (clinical, reminder.key)
+
+
+def _stored(operated_on: dt.date, *starts: dt.date) -> Plan:
+    """A plan as a stored row may hold it (older than the date checks): any dates at all."""
+    from halluxpath.core.pathway import PlanItem
+
+    items = tuple(
+        PlanItem(f"visit-{i}", "follow_up", "Visit", "Come in.", day, None, "DOMAIN §11.1")
+        for i, day in enumerate(starts)
+    )
+    return Plan("T", 1, operated_on, items)
+
+
+def test_plans_at_the_ends_of_the_calendar_never_overflow() -> None:
+    """Issue 12 item 11: an operation on 0001-01-01 killed the reminder worker."""
+    today = dt.date(2026, 3, 2)
+    for operated_on, starts in (
+        (dt.date.min, (dt.date.min, dt.date.min + dt.timedelta(days=3))),
+        (dt.date.max, (dt.date.max,)),
+        (dt.date.min, (dt.date.max,)),
+    ):
+        for window in ((today, today + dt.timedelta(days=8)), (dt.date.min, dt.date.min)):
+            reminders_for(
+                _stored(operated_on, *starts),
+                episode_id=1,
+                given_name="Ada",
+                clinic=CLINIC,
+                window=window,
+                check_ins_wanted=True,
+                red_flag_days=(dt.date.max, dt.date.min),
+            )
+    near_end = reminders_for(
+        _stored(dt.date.max - dt.timedelta(days=10), dt.date.max),
+        episode_id=1,
+        given_name="Ada",
+        clinic=CLINIC,
+        window=(dt.date.max - dt.timedelta(days=8), dt.date.max - dt.timedelta(days=1)),
+        check_ins_wanted=True,
+    )
+    assert [r.kind for r in near_end].count("appointment") == 2
+
+
+def test_the_appointment_reminder_gives_the_clinic_number_or_says_contact_the_clinic() -> None:
+    with_phones = dataclasses.replace(
+        CLINIC, phone_in_hours="01632 960123", phone_out_of_hours="01632 960999"
+    )
+    visit = _stored(DAY0, DAY0 + dt.timedelta(days=14))
+    [numbered] = reminders_for(
+        visit,
+        episode_id=1,
+        given_name="Ada",
+        clinic=with_phones,
+        window=(DAY0 + dt.timedelta(days=13), DAY0 + dt.timedelta(days=13)),
+        check_ins_wanted=False,
+    )
+    assert "call the clinic on 01632 960123 (out of hours 01632 960999)" in numbered.text
+    [plain] = reminders_for(
+        visit,
+        episode_id=1,
+        given_name="Ada",
+        clinic=CLINIC,
+        window=(DAY0 + dt.timedelta(days=13), DAY0 + dt.timedelta(days=13)),
+        check_ins_wanted=False,
+    )
+    assert "please contact the clinic." in plain.text
+    assert " on ." not in plain.text
+    assert "()" not in plain.text

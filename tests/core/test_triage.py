@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from halluxpath.core.triage import CheckIn, CheckInError, Level, overall, triage
+from halluxpath.core.triage import (
+    RESPONSE_WORDS,
+    CheckIn,
+    CheckInError,
+    Level,
+    TeamResponse,
+    overall,
+    triage,
+)
 
 
 def levels(**answers: object) -> dict[str, Level]:
@@ -95,3 +103,10 @@ def test_out_of_range_answers_are_refused(answers: dict[str, object], field: str
     with pytest.raises(CheckInError) as refused:
         triage(CheckIn(**{"days_since_operation": 5, "pain_score": 3, **answers}))  # type: ignore[arg-type]
     assert refused.value.field == field
+
+
+def test_every_team_response_has_words_for_the_triage_list() -> None:
+    assert set(RESPONSE_WORDS) == set(TeamResponse)
+    assert RESPONSE_WORDS[TeamResponse.ADVISED_EMERGENCY_DEPARTMENT] == (
+        "Advised the emergency department"
+    )

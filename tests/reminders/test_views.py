@@ -28,8 +28,8 @@ def test_failures_are_listed_for_the_team_only(clinic: Clinic, client: Client) -
     failed(clinic)
     client.force_login(clinic.user(Role.NURSE))
     page = client.get(reverse("reminders:outbox")).content.decode()
-    assert "LOVELACE" in page
-    assert "HOPPER" not in page
+    assert "Ada Lovelace" in page  # full names (issue 12 item 10)
+    assert "Hopper" not in page
     assert "The mail server refused the address." in page
     assert "Failed after the last try (1)" in page
     assert AuditEvent.objects.filter(object_type="reminder_list").exists()

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
@@ -84,7 +85,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         found.append(
             Document(
                 title=f"Your aftercare plan, {side} foot",
-                detail=f"Operation on {plan.operated_on:%d %B %Y}",
+                detail=f"Operation on {date_format(plan.operated_on)}",
                 dated=timezone.localtime(plan.issued_at).date(),
                 url=reverse("aftercare:document_plan", args=[plan.episode_id]),
             )

@@ -4,11 +4,18 @@ import enum
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from halluxpath.aftercare.models import PathwayTemplate
+from halluxpath.aftercare.models import RESPONSES, PathwayTemplate
 from halluxpath.aftercare.schemas import PlanIssue, PlanItemAdjustment
 from halluxpath.core import triage
-from halluxpath.core.pathway import FIXATIONS, WORK_KINDS
+from halluxpath.core.pathway import (
+    EARLIEST_DATE,
+    FIXATIONS,
+    WORK_KINDS,
+    latest_operation_date,
+    operation_date_problem,
+)
 from halluxpath.core.pathway_data import CATEGORIES, CONDITIONS, LONGEST_DAY
 from halluxpath.forms import ClinicForm
 
@@ -28,6 +35,11 @@ CONDITION_WORDS = {
     "antibiotics": "Antibiotics prescribed",
     "vte_prophylaxis": "VTE prophylaxis prescribed",
 }
+
+
+def category_words(category: str) -> str:
+    """A plan category (core.pathway_data.CATEGORIES) as words: "follow_up" → "Follow up"."""
+    return category.replace("_", " ").capitalize()
 
 
 class CheckInForm(ClinicForm):
@@ -123,8 +135,16 @@ class CheckInForm(ClinicForm):
 
 
 class AcknowledgeForm(ClinicForm):
-    action_taken = forms.CharField(max_length=500, label="Action taken")
-    outcome = forms.CharField(max_length=500, label="Outcome")
+    """A response from core.triage.TeamResponse and the clinician's words beside it."""
+
+    response = forms.ChoiceField(label="What was done", choices=RESPONSES, widget=forms.RadioSelect)
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Details",
+        help_text="Who you spoke to, what was agreed. Needed for “Other”.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class IssuePlanForm(ClinicForm):
@@ -152,8 +172,19 @@ class IssuePlanForm(ClinicForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["operated_on"].widget.attrs.update(
+            min=EARLIEST_DATE.isoformat(),
+            max=latest_operation_date(timezone.localdate()).isoformat(),
+        )
         names = PathwayTemplate.objects.order_by("name").values_list("name", flat=True)
         self.fields["template"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+
+    def clean_operated_on(self) -> object:
+        day = self.cleaned_data["operated_on"]
+        problem = operation_date_problem(day, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def as_input(self) -> PlanIssue:
         data = self.cleaned_data
@@ -217,7 +248,7 @@ class PathwayStepForm(ClinicForm):
     key = forms.SlugField(
         max_length=40, help_text="A short name used in plans and reminders, e.g. visit-2w."
     )
-    category = forms.ChoiceField(choices=[(c, c.replace("_", " ")) for c in CATEGORIES])
+    category = forms.ChoiceField(choices=[(c, category_words(c)) for c in CATEGORIES])
     title = forms.CharField(max_length=200, help_text="What the patient reads as the heading.")
     instructions = forms.CharField(
         max_length=1000,

@@ -41,14 +41,20 @@ def ics(plan: AftercarePlan) -> bytes:
         event.add("uid", f"{plan.pk}-{item['key']}@halluxpath")
         event.add("dtstamp", stamp)
         event.add("summary", item["title"])
+        # Rows stored before the date checks may be dated up to 9999-12-31: the
+        # event then ends where the calendar does instead of overflowing.
         if item.get("time"):
             starts = dt.datetime.combine(day, dt.time.fromisoformat(item["time"]), tzinfo=zone)
             event.add("dtstart", starts)
-            event.add("dtend", starts + VISIT_LENGTH)
+            try:
+                event.add("dtend", starts + VISIT_LENGTH)
+            except OverflowError:
+                event.add("duration", VISIT_LENGTH)
             event.add("description", item["instructions"])
         else:
             event.add("dtstart", day)
-            event.add("dtend", day + dt.timedelta(days=1))
+            if day < dt.date.max:
+                event.add("dtend", day + dt.timedelta(days=1))
             event.add("description", item["instructions"] + " The clinic will confirm the time.")
         if item.get("place"):
             event.add("location", item["place"])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from halluxpath.aftercare import stored
+from halluxpath.core import triage
 
 
 class Level(models.IntegerChoices):
@@ -15,6 +16,10 @@ class Level(models.IntegerChoices):
     ROUTINE = 1, "Routine (next working day)"
     URGENT = 2, "Urgent (same day)"
     EMERGENCY = 3, "Emergency (999)"
+
+
+# The care team's responses to an alert (core.triage.TeamResponse), with their words.
+RESPONSES = [(r.value, triage.RESPONSE_WORDS[r]) for r in triage.TeamResponse]
 
 
 class CheckIn(models.Model):
@@ -72,8 +77,16 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    action_taken = models.CharField(max_length=500, blank=True)
-    outcome = models.CharField(max_length=500, blank=True)
+    response = models.CharField(
+        max_length=40,
+        choices=RESPONSES,
+        blank=True,
+        help_text="What the clinician did (empty for alerts acknowledged before the choice).",
+    )
+    action_taken = models.CharField(
+        max_length=500, blank=True, help_text="The clinician's words beside the response."
+    )
+    outcome = models.CharField(max_length=500, blank=True, help_text="Older acknowledgements.")
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ import io
 from itertools import groupby
 
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -21,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from halluxpath.aftercare.contact import ClinicContact, contact_for
 from halluxpath.aftercare.models import AftercarePlan
 from halluxpath.aftercare.plans import as_core
 from halluxpath.core.pathway import PlanItem
@@ -41,18 +43,22 @@ ALERT_TITLE = ParagraphStyle(
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN - 12  # inside the frame's 6 pt padding on each side
 
+
 # The Today page's wording (aftercare/templates/aftercare/today.html), from DOMAIN §12
 # R1 (999) and R2, R3, R5, R6, R8 (same-day contact). Change both together.
-RED_FLAGS = (
-    "<b>Call 999</b> for sudden breathlessness or chest pain. Do not drive yourself.",
-    "For fever, spreading redness, a bad smell, calf pain or bleeding that does not stop, "
-    "<b>contact the clinic today</b>: tell us now with the Check-in page of your patient "
-    "portal, or phone the clinic.",
-)
+def red_flags(contact: ClinicContact) -> tuple[str, ...]:
+    return (
+        "<b>Call 999</b> for sudden breathlessness or chest pain. Do not drive yourself.",
+        "For fever, spreading redness, a bad smell, calf pain or bleeding that does not stop, "
+        "<b>contact the clinic today</b>: tell us now with the Check-in page of your patient "
+        f"portal, or {escape(contact.phone_words())}."
+        + ("" if contact.phone_out_of_hours else " Out of hours, call NHS 111."),
+    )
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """A date in the site's locale format (issue 12 item 10)."""
+    return date_format(day)
 
 
 def _span(item: PlanItem) -> str:
@@ -104,9 +110,9 @@ def _facts(plan: AftercarePlan, patient: Patient) -> Table:
     return table
 
 
-def _red_flag_box() -> Table:
+def _red_flag_box(contact: ClinicContact) -> Table:
     rows = [[Paragraph("When to get help now", ALERT_TITLE)]] + [
-        [Paragraph(line, BODY)] for line in RED_FLAGS
+        [Paragraph(line, BODY)] for line in red_flags(contact)
     ]
     table = Table(rows, colWidths=[WIDTH])
     table.setStyle(
@@ -130,7 +136,7 @@ def _item_cell(item: PlanItem) -> list[Flowable]:
     when = [_span(item)]
     # Booked visits may carry the clinic's time and place (typed by staff).
     if item.time:
-        when.append(f"at {item.time:%H:%M}")
+        when.append(f"at {time_format(item.time)}")
     if item.place:
         when.append(item.place)
     heading = escape(item.title)
@@ -182,13 +188,22 @@ def _timeline(plan: AftercarePlan) -> list[Flowable]:
     return blocks
 
 
-def _sources(plan: AftercarePlan) -> str:
-    seen: dict[str, None] = {}
-    for item in plan.item_list:
-        for part in str(item.get("source", "")).split(";"):
-            if part.strip():
-                seen.setdefault(part.strip(), None)
-    return "; ".join(seen)
+def _contact_lines(contact: ClinicContact) -> list[Flowable]:
+    """The clinic's numbers and address, or plain words when the site has none."""
+    lines = []
+    if contact.phone_in_hours:
+        label = "In working hours" if contact.phone_out_of_hours else "Telephone"
+        lines.append(f"{label}: <b>{escape(contact.phone_in_hours)}</b>")
+    if contact.phone_out_of_hours:
+        lines.append(f"Out of hours: <b>{escape(contact.phone_out_of_hours)}</b>")
+    if not contact.has_phone:
+        lines.append("Contact the clinic as you were told when you left hospital.")
+    if contact.address:
+        lines.append(escape(contact.address).replace("\n", "<br/>"))
+    return [
+        Paragraph(f"Contact {escape(contact.name)}", H2),
+        *(Paragraph(line, BODY) for line in lines),
+    ]
 
 
 def render(plan: AftercarePlan, patient: Patient) -> bytes:
@@ -222,12 +237,13 @@ def render(plan: AftercarePlan, patient: Patient) -> bytes:
         author="HalluxPath",
         subject=f"{plan.template} v{plan.template_version}",
     )
+    contact = contact_for(patient.site)
     story: list[Flowable] = [
         Paragraph(escape(patient.site.name), KICKER),
         Paragraph("Your aftercare plan", H1),
         _facts(plan, patient),
         Spacer(1, 5 * mm),
-        _red_flag_box(),
+        _red_flag_box(contact),
         Spacer(1, 2 * mm),
         Paragraph("Your plan, day by day", H2),
         Paragraph(
@@ -244,9 +260,11 @@ def render(plan: AftercarePlan, patient: Patient) -> bytes:
             BODY,
         ),
         Spacer(1, 3 * mm),
+        *_contact_lines(contact),
+        Spacer(1, 3 * mm),
         Paragraph(
-            "Sources (HalluxPath clinical reference, DOMAIN sections and references): "
-            + escape(_sources(plan)),
+            "This plan follows your clinic's aftercare pathway, which is based on published "
+            "guidance for this operation. Your care team can tell you more about it.",
             SMALL,
         ),
     ]

@@ -9,6 +9,7 @@ doors cannot drift apart. The vocabularies come from the clinical core
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -141,10 +142,22 @@ class StepRemoval(Input):
 
 
 class AlertAcknowledgement(Input):
-    """What a clinician did about an alert, and how it ended (DOMAIN §12)."""
+    """What a clinician did about an alert (DOMAIN §12): a response and words beside it."""
 
-    action_taken: str = Field(max_length=500)
-    outcome: str = Field(max_length=500)
+    response: triage.TeamResponse = Field(
+        description="called_patient, booked_review, seen_in_clinic, "
+        "advised_emergency_department, advised_gp_or_111, no_action_needed or other"
+    )
+    note: str = Field(
+        default="", max_length=500, description="Free text beside the response; needed for other"
+    )
+
+
+class InvitationSending(Input):
+    """Send an invitation's link to the patient by e-mail or text message (the outbox)."""
+
+    token: str = Field(max_length=200, description="The link's token, as shown once")
+    channel: Literal["email", "sms"]
 
 
 class InvitationAcceptance(Input):

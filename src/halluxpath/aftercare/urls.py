@@ -17,6 +17,7 @@ urlpatterns = [
     path("episodes/<int:episode_pk>/aftercare/", views.plan_page, name="plan"),
     path("triage/", views.triage_list, name="triage"),
     path("patients/<int:patient_pk>/invite/", views.invite_patient, name="invite"),
+    path("patients/<int:patient_pk>/invite/send/", views.send_invitation, name="send_invitation"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("triage/alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("me/documents/", document_views.documents, name="documents"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -14,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticError
 
 from halluxpath.accounts import permissions
 from halluxpath.accounts.decorators import patient_required, signed_in_user, staff_required
-from halluxpath.aftercare import actions, ical, invitations, plans
+from halluxpath.aftercare import actions, ical, invitations, plans, trend
 from halluxpath.aftercare.access import (
     AFTERCARE_PLANS,
     ALERTS,
@@ -25,6 +27,7 @@ from halluxpath.aftercare.access import (
     PLAN_CHANGES,
     WOUND_PHOTOS,
 )
+from halluxpath.aftercare.contact import contact_for
 from halluxpath.aftercare.forms import (
     AcceptInvitationForm,
     AcknowledgeForm,
@@ -32,16 +35,27 @@ from halluxpath.aftercare.forms import (
     CheckInForm,
     IssuePlanForm,
 )
-from halluxpath.aftercare.models import AftercarePlan
+from halluxpath.aftercare.models import RESPONSES, AftercarePlan, PlanChange
 from halluxpath.aftercare.photos import clean_wound_photo
-from halluxpath.aftercare.schemas import AlertAcknowledgement, CheckInInput, InvitationAcceptance
+from halluxpath.aftercare.schemas import (
+    AlertAcknowledgement,
+    CheckInInput,
+    InvitationAcceptance,
+    InvitationSending,
+)
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.core import pathway
 from halluxpath.core.pathway import MIS_SCREWS, PlanItem
-from halluxpath.forms import add_validation_errors
+from halluxpath.forms import add_validation_errors, typed_input
 from halluxpath.imaging.limits import UploadRefused
 from halluxpath.imaging.storage import open_for_download
-from halluxpath.patients.access import episode_for, visible_episodes, visible_patients
+from halluxpath.patients.access import (
+    episode_for,
+    patient_for,
+    visible_episodes,
+    visible_patients,
+)
 from halluxpath.patients.actions import set_own_reminders
 from halluxpath.patients.models import Reminders
 from halluxpath.records import EditConflict
@@ -57,7 +71,9 @@ def check_in(request: HttpRequest) -> HttpResponse:
         episodes[0] if episodes else None,
     )
     if episode is None:
-        return render(request, "aftercare/check_in.html", {"form": None})
+        return render(
+            request, "aftercare/check_in.html", {"form": None, "contact": contact_for(user.site)}
+        )
     form = CheckInForm(
         request.POST or None,
         request.FILES or None,
@@ -96,7 +112,11 @@ def check_in(request: HttpRequest) -> HttpResponse:
                     "You can send another check-in with a different photo.",
                 )
             return redirect("aftercare:check_in_result", pk=saved.pk)
-    return render(request, "aftercare/check_in.html", {"form": form, "episode": episode})
+    return render(
+        request,
+        "aftercare/check_in.html",
+        {"form": form, "episode": episode, "contact": contact_for(episode.patient.site)},
+    )
 
 
 @patient_required
@@ -109,7 +129,12 @@ def check_in_result(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "aftercare/check_in_result.html",
-        {"check_in": saved, "alerts": alerts, "next_check_in": next_day},
+        {
+            "check_in": saved,
+            "alerts": alerts,
+            "next_check_in": next_day,
+            "contact": contact_for(saved.episode.patient.site),
+        },
     )
 
 
@@ -129,40 +154,56 @@ def check_in_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @staff_required
 def triage_list(request: HttpRequest) -> HttpResponse:
-    alerts = ALERTS.queryset(Actor.from_request(request))
-    open_alerts = alerts.filter(acknowledged_at__isnull=True).order_by(
-        "escalated_at", "-level", "created_at"
+    return _triage_page(request)
+
+
+def _triage_page(
+    request: HttpRequest, failed: tuple[int, AcknowledgeForm] | None = None
+) -> HttpResponse:
+    """The open alerts (escalated first) and the last 30 acknowledged, with their forms."""
+    actor = Actor.from_request(request)
+    alerts = ALERTS.queryset(actor).select_related("episode__patient__site")
+    open_alerts = list(
+        alerts.filter(acknowledged_at__isnull=True).order_by("escalated_at", "-level", "created_at")
     )
     done = alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[:30]
-    record(
-        Actor.from_request(request),
-        "view",
-        object_type="triage_list",
-        detail={"open": open_alerts.count()},
-    )
+    record(actor, "view", object_type="triage_list", detail={"open": len(open_alerts)})
+    failed_pk, failed_form = failed if failed else (None, None)
+    if failed_form is not None and all(a.pk != failed_pk for a in open_alerts):
+        # Acknowledged meanwhile (by someone else, or a second tap): say so above the list.
+        messages.error(request, " ".join(str(e) for e in failed_form.non_field_errors()))
+    cards = [
+        (alert, failed_form if alert.pk == failed_pk else AcknowledgeForm(prefix=f"a{alert.pk}"))
+        for alert in open_alerts
+    ]
     return render(
         request,
         "aftercare/triage.html",
-        {"open_alerts": open_alerts, "done": done, "form": AcknowledgeForm()},
+        {
+            "cards": cards,
+            "open_count": len(open_alerts),
+            "done": done,
+            "responses": dict(RESPONSES),
+            "escalate_after_hours": int(actions.ESCALATE_AFTER.total_seconds() // 3600),
+        },
+        status=422 if failed else 200,
     )
 
 
 @staff_required
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    form = AcknowledgeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Record both the action taken and its outcome.")
-        return redirect("aftercare:triage")
-    try:
-        actions.acknowledge(
-            Actor.from_request(request), pk, AlertAcknowledgement.model_validate(form.cleaned_data)
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Alert acknowledged.")
-    return redirect("aftercare:triage")
+    form = AcknowledgeForm(request.POST, prefix=f"a{pk}")
+    data = typed_input(form, AlertAcknowledgement) if form.is_valid() else None
+    if data is not None:
+        try:
+            actions.acknowledge(Actor.from_request(request), pk, data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "Alert acknowledged.")
+            return redirect("aftercare:triage")
+    return _triage_page(request, (pk, form))
 
 
 @staff_required
@@ -208,6 +249,7 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
                 request, "Give the date, the instructions and the reason; nothing was changed."
             )
         return redirect("aftercare:plan", episode_pk=episode.pk)
+    changes = list(PLAN_CHANGES.queryset(actor).filter(plan=plan)) if plan else []
     return render(
         request,
         "aftercare/plan.html",
@@ -215,10 +257,44 @@ def plan_page(request: HttpRequest, episode_pk: int) -> HttpResponse:
             "episode": episode,
             "patient": episode.patient,
             "plan": plan,
+            "items": plans.as_core(plan).items if plan else (),
+            "latest_item_date": (
+                pathway.shifted(plan.operated_on, pathway.LONGEST_PLAN_DAYS) if plan else None
+            ),
             "issue_form": issue_form,
             "editable": editable,
-            "changes": PLAN_CHANGES.queryset(actor).filter(plan=plan) if plan else [],
+            "changes": [_change_row(c) for c in changes],
+            "history": trend.history(CHECK_INS.queryset(actor).filter(episode=episode)),
         },
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _ChangeRow:
+    changed_at: dt.datetime
+    changed_by: str
+    title: str
+    reason: str
+    before: dt.date | None
+    after: dt.date | None
+
+
+def _iso_day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _change_row(change: PlanChange) -> _ChangeRow:
+    before, after = change.item_before, change.item_after
+    return _ChangeRow(
+        change.changed_at,
+        change.changed_by.get_full_name() or change.changed_by.username,
+        str(before.get("title") or change.item_key),
+        change.reason,
+        _iso_day(before.get("starts_on")),
+        _iso_day(after.get("starts_on")),
     )
 
 
@@ -233,9 +309,15 @@ def _own_plan_viewed(request: HttpRequest) -> AftercarePlan | None:
 @patient_required
 def today(request: HttpRequest) -> HttpResponse:
     """The patient's instructions for today, tasks due, visits and what comes next."""
+    user = signed_in_user(request)
     plan = _own_plan_viewed(request)
     overview = plans.portal_day(plan, timezone.localdate()) if plan else None
-    patient = visible_patients(signed_in_user(request)).first()
+    patient = visible_patients(user).first()
+    history = (
+        trend.history(CHECK_INS.queryset(Actor.from_request(request)).filter(episode=plan.episode))
+        if plan
+        else None
+    )
     return render(
         request,
         "aftercare/today.html",
@@ -244,6 +326,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "overview": overview,
             "patient": patient,
             "reminder_choices": Reminders.choices,
+            "contact": contact_for(patient.site if patient else user.site),
+            "history": history,
         },
     )
 
@@ -297,12 +381,49 @@ def invite_patient(request: HttpRequest, patient_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("patients:detail", pk=patient_pk)
-    link = request.build_absolute_uri(reverse("aftercare:accept_invitation", args=[token]))
+    return _invitation_page(request, patient_pk, token)
+
+
+def _invitation_page(
+    request: HttpRequest, patient_pk: int, token: str, *, status: int = 200
+) -> HttpResponse:
+    patient = patient_for(Actor.from_request(request), patient_pk)
+    link = patient.site.url(reverse("aftercare:accept_invitation", args=[token]))
     return render(
         request,
         "aftercare/invitation_link.html",
-        {"link": link, "patient_pk": patient_pk, "days": invitations.VALID_FOR.days},
+        {
+            "link": link,
+            "token": token,
+            "patient": patient,
+            "patient_pk": patient_pk,
+            "days": invitations.VALID_FOR.days,
+        },
+        status=status,
     )
+
+
+@staff_required
+@require_POST
+def send_invitation(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    """Queue the link shown on the invitation page for the patient, by e-mail or text."""
+    token = request.POST.get("token", "")[:200]
+    try:
+        data = InvitationSending(token=token, channel=request.POST.get("channel", ""))  # type: ignore[arg-type]
+    except PydanticError:
+        messages.error(request, "Choose e-mail or text message.")
+        return _invitation_page(request, patient_pk, token, status=422)
+    try:
+        message = actions.send_invitation(Actor.from_request(request), patient_pk, data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _invitation_page(request, patient_pk, token, status=422)
+    messages.success(
+        request,
+        f"The invitation goes to {message.recipient} by {message.get_channel_display().lower()} "
+        "within a minute; the Reminders page shows when it has gone.",
+    )
+    return _invitation_page(request, patient_pk, token)
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:

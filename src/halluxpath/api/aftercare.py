@@ -17,9 +17,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from halluxpath.aftercare import actions
-from halluxpath.aftercare.models import AftercarePlan, PathwayTemplateVersion
+from halluxpath.aftercare.models import AftercarePlan, Alert, PathwayTemplateVersion
 from halluxpath.aftercare.schemas import (
     AlertAcknowledgement,
+    InvitationSending,
     PathwayVersion,
     PlanIssue,
     PlanItemAdjustment,
@@ -73,8 +74,10 @@ class TemplateVersionOut(Schema):
 class AlertOut(Schema):
     id: int
     acknowledged_at: str
-    action_taken: str
-    outcome: str
+    acknowledged_by: str
+    response: str
+    response_words: str
+    note: str
 
 
 class InvitationOut(Schema):
@@ -153,19 +156,23 @@ def book_visit(request: HttpRequest, episode_id: int, body: BookingIn) -> Status
 @router.post(
     "/alerts/{alert_id}/acknowledgement",
     response={200: AlertOut, **ERRORS},
-    summary="Record what was done about a triage alert, and its outcome (once)",
+    summary="Record what was done about a triage alert (a response and a note), once",
 )
 def acknowledge(request: HttpRequest, alert_id: int, body: AlertAcknowledgement) -> Status[Any]:
     actor = Actor.from_request(request)
-    return _answer(
-        lambda: actions.acknowledge(actor, alert_id, body),
-        lambda alert: {
+
+    def present(alert: Alert) -> dict[str, Any]:
+        by = alert.acknowledged_by
+        return {
             "id": alert.pk,
             "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else "",
-            "action_taken": alert.action_taken,
-            "outcome": alert.outcome,
-        },
-    )
+            "acknowledged_by": (by.get_full_name() or by.username) if by else "",
+            "response": alert.response,
+            "response_words": alert.get_response_display(),
+            "note": alert.action_taken,
+        }
+
+    return _answer(lambda: actions.acknowledge(actor, alert_id, body), present)
 
 
 @router.put(
@@ -207,6 +214,19 @@ def save_step(request: HttpRequest, template_id: int, body: StepEditIn) -> Statu
 def invite(request: HttpRequest, patient_id: int) -> Status[Any]:
     actor = Actor.from_request(request)
     return _answer(lambda: actions.invite(actor, patient_id), lambda token: {"token": token})
+
+
+@router.post(
+    "/patients/{patient_id}/invitations/sending",
+    response={200: ReminderOut, **ERRORS},
+    summary="Send an invitation's link to the patient by e-mail or text message (once)",
+)
+def send_invitation(request: HttpRequest, patient_id: int, body: InvitationSending) -> Status[Any]:
+    actor = Actor.from_request(request)
+    return _answer(
+        lambda: actions.send_invitation(actor, patient_id, body),
+        lambda message: {"id": message.pk, "status": message.status},
+    )
 
 
 @router.post(

@@ -55,10 +55,28 @@ def check_in_days(
     end: dt.date,
     red_flag_days: Iterable[dt.date] = (),
 ) -> Iterator[dt.date]:
-    """The check-in days from ``start`` to ``end`` inclusive, in order."""
+    """The check-in days from ``start`` to ``end`` inclusive, in order.
+
+    Only days 1 to ``WEEKLY_UNTIL_DAY`` after the operation and 7 days after a
+    red flag can be check-in days, so the walk is limited to those; it stops at
+    the calendar's last day instead of overflowing (dates as far as date.max).
+    """
     flagged = tuple(red_flag_days)
-    day = start
-    while day <= end:
+    windows = [(_after(operated_on, 1), _after(operated_on, WEEKLY_UNTIL_DAY))]
+    windows += [(_after(f, 1), _after(f, DAILY_AFTER_RED_FLAG_DAYS)) for f in flagged]
+    day = max(start, min(first for first, _ in windows))
+    last = min(end, max(final for _, final in windows))
+    while day <= last:
         if is_check_in_day(operated_on, day, flagged):
             yield day
+        if day == dt.date.max:
+            return
         day += dt.timedelta(days=1)
+
+
+def _after(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days``, held at the calendar's last day."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max

@@ -21,6 +21,53 @@ FIXATIONS: tuple[str, ...] = get_args(Fixation)
 WorkKind = Literal["seated", "standing", "manual"]
 WORK_KINDS: tuple[str, ...] = get_args(WorkKind)
 
+# Plausible dates (issue 12 item 11; docs/aftercare.md "Dates"). An operation is
+# recorded from 2000-01-01 (older ones predate MIS bunion surgery and this
+# clinic's records) to two years ahead of today (theatre lists are not booked
+# further ahead); a plan item falls between its operation and two years after
+# it (pathway_data.LONGEST_DAY, the longest follow-up of DOMAIN §14).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LONGEST_AHEAD_DAYS = 730
+LONGEST_PLAN_DAYS = 730
+
+
+def latest_operation_date(today: dt.date) -> dt.date:
+    return shifted(today, LONGEST_AHEAD_DAYS) or dt.date.max
+
+
+def operation_date_problem(day: dt.date, today: dt.date) -> str | None:
+    """Why ``day`` is not a plausible operation date, in words for the clinician, or None."""
+    latest = latest_operation_date(today)
+    if day < EARLIEST_DATE:
+        return f"The date of operation cannot be before {EARLIEST_DATE:%d/%m/%Y}."
+    if day > latest:
+        return (
+            f"The date of operation cannot be more than two years ahead (after {latest:%d/%m/%Y})."
+        )
+    return None
+
+
+def item_date_problem(day: dt.date, operated_on: dt.date) -> str | None:
+    """Why ``day`` cannot be the date of a plan item (before the operation, or too late)."""
+    if day < operated_on:
+        return "An item cannot start before the operation."
+    latest = shifted(operated_on, LONGEST_PLAN_DAYS) or dt.date.max
+    if day > latest or day < EARLIEST_DATE:
+        return f"A plan item falls within two years of the operation (by {latest:%d/%m/%Y})."
+    return None
+
+
+def shifted(day: dt.date, days: int) -> dt.date | None:
+    """``day`` moved by ``days``, or None where the calendar ends (before 1 AD, after 9999).
+
+    Stored rows older than the date checks may hold any date; arithmetic on them
+    must answer "no such day" rather than raise OverflowError.
+    """
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
 
 @dataclass(frozen=True)
 class Step:
@@ -324,7 +371,9 @@ def build_plan(
 ) -> Plan:
     """One patient's dated plan (DOMAIN §11, with §11.4 modifiers).
 
-    Items are in date order, visits first within a day.
+    Items are in date order, visits first within a day. A step that would
+    fall outside the calendar (an operation date near 1 AD or 9999) is a
+    ValueError, never an OverflowError.
     """
     if side not in ("left", "right"):
         raise ValueError("side must be left or right")
@@ -367,21 +416,14 @@ def build_plan(
                 "DOMAIN §11.4",
             )
         )
-    items = tuple(
-        sorted(
-            (
-                PlanItem(
-                    s.key,
-                    s.category,
-                    s.title,
-                    s.instructions,
-                    operated_on + dt.timedelta(days=s.start_day),
-                    operated_on + dt.timedelta(days=s.end_day) if s.end_day is not None else None,
-                    s.source,
-                )
-                for s in steps
-            ),
-            key=lambda i: (i.starts_on, i.category != "follow_up", i.key),
+    dated: list[PlanItem] = []
+    for s in steps:
+        starts_on = shifted(operated_on, s.start_day)
+        ends_on = shifted(operated_on, s.end_day) if s.end_day is not None else None
+        if starts_on is None or (s.end_day is not None and ends_on is None):
+            raise ValueError("The date of operation is outside the calendar the plan can use.")
+        dated.append(
+            PlanItem(s.key, s.category, s.title, s.instructions, starts_on, ends_on, s.source)
         )
-    )
+    items = tuple(sorted(dated, key=lambda i: (i.starts_on, i.category != "follow_up", i.key)))
     return Plan(template.name, template.version, operated_on, items)

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from halluxpath.core import cadence
-from halluxpath.core.pathway import Plan
+from halluxpath.core.pathway import Plan, shifted
 
 KINDS = ("appointment", "check_in", "questionnaire")  # each key starts "<kind>:"
 APPOINTMENT_LEAD_DAYS = (7, 1)
@@ -49,9 +49,22 @@ class Clinic:
     send_hour: int = 10  # local hour at which reminders go out
     portal_url: str = ""  # the patient's Today page
     check_in_url: str = ""
+    phone_in_hours: str = ""  # the site's numbers (sites.Site); empty when not set
+    phone_out_of_hours: str = ""
+
+    def call_us(self) -> str:
+        """How the patient reaches the clinic, in a sentence's words: never a blank number."""
+        if self.phone_in_hours and self.phone_out_of_hours:
+            return (
+                f"call the clinic on {self.phone_in_hours} (out of hours {self.phone_out_of_hours})"
+            )
+        if self.phone_in_hours or self.phone_out_of_hours:
+            return f"call the clinic on {self.phone_in_hours or self.phone_out_of_hours}"
+        return "contact the clinic"
 
 
 def _at(day: dt.date, clinic: Clinic) -> dt.datetime:
+    """The send moment of ``day``; the window (real days) keeps it inside the calendar."""
     return dt.datetime.combine(day, dt.time(clinic.send_hour), tzinfo=clinic.zone)
 
 
@@ -85,8 +98,8 @@ def reminders_for(
         if item.category != "follow_up":
             continue
         for lead in APPOINTMENT_LEAD_DAYS:
-            day = item.starts_on - dt.timedelta(days=lead)
-            if not first <= day <= last:
+            day = shifted(item.starts_on, -lead)  # None before 1 AD (a stored bad date)
+            if day is None or not first <= day <= last:
                 continue
             place = f" ({item.place})" if item.place else ""
             time_key = f"{item.time:%H%M}" if item.time else "day"
@@ -100,7 +113,7 @@ def reminders_for(
                         f"{hello} a reminder of your foot clinic appointment on "
                         f"{_when(item.starts_on, item.time)}{place}. "
                         + ("" if item.time else "The clinic will confirm the time. ")
-                        + f"If you cannot come, please call the clinic. {sign}"
+                        + f"If you cannot come, please {clinic.call_us()}. {sign}"
                     ),
                     source="DOMAIN §11.1 (follow-up visits)",
                 )
@@ -124,8 +137,8 @@ def reminders_for(
                 )
             )
     for months, offset in PROM_TIME_POINTS_DAYS.items():
-        opens = plan.operated_on + dt.timedelta(days=offset - PROM_WINDOW_DAYS)
-        if first <= opens <= last:
+        opens = shifted(plan.operated_on, offset - PROM_WINDOW_DAYS)  # None after 9999
+        if opens is not None and first <= opens <= last:
             found.append(
                 Reminder(
                     key=f"questionnaire:{episode_id}:{months}m",

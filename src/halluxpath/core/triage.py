@@ -74,6 +74,33 @@ ANSWER_WORDS: dict[enum.StrEnum, str] = {
     Medication.NOT_TAKING: "I am not taking them",
 }
 
+
+class TeamResponse(enum.StrEnum):
+    """What a clinician did about an alert (DOMAIN §12: each alert is acted on and recorded).
+
+    Stored with the alert beside free text; ``OTHER`` needs the text.
+    """
+
+    CALLED_PATIENT = "called_patient"
+    BOOKED_REVIEW = "booked_review"
+    SEEN_IN_CLINIC = "seen_in_clinic"
+    ADVISED_EMERGENCY_DEPARTMENT = "advised_emergency_department"
+    ADVISED_GP_OR_111 = "advised_gp_or_111"
+    NO_ACTION_NEEDED = "no_action_needed"
+    OTHER = "other"
+
+
+# The care team's words for each response, shown by the triage list and the audit detail.
+RESPONSE_WORDS: dict[TeamResponse, str] = {
+    TeamResponse.CALLED_PATIENT: "Called the patient",
+    TeamResponse.BOOKED_REVIEW: "Booked a review",
+    TeamResponse.SEEN_IN_CLINIC: "Seen in clinic today",
+    TeamResponse.ADVISED_EMERGENCY_DEPARTMENT: "Advised the emergency department",
+    TeamResponse.ADVISED_GP_OR_111: "Advised the GP or NHS 111",
+    TeamResponse.NO_ACTION_NEEDED: "No action needed",
+    TeamResponse.OTHER: "Other (say what)",
+}
+
 FEVER_C = 38.0  # R3: "above 38 °C" in most sources; one uses 38.5 °C [27]
 HYPOTHERMIA_C = 36.0  # R4
 TEMPERATURE_RANGE_C = (30.0, 45.0)

@@ -10,7 +10,7 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.patients.access import require_editor
 from halluxpath.reminders.access import REMINDERS
-from halluxpath.reminders.models import OutboxMessage, Status
+from halluxpath.reminders.models import Kind, OutboxMessage, Status
 from halluxpath.reminders.schedule import contact
 
 
@@ -31,6 +31,11 @@ def retry(actor: Actor, pk: int) -> OutboxMessage:
         message = _message_for(actor, pk)
         if message.status != Status.FAILED:
             return message  # already retried (a double click) or never failed
+        if message.kind == Kind.PLAN_PROBLEM:
+            raise ValidationError(
+                "This is not a message but a plan the reminder worker could not read: "
+                "correct the plan (issue it again); the next run of the worker reads it again."
+            )
         address = contact(message.patient)
         if address is None:
             raise ValidationError(

@@ -115,6 +115,8 @@ def open_sender() -> tuple[Sender, Callable[[], None]]:
             email.send()
         except smtplib.SMTPRecipientsRefused:
             raise DeliveryError("The mail server refused the address.", retry=False) from None
+        except ValueError as error:  # Django refuses an address or header it cannot write
+            raise DeliveryError(f"The e-mail could not be written: {error}", retry=False) from None
         except (smtplib.SMTPException, OSError) as error:
             connection.close()  # a broken connection is opened afresh for the next message
             opened = False

@@ -15,6 +15,13 @@ class Kind(models.TextChoices):
     APPOINTMENT = "appointment", "Appointment"
     CHECK_IN = "check_in", "Check-in prompt"
     QUESTIONNAIRE = "questionnaire", "Questionnaire due"
+    INVITATION = "invitation", "Portal invitation"
+    # Not a message: a plan whose reminders could not be worked out, shown to
+    # staff among the failures and never sent (reminders.schedule).
+    PLAN_PROBLEM = "plan_problem", "Reminders could not be worked out"
+
+
+PROBLEM = Kind.PLAN_PROBLEM.value  # the dedup-key prefix of those rows
 
 
 class Channel(models.TextChoices):

@@ -13,6 +13,7 @@ discharged) are cancelled before they go out.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -24,8 +25,10 @@ from halluxpath.aftercare.plans import CheckInDays, as_core, check_in_days
 from halluxpath.core import reminders
 from halluxpath.patients.models import Patient, Reminders
 from halluxpath.patients.models import Status as EpisodeStatus
-from halluxpath.reminders.models import Channel, OutboxMessage, Status
+from halluxpath.reminders.models import PROBLEM, Channel, Kind, OutboxMessage, Status
 from halluxpath.sites.models import Site
+
+log = logging.getLogger(__name__)
 
 DAYS_AHEAD = 8  # reminders are put in the outbox up to this many days before they are due
 
@@ -36,16 +39,19 @@ class ScheduleResult:
     created: int = 0
     cancelled: int = 0
     no_contact: int = 0
+    problems: int = 0  # plans whose reminders could not be worked out (shown to staff)
 
 
 def clinic(site: Site) -> reminders.Clinic:
-    """What a reminder says and when it goes, from the patient's site (its name, zone, hour)."""
+    """What a reminder says and when it goes, from the patient's site (name, zone, numbers)."""
     return reminders.Clinic(
         name=site.name,
         zone=site.zone,
         send_hour=site.reminder_hour,
         portal_url=site.url(reverse("aftercare:today")),
         check_in_url=site.url(reverse("aftercare:check_in")),
+        phone_in_hours=site.phone_in_hours.strip(),
+        phone_out_of_hours=site.phone_out_of_hours.strip(),
     )
 
 
@@ -86,41 +92,22 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
     earliest = min(days.values(), default=now.date())
     history = check_in_days((p.episode_id for p in plans), earliest - dt.timedelta(days=14))
     wanted_rows: list[OutboxMessage] = []
+    problems: dict[int, str] = {}  # episode id → why its reminders could not be worked out
     for plan in plans:
         result.plans += 1
-        patient = plan.episode.patient
-        address = contact(patient)
-        if address is None:
+        try:
+            rows = _rows_for(plan, clinics, days, history, days_ahead)
+        except Exception as error:  # one bad plan must not stop the others (issue 12 item 11)
+            log.exception(
+                "reminders for the plan of episode %s could not be worked out", plan.episode_id
+            )
+            problems[plan.episode_id] = f"This plan could not be read: {error!r}"[:500]
+            result.problems += 1
+            continue
+        if rows is None:
             result.no_contact += 1
             continue
-        done = history.get(plan.episode_id, CheckInDays())
-        where, today = clinics[patient.site_id], days[patient.site_id]
-        window = (today, today + dt.timedelta(days=days_ahead))
-        for reminder in reminders.reminders_for(
-            as_core(plan),
-            episode_id=plan.episode_id,
-            given_name=patient.given_name,
-            clinic=where,
-            window=window,
-            check_ins_wanted=patient.user_id is not None,
-            checked_in_days=done.sent,
-            red_flag_days=done.flagged,
-        ):
-            wanted_rows.append(
-                OutboxMessage(
-                    dedup_key=reminder.key,
-                    kind=reminder.kind,
-                    patient=patient,
-                    episode_id=plan.episode_id,
-                    channel=address[0],
-                    recipient=address[1],
-                    subject=reminder.subject[:200],
-                    body=reminder.text,
-                    source=reminder.source[:200],
-                    due_at=reminder.send_at,
-                    next_attempt_at=reminder.send_at,
-                )
-            )
+        wanted_rows += rows
     wanted = {row.dedup_key for row in wanted_rows}
     with transaction.atomic():
         before = OutboxMessage.objects.count()
@@ -150,7 +137,93 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
                 channel=channel, recipient=recipient
             )
         result.cancelled = len(cancel)
+        _record_problems(problems, {p.episode_id: p for p in plans}, now)
     return result
+
+
+def _rows_for(
+    plan: AftercarePlan,
+    clinics: dict[int, reminders.Clinic],
+    days: dict[int, dt.date],
+    history: dict[int, CheckInDays],
+    days_ahead: int,
+) -> list[OutboxMessage] | None:
+    """The outbox rows one plan wants in the window; None when the patient has no address."""
+    patient = plan.episode.patient
+    address = contact(patient)
+    if address is None:
+        return None
+    done = history.get(plan.episode_id, CheckInDays())
+    where, today = clinics[patient.site_id], days[patient.site_id]
+    window = (today, today + dt.timedelta(days=days_ahead))
+    return [
+        OutboxMessage(
+            dedup_key=reminder.key,
+            kind=reminder.kind,
+            patient=patient,
+            episode_id=plan.episode_id,
+            channel=address[0],
+            recipient=address[1],
+            subject=reminder.subject[:200],
+            body=reminder.text,
+            source=reminder.source[:200],
+            due_at=reminder.send_at,
+            next_attempt_at=reminder.send_at,
+        )
+        for reminder in reminders.reminders_for(
+            as_core(plan),
+            episode_id=plan.episode_id,
+            given_name=patient.given_name,
+            clinic=where,
+            window=window,
+            check_ins_wanted=patient.user_id is not None,
+            checked_in_days=done.sent,
+            red_flag_days=done.flagged,
+        )
+    ]
+
+
+def problem_key(episode_id: int) -> str:
+    return f"{PROBLEM}:{episode_id}"
+
+
+def _record_problems(
+    problems: dict[int, str], plans: dict[int, AftercarePlan], now: dt.datetime
+) -> None:
+    """Show staff each plan whose reminders could not be worked out (the Failed list).
+
+    One row per episode (``plan_problem:<episode>``), never sent: the worker
+    claims only waiting rows. It is updated while the problem lasts and
+    marked "no longer needed" on the first run that reads the plan again.
+    """
+    for episode_id, reason in problems.items():
+        patient = plans[episode_id].episode.patient
+        row, created = OutboxMessage.objects.get_or_create(
+            dedup_key=problem_key(episode_id),
+            defaults={
+                "kind": Kind.PLAN_PROBLEM,
+                "patient": patient,
+                "episode_id": episode_id,
+                "channel": (contact(patient) or (Channel.EMAIL, ""))[0],
+                "recipient": "",
+                "subject": "The reminders of this plan could not be worked out",
+                "body": "",
+                "source": "reminders.schedule",
+                "due_at": now,
+                "next_attempt_at": now,
+                "status": Status.FAILED,
+                "last_error": reason,
+            },
+        )
+        if not created and row.status != Status.STOPPED:  # staff stopped it: leave it so
+            OutboxMessage.objects.filter(pk=row.pk).update(
+                status=Status.FAILED, last_error=reason, due_at=now
+            )
+    solved = [problem_key(e) for e in plans if e not in problems]
+    for chunk in range(0, len(solved), 500):
+        OutboxMessage.objects.filter(
+            dedup_key__in=solved[chunk : chunk + 500], status=Status.FAILED
+        ).update(status=Status.CANCELLED)
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:

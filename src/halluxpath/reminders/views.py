@@ -49,6 +49,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
+            "status_label": SHOWN[Status(status)],
             "tabs": [(key, label, counts.get(key, 0)) for key, label in SHOWN.items()],
             "editable": permissions.may_change_clinical_records(signed_in_user(request)),
             "query": QueryDict(mutable=True) | {"status": status},

@@ -38,7 +38,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from halluxpath.reminders.channels import DeliveryError, Outgoing, Sender, open_sender
-from halluxpath.reminders.models import OutboxMessage, Status
+from halluxpath.reminders.models import Kind, OutboxMessage, Status
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ LEASE = dt.timedelta(minutes=5)
 SAFETY_MARGIN = dt.timedelta(seconds=60)  # longer than EMAIL_TIMEOUT
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=6)
+LINK_NOT_KEPT = "(An invitation link: not kept once sent.)"
 
 
 def default_worker_name() -> str:
@@ -163,8 +164,11 @@ def send_batch(
                 else:
                     result.retrying += 1
                 continue
+            sent = {"status": Status.SENT, "sent_at": timezone.now(), "lease_until": None}
+            if message.kind == Kind.INVITATION:
+                sent["body"] = LINK_NOT_KEPT  # the one-time link is not kept once it is out
             OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
-                status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+                **sent, last_error=""
             )
             result.sent += 1
     finally:

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "halluxpath.accounts.context_processors.navigation",
+                "halluxpath.aftercare.context_processors.open_alerts",
             ],
         },
     },

@@ -10,7 +10,7 @@ from __future__ import annotations
 from halluxpath.aftercare.actions.alerts import ESCALATE_AFTER, acknowledge, escalate_overdue
 from halluxpath.aftercare.actions.calendar import new_feed, stop_feeds
 from halluxpath.aftercare.actions.check_ins import submit_check_in
-from halluxpath.aftercare.actions.invitations import accept_invitation, invite
+from halluxpath.aftercare.actions.invitations import accept_invitation, invite, send_invitation
 from halluxpath.aftercare.actions.pathways import (
     ensure_built_in,
     remove_step,
@@ -33,6 +33,7 @@ __all__ = [
     "remove_step",
     "save_pathway_version",
     "save_step",
+    "send_invitation",
     "stop_feeds",
     "submit_check_in",
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from halluxpath.accounts import permissions
 from halluxpath.aftercare.access import ALERTS
@@ -25,22 +26,24 @@ def acknowledge(actor: Actor, alert_id: int, data: AlertAcknowledgement) -> Aler
     user = actor.user
     if user is None or not permissions.may_change_clinical_records(user):
         raise PermissionDenied("Your role cannot acknowledge alerts.")
-    action_taken, outcome = data.action_taken.strip(), data.outcome.strip()
-    if not action_taken or not outcome:
-        raise ValidationError("Record both the action taken and its outcome.")
+    note = data.note.strip()
+    if data.response == triage.TeamResponse.OTHER and not note:
+        raise ValidationError({"note": "Say what was done."})
     with transaction.atomic():
         ALERTS.get(actor, alert_id, purpose="edit")  # 404 unless the alert is in the user's teams
+        # Only the alert is locked (PostgreSQL refuses FOR UPDATE on an outer join).
         alert = Alert.objects.select_for_update().select_related("episode").get(pk=alert_id)
         if alert.acknowledged_at is not None:
+            by = alert.acknowledged_by
             raise ValidationError(
                 f"This alert was already acknowledged by "
-                f"{alert.acknowledged_by} at "
-                f"{timezone.localtime(alert.acknowledged_at):%H:%M}."
+                f"{(by.get_full_name() or by.username) if by else 'someone'} at "
+                f"{date_format(timezone.localtime(alert.acknowledged_at), 'DATETIME_FORMAT')}."
             )
         alert.acknowledged_by = user
         alert.acknowledged_at = timezone.now()
-        alert.action_taken = action_taken[:500]
-        alert.outcome = outcome[:500]
+        alert.response = data.response.value
+        alert.action_taken = note[:500]
         alert.save()
         record(
             actor,
@@ -48,7 +51,12 @@ def acknowledge(actor: Actor, alert_id: int, data: AlertAcknowledgement) -> Aler
             object_type="alert",
             object_id=alert.pk,
             patient_id=alert.episode.patient_id,
-            detail={"acknowledged": True, "action": alert.action_taken, "outcome": alert.outcome},
+            detail={
+                "acknowledged": True,
+                "response": alert.response,
+                "response_words": triage.RESPONSE_WORDS[data.response],
+                "note": alert.action_taken,
+            },
         )
     return alert
 

@@ -6,6 +6,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from halluxpath.accounts import permissions
@@ -14,12 +15,13 @@ from halluxpath.accounts.passwords import set_checked_password
 from halluxpath.accounts.usernames import normalise_username
 from halluxpath.aftercare.invitations import REFUSED, VALID_FOR, token_hash, usable
 from halluxpath.aftercare.models import Invitation
-from halluxpath.aftercare.schemas import InvitationAcceptance
+from halluxpath.aftercare.schemas import InvitationAcceptance, InvitationSending
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.frontdoor import page_only
 from halluxpath.patients.access import patient_for
 from halluxpath.patients.models import Patient
+from halluxpath.reminders.models import Kind, OutboxMessage
 
 
 def invite(actor: Actor, patient_id: int) -> str:
@@ -94,3 +96,71 @@ def accept_invitation(data: InvitationAcceptance, client_address: str | None) ->
             detail={"invitation": locked.pk},
         )
     return user
+
+
+def send_invitation(actor: Actor, patient_id: int, data: InvitationSending) -> OutboxMessage:
+    """Put the invitation link in the outbox, to the patient's e-mail or mobile (once).
+
+    The reminder worker sends it like a reminder: leased, marked as soon as
+    the channel takes it, and keyed by the invitation, so pressing the button
+    twice (or once per channel) queues one message. The link lives in the
+    outbox only until it is sent (reminders.worker blanks it then).
+    """
+    if actor.user is None or not permissions.may_change_clinical_records(actor.user):
+        raise PermissionDenied("Your role cannot invite patients.")
+    patient = patient_for(actor, patient_id, purpose="edit")
+    address = patient.email if data.channel == "email" else patient.phone
+    if not address:
+        what = "e-mail address" if data.channel == "email" else "mobile number"
+        raise ValidationError(f"The patient's record has no {what}: add one first.")
+    episode = patient.episodes.order_by("-referred_on", "-pk").first()
+    if episode is None:
+        raise ValidationError("The patient has no episode of care yet.")
+    site = patient.site
+    link = site.url(reverse("aftercare:accept_invitation", args=[data.token]))
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(patient=patient, token_hash=token_hash(data.token))
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.used_at is not None
+            or invitation.expires_at <= timezone.now()
+        ):
+            raise ValidationError(
+                "This invitation can no longer be sent (it was used, has expired, or is not "
+                "this patient's): make a new one."
+            )
+        now = timezone.now()
+        message, created = OutboxMessage.objects.get_or_create(
+            dedup_key=f"{Kind.INVITATION}:{invitation.pk}",
+            defaults={
+                "kind": Kind.INVITATION,
+                "patient": patient,
+                "episode": episode,
+                "channel": data.channel,
+                "recipient": address,
+                "subject": f"Your invitation to the {site.name} patient portal"[:200],
+                "body": (
+                    f"Hello {patient.given_name}, {site.name} invites you to its patient "
+                    f"portal, where you can follow your aftercare plan and tell the clinic how "
+                    f"your foot is. Create your account with this link (it works once, for "
+                    f"{VALID_FOR.days} days): {link} — {site.name}"
+                ),
+                "source": "aftercare.invitations",
+                "due_at": now,
+                "next_attempt_at": now,
+            },
+        )
+        if created:
+            record(
+                actor,
+                "create",
+                object_type="reminder",
+                object_id=message.pk,
+                patient_id=patient.pk,
+                detail={"invitation": invitation.pk, "channel": data.channel},
+            )
+    return message

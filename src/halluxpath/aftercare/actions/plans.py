@@ -44,6 +44,9 @@ def issue_plan(actor: Actor, episode_id: int, data: PlanIssue) -> AftercarePlan:
 
     user = _editor(actor)
     episode = episode_for(actor, episode_id, purpose="edit")
+    problem = pathway.operation_date_problem(data.operated_on, timezone.localdate())
+    if problem:
+        raise ValidationError({"operated_on": problem})
     assessment = PreoperativeAssessment.objects.filter(episode=episode).first()
     risk_rules = sorted({f["rule"] for f in assessment.risk_flags}) if assessment else []
     template = pathways.current(
@@ -174,8 +177,11 @@ def _change_item(
             raise ValidationError(f"The plan has no item {item_key!r}.")
         before = dict(items[index])
         after = change(before)
-        if dt.date.fromisoformat(after["starts_on"]) < plan.operated_on:
-            raise ValidationError({"starts_on": "An item cannot start before the operation."})
+        problem = pathway.item_date_problem(
+            dt.date.fromisoformat(after["starts_on"]), plan.operated_on
+        )
+        if problem:
+            raise ValidationError({"starts_on": problem})
         if after == before:
             raise ValidationError("Nothing changed.")
         if before.get("ends_on") and after["starts_on"] > before["ends_on"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import signal
 import threading
 import time
@@ -15,6 +16,9 @@ from django.db import close_old_connections
 
 from halluxpath.reminders.schedule import schedule
 from halluxpath.reminders.worker import LEASE, default_worker_name, drain
+
+log = logging.getLogger(__name__)
+POLL_AFTER_ERROR = 30.0  # seconds before a round that failed is tried again
 
 
 class Command(BaseCommand):
@@ -55,19 +59,28 @@ class Command(BaseCommand):
         next_schedule = 0.0
         while not stop.is_set():
             close_old_connections()
-            if not options["no_schedule"] and time.monotonic() >= next_schedule:
-                planned = schedule()
-                self.stdout.write(
-                    f"schedule: {planned.created} new, {planned.cancelled} cancelled, "
-                    f"{planned.no_contact} plan(s) without an address"
-                )
-                next_schedule = time.monotonic() + options["schedule_minutes"] * 60
-            result = drain(worker, batch_size=options["batch_size"], lease=lease, stop=stop)
+            try:
+                if not options["no_schedule"] and time.monotonic() >= next_schedule:
+                    planned = schedule()
+                    self.stdout.write(
+                        f"schedule: {planned.created} new, {planned.cancelled} cancelled, "
+                        f"{planned.no_contact} plan(s) without an address, "
+                        f"{planned.problems} plan(s) that could not be read"
+                    )
+                    next_schedule = time.monotonic() + options["schedule_minutes"] * 60
+                result = drain(worker, batch_size=options["batch_size"], lease=lease, stop=stop)
+            except Exception:  # e.g. the database away for a moment: try again next round
+                log.exception("the reminder round failed; trying again in %s s", POLL_AFTER_ERROR)
+                if options["once"]:
+                    raise
+                stop.wait(POLL_AFTER_ERROR)
+                continue
             if result.batches:
                 self.stdout.write(
                     f"{worker}: {result.sent} sent, {result.retrying} to retry, "
                     f"{result.failed} failed"
                 )
+            self.stdout.flush()
             if options["once"]:
                 break
             stop.wait(options["poll_seconds"])
