@@ -77,7 +77,7 @@ def test_a_nurse_books_a_visit_the_patient_sees_it_and_a_failed_reminder_is_retr
     visits = patient.locator(
         "section", has=patient.get_by_role("heading", name="Your appointments")
     )
-    expect(visits).to_contain_text("2:30 p.m.")  # the locale's time format
+    expect(visits).to_contain_text("14:30")  # the 24-hour clock (site/formats)
     expect(visits).to_contain_text("Room 4, Outpatients")
     assert patient.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(patient, "today-booked-phone")

@@ -205,6 +205,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Time, language -------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["halluxpath.site.formats"]
 TIME_ZONE = env_str("HALLUXPATH_TIME_ZONE", "Europe/London")  # the clinic's zone
 USE_I18N = True
 USE_TZ = True
