@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db.models import Count
 from django.test import Client
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from halluxpath.accounts.models import User
+from halluxpath.aftercare.models import Alert, CheckIn
 from halluxpath.audit.chain import verify
 from halluxpath.core.checklist import PHASES
 from halluxpath.demo import load_everything
@@ -24,6 +27,7 @@ def test_the_demo_shows_a_whole_clinic() -> None:
     """One load (it takes a while), three checks."""
     load_everything(30)
     every_operated_foot_has_its_whole_surgical_record()
+    recently_operated_feet_have_check_ins_and_alerts()
     films_are_dated_where_they_belong_in_the_episode()
     every_page_of_an_operated_demo_foot_renders()
 
@@ -43,6 +47,22 @@ def every_operated_foot_has_its_whole_surgical_record() -> None:
         assert record.operated_on == reached(episode)["operated"]
     amended = operated.annotate(n=Count("operative_record__amendments")).filter(n__gt=0)
     assert amended.exists(), "some demo records are amended"
+
+
+def recently_operated_feet_have_check_ins_and_alerts() -> None:
+    recent = Episode.objects.filter(
+        operative_record__operated_on__gte=timezone.localdate() - dt.timedelta(days=84)
+    )
+    if not recent.exists():  # a small cohort on some days has no recent operation
+        return
+    assert CheckIn.objects.exists()
+    assert Alert.objects.filter(acknowledged_at__isnull=True).exists(), "the triage list is empty"
+    answered = Alert.objects.filter(acknowledged_at__isnull=False)
+    assert answered.exists()
+    assert all(alert.response for alert in answered)
+    for check_in in CheckIn.objects.select_related("episode__operative_record"):
+        day = timezone.localtime(check_in.submitted_at).date()
+        assert check_in.episode.operative_record.operated_on < day <= timezone.localdate()
 
 
 def films_are_dated_where_they_belong_in_the_episode() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,6 +32,7 @@ def submit_check_in(
     data: CheckInInput,
     *,
     photo: bytes | None = None,
+    on: dt.date | None = None,
 ) -> tuple[CheckIn, list[triage.Alert]]:
     """A patient's check-in: triaged at once, alerts stored for the care team.
 
@@ -41,13 +44,16 @@ def submit_check_in(
     ``data.submission`` is the form's one-time token: the same form sent twice
     (a double tap, a resend after a dropped connection) returns the check-in
     already stored, without a second set of alerts.
+
+    ``on`` is the day the answers describe, today unless given: only the demo's
+    history passes an earlier day (the portal never does).
     """
     user = actor.user
     if user is None or not permissions.may_report_own_check_in(user):
         raise PermissionDenied("Check-ins are sent by the patient.")
     episode = episode_for(actor, episode_id)
     values = data.answers()
-    values["days_since_operation"] = plans.days_since_operation(episode, timezone.localdate())
+    values["days_since_operation"] = plans.days_since_operation(episode, on or timezone.localdate())
     try:
         alerts = triage.triage(triage.CheckIn(**values))  # type: ignore[arg-type]
     except triage.CheckInError as error:

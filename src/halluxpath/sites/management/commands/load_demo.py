@@ -57,5 +57,10 @@ class Command(BaseCommand):
                 f"sheets, {done.signed_records} signed operative records ({done.amended} amended)"
                 + (f"; {done.skipped} episodes skipped (see the audit log)" if done.skipped else "")
             )
+        if result.check_ins:
+            self.stdout.write(
+                f"demo check-ins: {result.check_ins} sent by recently operated patients "
+                "(some with alerts open on the triage list)"
+            )
         names = ", ".join(a.username for a in DEMO_ACCOUNTS if a.can_sign_in)
         self.stdout.write(f"demo accounts: {names}; password: halluxpath-demo")
