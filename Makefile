@@ -12,7 +12,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 
-.PHONY: help run serve setup install install-test system-test-deps demo lint typecheck \
+.PHONY: help run serve setup install install-test system-deps system-test-deps demo lint typecheck \
         test test-sqlite test-postgres benchmark clean
 
 help:
@@ -42,7 +42,7 @@ install-test: $(VENV)/.installed-test
 
 # Debian's chromium (for the browser tests) and PostgreSQL 15 (for the second
 # test run), installed when missing and we are root on a Debian/Ubuntu machine.
-system-test-deps:
+system-test-deps: system-deps
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -52,9 +52,19 @@ system-test-deps:
 	  else echo "missing system packages:$$missing (install them, e.g. sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
+# The PDFs (consent sheet, operative note, leaflets) print any script a form
+# accepts with DejaVu Sans (Debian's fonts-dejavu-core); without it they fall
+# back to reportlab's Latin-only font. Installed when missing and we are root.
+system-deps:
+	@if [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$(IS_ROOT)$(HAS_APT)" = "yesyes" ]; then \
+	    echo "installing: fonts-dejavu-core"; $(APT_GET) update -qq && $(APT_GET) install -y -qq fonts-dejavu-core; \
+	  else echo "note: install fonts-dejavu-core for PDFs in every script (sudo apt-get install fonts-dejavu-core)"; fi; \
+	fi
+
 # --- Serving -----------------------------------------------------------------
 
-setup: install
+setup: install system-deps
 	$(BIN)/halluxpath migrate --noinput
 	$(BIN)/halluxpath collectstatic --noinput -v0
 	$(BIN)/halluxpath load_demo
