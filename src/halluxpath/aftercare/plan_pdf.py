@@ -27,7 +27,7 @@ from halluxpath.aftercare.models import AftercarePlan
 from halluxpath.aftercare.plans import as_core
 from halluxpath.core.pathway import PlanItem
 from halluxpath.patients.models import Patient
-from halluxpath.surgery.pdf import BRAND, MUTED, RULE, escape, styles
+from halluxpath.surgery.pdf import BRAND, FONT, FONT_BOLD, MUTED, RULE, escape, styles
 
 _S = styles("aftercare", body_size=11, h1_size=18, h2_size=13.5)
 BODY, SMALL, H1, H2 = _S.body, _S.small, _S.h1, _S.h2
@@ -35,9 +35,9 @@ DANGER = colors.HexColor("#a4161a")
 DANGER_WASH = colors.HexColor("#fdecec")
 WASH = colors.HexColor("#f3f5f7")
 KICKER = ParagraphStyle("aftercare-kicker", parent=SMALL, fontSize=10, textColor=BRAND)
-WHEN = ParagraphStyle("aftercare-when", parent=BODY, fontName="Helvetica-Bold", textColor=BRAND)
+WHEN = ParagraphStyle("aftercare-when", parent=BODY, fontName=FONT_BOLD, textColor=BRAND)
 ALERT_TITLE = ParagraphStyle(
-    "aftercare-alert-title", parent=BODY, fontName="Helvetica-Bold", fontSize=13, textColor=DANGER
+    "aftercare-alert-title", parent=BODY, fontName=FONT_BOLD, fontSize=13, textColor=DANGER
 )
 
 MARGIN = 18 * mm
@@ -218,7 +218,7 @@ def render(plan: AftercarePlan, patient: Patient) -> bytes:
 
     def draw_footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         canvas.setStrokeColor(RULE)
         canvas.line(MARGIN + 6, 12 * mm, A4[0] - MARGIN - 6, 12 * mm)
