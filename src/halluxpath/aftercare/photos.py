@@ -23,6 +23,11 @@ from halluxpath.imaging.limits import UploadRefused, check_dimensions, check_siz
 FOLDER = "wound-photos"
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo is 2 to 8 MB
 MAX_PIXELS = 50_000_000  # the 48 and 50 megapixel modes of current phones
+# A PNG cannot be decoded at a reduced scale (a JPEG can, with draft()), so a
+# PNG's whole bitmap is in memory: 16 megapixels is 48 MB of RGB, where the
+# 7000 × 7000 PNG once took 1.3 GB and 6 s of a web worker. Phones send
+# camera photos as JPEG; a PNG is a screenshot, well under this.
+MAX_PNG_PIXELS = 16_000_000
 MAX_SIDE = 12_000
 MIN_SIDE = 200  # smaller shows nothing of a wound
 MAX_LONG_SIDE = 2048
@@ -67,9 +72,17 @@ def clean_wound_photo(stream: IO[bytes], size: int) -> bytes:
                 min_side=MIN_SIDE,
                 subject=SUBJECT,
             )
+            if image.format == "PNG" and image.size[0] * image.size[1] > MAX_PNG_PIXELS:
+                raise UploadRefused(
+                    f"This PNG picture is too large ({image.size[0]} × {image.size[1]} pixels). "
+                    "Send the photo as it came from the camera (JPEG), or a smaller picture."
+                )
             if image.format != "PNG":
                 image.draft("RGB", (MAX_LONG_SIDE, MAX_LONG_SIDE))  # decode at 1/2…1/8 scale
             image.load()
+            # Shrink first, so that the turn and the colour conversion work on
+            # the small picture, not on the camera's full bitmap.
+            image.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS, 2.0)
             upright = ImageOps.exif_transpose(image)
         except UploadRefused:
             raise
