@@ -49,6 +49,24 @@ def click_at_image(page: Page, x: float, y: float) -> None:
     page.mouse.click(screen[0], screen[1])
 
 
+def _film(side: str) -> Any:
+    """The journeys' synthetic film: a moderate deformity, 900 × 1200 px at 0.18 mm."""
+    return render(
+        FootGeometry(
+            hva_deg=31.0,
+            ima_deg=14.0,
+            hvia_deg=9.0,
+            dmaa_deg=11.0,
+            sesamoid_fraction=0.7,
+            side=side,
+            width=900,
+            height=1200,
+            pixel_spacing_mm=(0.18, 0.18),
+            seed=3,
+        )
+    )
+
+
 @pytest.fixture
 def episode_with_film(
     transactional_db: None, tmp_path: Path
@@ -58,20 +76,7 @@ def episode_with_film(
     load_demo(12)
     episode = Episode.objects.filter(care_team__name="Forefoot team A").order_by("pk").first()
     assert episode is not None
-    film = render(
-        FootGeometry(
-            hva_deg=31.0,
-            ima_deg=14.0,
-            hvia_deg=9.0,
-            dmaa_deg=11.0,
-            sesamoid_fraction=0.7,
-            side=episode.side,
-            width=900,
-            height=1200,
-            pixel_spacing_mm=(0.18, 0.18),
-            seed=3,
-        )
-    )
+    film = _film(episode.side)
     path = tmp_path / "film.dcm"
     write_dicom(film, path)
     return episode, path, film.landmarks
@@ -179,20 +184,7 @@ def episode_with_png(
 ) -> tuple[Episode, Path, dict[str, Any]]:
     """The same film as a PNG: no side, no date, no pixel size in the file."""
     episode = episode_with_film[0]
-    film = render(
-        FootGeometry(
-            hva_deg=31.0,
-            ima_deg=14.0,
-            hvia_deg=9.0,
-            dmaa_deg=11.0,
-            sesamoid_fraction=0.7,
-            side=episode.side,
-            width=900,
-            height=1200,
-            pixel_spacing_mm=(0.18, 0.18),
-            seed=3,
-        )
-    )
+    film = _film(episode.side)
     path = tmp_path / "film.png"
     write_png(film, path)
     return episode, path, film.landmarks
