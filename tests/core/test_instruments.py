@@ -14,6 +14,7 @@ from halluxpath.core.instruments import (
     NOT_APPLICABLE,
     NRS_PAIN,
     SHIPPED,
+    SITE_LOADED,
     DefinitionError,
     Direction,
     Domain,
@@ -198,3 +199,27 @@ def test_the_shipped_instruments_have_their_text_and_score() -> None:
     days = by_domain(SHIPPED["return_to_activity"], {"drive_days": 42, "usual": 1})
     assert days["drive"].score == 42.0
     assert not days["work"].scored
+
+
+@pytest.mark.parametrize(
+    ("key", "sizes", "answer", "expected"),
+    [
+        ("faam", {"adl": 21, "sports": 8}, 4, {"adl": 100.0, "sports": 100.0}),
+        ("sefas", {"total": 12}, 3, {"total": 36.0}),
+        ("lefs", {"total": 20}, 2, {"total": 40.0}),
+    ],
+)
+def test_each_site_instrument_loads_from_an_invented_file_and_scores(
+    key: str, sizes: dict[str, int], answer: int, expected: dict[str, float]
+) -> None:
+    items = [
+        {"key": f"{domain}{n}", "domain": domain, "text": f"Invented {n}", "options": SCALE}
+        for domain, size in sizes.items()
+        for n in range(size)
+    ]
+    instrument = load({"key": key, "version": "site-1", "items": items}, SITE_LOADED[key])
+    answers = {item["key"]: answer for item in items}
+    assert {s.domain: s.score for s in score(instrument, answers)} == expected
+    answers[items[0]["key"]] = None
+    if key == "lefs":  # no missing-item rule: an incomplete LEFS is not scored
+        assert not score(instrument, answers)[0].scored

@@ -483,3 +483,52 @@ MOXFQ = Instrument(
     source="DOMAIN §13 [29][30][31]; missing rule: the project default (one per domain)",
     scale=(0, 1, 2, 3, 4),
 )
+
+FAAM = Instrument(
+    key="faam",
+    version="scoring-1",
+    title="Foot and Ankle Ability Measure (FAAM)",
+    direction=Direction.HIGHER_BETTER,
+    items=(),
+    domains=(
+        Domain(
+            "adl",
+            "Activities of daily living",
+            Rule.PERCENT_ANSWERED,
+            (),
+            min_answered=0.9,
+            mcid=8.0,
+            size=21,
+        ),
+        Domain("sports", "Sports", Rule.PERCENT_ANSWERED, (), min_answered=0.9, mcid=9.0, size=8),
+    ),
+    licence="Listed as free; public-domain status unverified (DOMAIN §13 [44]): the site's copy",
+    source="DOMAIN §13 [43]: scored only with 90 % answered, N/A left out",
+    scale=(0, 1, 2, 3, 4),
+)
+
+SEFAS = Instrument(
+    key="sefas",
+    version="scoring-1",
+    title="Self-reported Foot and Ankle Score (SEFAS)",
+    direction=Direction.HIGHER_BETTER,
+    items=(),
+    domains=(Domain("total", "Total", Rule.SUM, (), size=12, high=48.0),),
+    licence="Licence unverified (DOMAIN §13): the site's copy",
+    source="DOMAIN §13 [41][42][51]: sum 0-48; missing-item rule unknown, so none may be missing",
+    scale=(0, 1, 2, 3, 4),
+)
+
+LEFS = Instrument(
+    key="lefs",
+    version="scoring-1",
+    title="Lower Extremity Functional Scale (LEFS)",
+    direction=Direction.HIGHER_BETTER,
+    items=(),
+    domains=(Domain("total", "Total", Rule.SUM, (), size=20, mcid=9.0, high=80.0),),
+    licence="Ownership unverified (DOMAIN §13): the site's copy",
+    source="DOMAIN §13 [45]: sum 0-80; no developer missing rule: an incomplete form is unscored",
+    scale=(0, 1, 2, 3, 4),
+)
+
+SITE_LOADED = {i.key: i for i in (MOXFQ, FAAM, SEFAS, LEFS)}
