@@ -33,7 +33,7 @@ DOMAINS = ["walking_standing"] * 7 + ["pain"] * 5 + ["social"] * 4
 
 def moxfq_file(**changes: Any) -> dict[str, Any]:
     """A site's MOXFQ file as the loader expects it, with invented wording."""
-    items = [
+    items: list[dict[str, Any]] = [
         {"key": f"q{n:02d}", "domain": d, "text": f"Invented question {n}", "options": SCALE}
         for n, d in enumerate(DOMAINS, start=1)
     ]
@@ -212,14 +212,14 @@ def test_the_shipped_instruments_have_their_text_and_score() -> None:
 def test_each_site_instrument_loads_from_an_invented_file_and_scores(
     key: str, sizes: dict[str, int], answer: int, expected: dict[str, float]
 ) -> None:
-    items = [
+    items: list[dict[str, Any]] = [
         {"key": f"{domain}{n}", "domain": domain, "text": f"Invented {n}", "options": SCALE}
         for domain, size in sizes.items()
         for n in range(size)
     ]
     instrument = load({"key": key, "version": "site-1", "items": items}, SITE_LOADED[key])
-    answers = {item["key"]: answer for item in items}
+    answers: dict[str, Any] = {str(item["key"]): answer for item in items}
     assert {s.domain: s.score for s in score(instrument, answers)} == expected
-    answers[items[0]["key"]] = None
+    answers[str(items[0]["key"])] = None
     if key == "lefs":  # no missing-item rule: an incomplete LEFS is not scored
         assert not score(instrument, answers)[0].scored
