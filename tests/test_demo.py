@@ -15,7 +15,7 @@ from halluxpath.aftercare.models import Alert, CheckIn
 from halluxpath.audit.chain import verify
 from halluxpath.core.checklist import PHASES
 from halluxpath.demo import load_everything
-from halluxpath.imaging.demo import reached
+from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode
 
 pytestmark = pytest.mark.django_db

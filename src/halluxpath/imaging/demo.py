@@ -28,6 +28,7 @@ from halluxpath.imaging.actions import stored_radiograph
 from halluxpath.imaging.ingest import ingest
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
+from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode, Status
 
 # Small films keep the demo quick to load and small on disk (about 160 kB a
@@ -51,14 +52,6 @@ class FilmPlan:
     time_point: str
     geometry: FootGeometry
     taken: date
-
-
-def reached(episode: Episode) -> dict[str, date]:
-    """The day the episode reached each status (its status history, site calendar)."""
-    return {
-        change.to_status: timezone.localtime(change.changed_at).date()
-        for change in episode.status_changes.all()
-    }
 
 
 def _plans(episode: Episode, rng: random.Random, today: date) -> list[FilmPlan]:

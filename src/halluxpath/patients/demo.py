@@ -88,6 +88,18 @@ def _path_to(status: EpisodeStatus) -> list[EpisodeStatus]:
     return main_line[: main_line.index(status) + 1]
 
 
+def reached(episode: Episode) -> dict[str, date]:
+    """The day the episode reached each status (its status history, site calendar).
+
+    The demo's films and surgical records are dated from it; prefetch
+    ``status_changes`` when calling it for many episodes.
+    """
+    return {
+        change.to_status: timezone.localtime(change.changed_at).date()
+        for change in episode.status_changes.all()
+    }
+
+
 def _cause(status: EpisodeStatus, surgeon: User) -> str:
     """Why a demo episode reached ``status``, worded as the work itself words it."""
     name = surgeon.get_full_name() or surgeon.username

@@ -38,6 +38,7 @@ from halluxpath.core.operative import (
 )
 from halluxpath.core.planning import Bone, ImplantKind, Technique
 from halluxpath.core.risk import AsaGrade, Diabetes, Smoking
+from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode
 from halluxpath.surgery.actions import (
     complete_checklist_phase,
@@ -166,10 +167,8 @@ def _moment(day: dt.date, hour: int) -> dt.datetime:
 
 def _one(episode: Episode, rng: random.Random, report: dict[str, int]) -> None:
     actor = Actor(episode.responsible_surgeon)
-    reached = {
-        c.to_status: timezone.localtime(c.changed_at).date() for c in episode.status_changes.all()
-    }
-    assessed = reached.get("assessed", episode.referred_on)
+    days = reached(episode)
+    assessed = days.get("assessed", episode.referred_on)
     assessment = save_assessment(actor, episode.pk, None, _assessment(rng, assessed))
     PreoperativeAssessment.objects.filter(pk=assessment.pk).update(updated_at=_moment(assessed, 10))
     report["assessments"] += 1
@@ -187,14 +186,14 @@ def _one(episode: Episode, rng: random.Random, report: dict[str, int]) -> None:
             ),
         ),
     )
-    planned = reached.get("planned", episode.referred_on)
+    planned = days.get("planned", episode.referred_on)
     SurgicalPlan.objects.filter(pk=plan.pk).update(updated_at=_moment(planned, 11))
     sheet = issue_consent_sheet(actor, episode.pk)
     ConsentSheet.objects.filter(pk=sheet.pk).update(prepared_at=_moment(planned, 12))
     report["plans"] += 1
     if episode.status not in OPERATED_OR_LATER:
         return
-    operated_on = reached.get("operated", planned)
+    operated_on = days.get("operated", planned)
     # The patient signs on the day of the operation, as in most day-surgery units.
     record_consent_signature(
         actor, episode.pk, sheet.number, ConsentSignatureInput(signed_on=operated_on)
