@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Collection
 from typing import Literal, get_args
 
-from halluxpath.core.pathway import Step, Template
+from halluxpath.core.pathway import LONGEST_PLAN_DAYS, Step, Template
 
 # What a step is about (DOMAIN §11), and when it applies (DOMAIN §11.4); the one list of each.
 Category = Literal[
@@ -29,7 +29,7 @@ Category = Literal[
 Condition = Literal["", "k_wire", "screws", "antibiotics", "vte_prophylaxis"]
 CATEGORIES: tuple[str, ...] = get_args(Category)
 CONDITIONS: tuple[str, ...] = get_args(Condition)
-LONGEST_DAY = 730  # two years after the operation
+LONGEST_DAY = LONGEST_PLAN_DAYS  # two years after the operation (one limit: core.pathway)
 STEP_FIELDS = tuple(Step.__dataclass_fields__)
 
 
