@@ -35,6 +35,8 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Documents", "aftercare:documents"))
     if permissions.is_researcher(user):
         items.append(("Cohort overview", "patients:research"))
+    if permissions.may_use_research_exports(user):
+        items.append(("Research exports", "research:exports"))
     if permissions.may_manage_site(user):
         items.append(("Pathways", "aftercare:pathways"))
         items.append(("People", "people:users"))
