@@ -14,6 +14,7 @@ from halluxpath.core.radiograph import measure
 from halluxpath.imaging.access import RADIOGRAPHS
 from halluxpath.imaging.actions._shared import _editor, _locked_film
 from halluxpath.imaging.models import Measurement
+from halluxpath.registry.actions import refresh_case
 
 
 class ImplausibleMeasures(ValidationError):
@@ -83,4 +84,5 @@ def save_measurement(
                 "confirmed_warnings": [w.to_json() for w in warnings],
             },
         )
+        refresh_case(radiograph.episode_id)
     return measurement
