@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "halluxpath.imaging",
     "halluxpath.surgery",
     "halluxpath.aftercare",
+    "halluxpath.complications",
     "halluxpath.reminders",
     "halluxpath.api",
     "ninja",
