@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "halluxpath.surgery",
     "halluxpath.aftercare",
     "halluxpath.reminders",
+    "halluxpath.outcomes",
     "halluxpath.api",
     "ninja",
 ]
