@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "halluxpath.aftercare",
     "halluxpath.complications",
     "halluxpath.reminders",
+    "halluxpath.outcomes",
     "halluxpath.api",
     "ninja",
 ]
