@@ -69,6 +69,11 @@ def may_sign_operative_record(user: User | None) -> bool:
     return _role(user) in _SIGNERS
 
 
+def may_decide_recurrence(user: User | None) -> bool:
+    """A surgeon (or an administrator acting for one) confirms or rejects proposed recurrence."""
+    return _role(user) in _SIGNERS
+
+
 def may_be_responsible_surgeon(user: User | None) -> bool:
     return _role(user) == Role.SURGEON
 

@@ -1,4 +1,13 @@
-"""Agreement statistics for the observer-agreement report (DOMAIN §17).
+"""Statistics for the observer-agreement report and the outcome dashboards (DOMAIN §17).
+
+Dashboards (issue 13): the Wilson score interval of a proportion (complication
+rate, PROM completion, share reaching the MCID) and the paired mean difference
+of a score before and after surgery with its Student t interval. Survival
+(Kaplan–Meier, Greenwood, numbers at risk) lives in ``core/survival.py`` and the
+CUSUM learning and monitoring curves in ``core/learning_curve.py``; both are
+importable from here under the names the dashboards were written against.
+
+Observer agreement:
 
 - ICC(A,1): two-way random effects, absolute agreement, single rater
   (Shrout & Fleiss ICC(2,1) = McGraw & Wong ICC(A,1)) [75][76], with the
@@ -10,11 +19,12 @@
   per film and observer); DOMAIN §17 names the repeated-measures method for
   anything else.
 
-Pure Python: the F-distribution quantile the interval needs comes from the
-regularized incomplete beta function (Lentz's continued fraction, as in
+Pure Python: the F- and t-distribution quantiles the intervals need come from
+the regularized incomplete beta function (Lentz's continued fraction, as in
 Numerical Recipes §6.4) inverted by bisection. Checked against printed F
-tables and against the Shrout & Fleiss (1979) example, whose interval R's
-``psych::ICC`` gives as 0.019 to 0.76.
+tables, against scipy (tests/core/test_stats_dashboard.py) and against the
+Shrout & Fleiss (1979) example, whose interval R's ``psych::ICC`` gives as
+0.019 to 0.76.
 """
 
 from __future__ import annotations
@@ -22,6 +32,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from halluxpath.core.learning_curve import Cusum as Cusum
+from halluxpath.core.learning_curve import CusumMonitoring as CusumMonitoring
+from halluxpath.core.learning_curve import cumulative_deviation as cumulative_deviation
+from halluxpath.core.learning_curve import cusum_learning_curve as cusum_learning_curve
+from halluxpath.core.learning_curve import cusum_monitoring as cusum_monitoring
+from halluxpath.core.survival import Z_95 as Z_95
+from halluxpath.core.survival import Survival as Survival
+from halluxpath.core.survival import SurvivalStep as SurvivalStep
+from halluxpath.core.survival import at_risk_at as at_risk_at
+from halluxpath.core.survival import kaplan_meier as kaplan_meier
 
 LIMITS_OF_AGREEMENT_SD = 1.96  # Bland & Altman 1986; DOMAIN §17
 # Koo & Li 2016: below 0.50 poor, 0.50 to 0.75 moderate, 0.75 to 0.90 good, above 0.90 excellent.
@@ -248,3 +269,111 @@ def bland_altman(a: Sequence[float], b: Sequence[float]) -> BlandAltmanResult:
         upper=bias + LIMITS_OF_AGREEMENT_SD * sd,
         points=[((x + y) / 2, y - x) for x, y in zip(a, b, strict=True)],
     )
+
+
+# --- the t distribution -----------------------------------------------------------------------
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The value below which a fraction ``p`` of Student's t with ``df`` degrees of freedom lies.
+
+    For t >= 0, P(T > t) = I_x(df/2, 1/2) / 2 with x = df / (df + t²); the quantile inverts
+    that by bisection on x, as ``f_quantile`` does.
+    """
+    if not (0 < p < 1) or not (df > 0 and math.isfinite(df)):
+        raise ValueError("t_quantile needs 0 < p < 1 and positive, finite degrees of freedom")
+    if p == 0.5:
+        return 0.0
+    tail = 2 * min(p, 1 - p)  # I_x(df/2, 1/2) must equal this; it rises with x
+    low, high = 0.0, 1.0
+    for _ in range(200):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        if regularized_beta(middle, df / 2, 0.5) < tail:
+            low = middle
+        else:
+            high = middle
+    x = (low + high) / 2
+    t = math.sqrt(df * (1 - x) / x)
+    return t if p > 0.5 else -t
+
+
+# --- dashboards: a proportion and a paired difference ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """``x`` of ``n`` with its Wilson score interval; ``p``, ``low``, ``high`` None when n = 0."""
+
+    x: int
+    n: int
+    p: float | None
+    low: float | None
+    high: float | None
+
+
+def wilson(x: int, n: int, z: float = Z_95) -> Proportion:
+    """The Wilson score interval of x/n (DOMAIN §17 [72]).
+
+    centre = (p̂ + z²/2n)/(1 + z²/n); half-width = z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²).
+    Valid at x = 0 and x = n, unlike the Wald interval: 0 of 80 gives 0 to 0.046.
+    """
+    if n < 0 or x < 0 or x > n:
+        raise ValueError("a proportion needs 0 <= x <= n")
+    if not (z > 0 and math.isfinite(z)):
+        raise ValueError("z must be a positive number")
+    if n == 0:
+        return Proportion(x, n, None, None, None)
+    p = x / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    # At x = 0 (or n) the centre equals the half-width exactly in real numbers; clamp the rounding.
+    low = 0.0 if x == 0 else max(0.0, centre - half)
+    high = 1.0 if x == n else min(1.0, centre + half)
+    return Proportion(x, n, p, low, high)
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """Mean of pre − post over the patients with both values, with its t interval.
+
+    ``excluded`` counts pairs missing one side (DOMAIN §17: report how many). ``mean`` is None
+    with no complete pair; ``sd``, ``low`` and ``high`` are None with fewer than two.
+    """
+
+    n: int
+    mean: float | None
+    sd: float | None
+    low: float | None
+    high: float | None
+    excluded: int = 0
+    confidence: float = 0.95
+
+
+def paired_difference(
+    pre: Sequence[float | None], post: Sequence[float | None], *, confidence: float = 0.95
+) -> PairedDifference:
+    """d̄ ± t(1−α/2, n−1)·s_d/√n with dᵢ = preᵢ − postᵢ (DOMAIN §17).
+
+    A patient is counted only with both time points; a None on either side excludes the pair.
+    For a "higher = worse" score (MOXFQ, NRS) a positive mean is an improvement.
+    """
+    if len(pre) != len(post):
+        raise ValueError("pre and post must list the same patients (lengths differ)")
+    if not 0 < confidence < 1:
+        raise ValueError("the confidence level must lie between 0 and 1")
+    differences = [a - b for a, b in zip(pre, post, strict=True) if a is not None and b is not None]
+    _check_finite(differences)
+    n = len(differences)
+    excluded = len(pre) - n
+    if n == 0:
+        return PairedDifference(0, None, None, None, None, excluded, confidence)
+    mean = math.fsum(differences) / n
+    if n < 2:
+        return PairedDifference(n, mean, None, None, None, excluded, confidence)
+    sd = math.sqrt(math.fsum((d - mean) ** 2 for d in differences) / (n - 1))
+    half = t_quantile(1 - (1 - confidence) / 2, n - 1) * sd / math.sqrt(n)
+    return PairedDifference(n, mean, sd, mean - half, mean + half, excluded, confidence)

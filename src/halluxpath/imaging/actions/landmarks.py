@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.complications.actions.recurrence import propose_recurrence
 from halluxpath.core.landmarks import LandmarkSet
 from halluxpath.core.plausibility import ImplausibleValue, implausible_values
 from halluxpath.core.radiograph import measure
@@ -84,5 +85,6 @@ def save_measurement(
                 "confirmed_warnings": [w.to_json() for w in warnings],
             },
         )
+        propose_recurrence(actor, measurement)  # DOMAIN §2: a proposal, never a record
         refresh_case(radiograph.episode_id)
     return measurement
