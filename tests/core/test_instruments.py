@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from halluxpath.core.instruments import (
+    EQ5D5L_DIMENSIONS,
     MOXFQ,
     NOT_APPLICABLE,
     NRS_PAIN,
@@ -23,9 +26,12 @@ from halluxpath.core.instruments import (
     Option,
     Rule,
     load,
+    load_site_definition,
     reached_mcid,
     score,
+    value_set_from_csv,
 )
+from tests.outcomes.definitions import VALUE_SET, VALUE_SET_CSV, eq5d_file
 
 SCALE = [{"value": v, "label": f"invented answer {v}"} for v in range(5)]
 DOMAINS = ["walking_standing"] * 7 + ["pain"] * 5 + ["social"] * 4
@@ -223,3 +229,103 @@ def test_each_site_instrument_loads_from_an_invented_file_and_scores(
     answers[str(items[0]["key"])] = None
     if key == "lefs":  # no missing-item rule: an incomplete LEFS is not scored
         assert not score(instrument, answers)[0].scored
+
+
+def test_eq5d5l_loads_from_an_invented_file_and_reads_the_value_set() -> None:
+    eq5d = load_site_definition(eq5d_file())
+    answers: dict[str, Any] = {
+        "mobility": 2,
+        "self_care": 1,
+        "usual_activities": 1,
+        "pain_discomfort": 4,
+        "anxiety_depression": 3,
+        "vas": 70,
+    }
+    scores = by_domain(eq5d, answers)
+    assert (scores["index"].profile, scores["index"].score) == ("21143", 0.512)
+    assert scores["vas"].score == 70.0
+    worst = dict.fromkeys(EQ5D5L_DIMENSIONS, 5)
+    assert by_domain(eq5d, worst)["index"].score == -0.285  # an index can be below zero
+    assert not by_domain(eq5d, worst)["vas"].scored
+
+
+def test_eq5d5l_index_is_missing_when_a_dimension_is_missing() -> None:
+    eq5d = load_site_definition(eq5d_file())
+    answers: dict[str, Any] = dict.fromkeys(EQ5D5L_DIMENSIONS, 1)
+    answers["self_care"] = None
+    index = by_domain(eq5d, answers)["index"]
+    assert not index.scored
+    assert "unanswered" in index.reason
+
+
+def test_eq5d5l_profile_outside_the_value_set_is_not_scored() -> None:
+    eq5d = load_site_definition(eq5d_file())
+    index = by_domain(eq5d, dict.fromkeys(EQ5D5L_DIMENSIONS, 3))["index"]
+    assert (index.profile, index.score) == ("33333", None)
+    unset = load_site_definition(eq5d_file(value_set=None))
+    assert by_domain(unset, dict.fromkeys(EQ5D5L_DIMENSIONS, 1))["index"].reason == (
+        "no value set loaded"
+    )
+
+
+def test_eq5d5l_vas_outside_0_to_100_is_refused() -> None:
+    eq5d = load_site_definition(eq5d_file())
+    with pytest.raises(DefinitionError, match="not an answer to vas"):
+        score(eq5d, {"vas": 101})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f["items"].pop(0), "index needs the items"),
+        (lambda f: f["items"][0].update(options=SCALE), "must offer the answers"),
+        (lambda f: f["items"][5].update(options=SCALE), "not with options"),
+        (lambda f: f["items"][5].update(high=10), "must run from 0 to 100"),
+        (lambda f: f.update(value_set={"2114": 0.5}), "not an EQ-5D-5L profile"),
+        (lambda f: f.update(value_set={"21143": 1.2}), "cannot exceed 1"),
+        (lambda f: f.update(value_set=[1, 2]), "value_set must map"),
+    ],
+)
+def test_a_wrong_eq5d5l_file_is_refused_with_the_reason(change: Any, message: str) -> None:
+    file = eq5d_file()
+    change(file)
+    with pytest.raises(DefinitionError, match=message):
+        load_site_definition(file)
+
+
+def test_a_value_set_file_reads_profile_and_index_lines() -> None:
+    assert value_set_from_csv(VALUE_SET_CSV) == VALUE_SET
+    assert value_set_from_csv("21143;0.5\n\n11111;1") == {"21143": 0.5, "11111": 1.0}
+    for text, message in [
+        ("", "no profiles"),
+        ("21143,abc", "not a number"),
+        ("21143,0.5\n21143,0.4", "given twice"),
+        ("21143", "a profile and its index"),
+        ("61143,0.5", "not an EQ-5D-5L profile"),
+    ]:
+        with pytest.raises(DefinitionError, match=message):
+            value_set_from_csv(text)
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        ({"key": "nrs_pain", "version": "x", "items": []}, "shipped with HalluxPath"),
+        ({"key": "oxford_knee", "version": "x", "items": []}, "not an instrument HalluxPath"),
+        ({"version": "x"}, "key is missing"),
+    ],
+)
+def test_a_site_file_cannot_change_a_shipped_instrument_or_bring_an_unknown_one(
+    file: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(DefinitionError, match=message):
+        load_site_definition(file)
+
+
+@given(st.lists(st.integers(1, 5), min_size=5, max_size=5))
+def test_every_complete_eq5d5l_answer_reads_as_its_profile(levels: list[int]) -> None:
+    eq5d = load_site_definition(eq5d_file())
+    answers: dict[str, Any] = dict(zip(EQ5D5L_DIMENSIONS, levels, strict=True))
+    index = by_domain(eq5d, answers)["index"]
+    assert index.profile == "".join(map(str, levels))
+    assert index.score == VALUE_SET.get(index.profile)

@@ -35,6 +35,12 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Documents", "aftercare:documents"))
     if permissions.is_researcher(user):
         items.append(("Cohort overview", "patients:research"))
+    if permissions.may_view_surgeon_dashboard(user):
+        items.append(("My cases", "registry:surgeon"))
+    if permissions.may_view_site_dashboard(user):
+        items.append(("Site dashboard", "registry:site"))
+    if permissions.may_view_registry_dashboard(user):
+        items.append(("Registry", "registry:registry"))
     if permissions.may_use_research_exports(user):
         items.append(("Research exports", "research:exports"))
     if permissions.may_manage_site(user):

@@ -69,6 +69,11 @@ def may_sign_operative_record(user: User | None) -> bool:
     return _role(user) in _SIGNERS
 
 
+def may_decide_recurrence(user: User | None) -> bool:
+    """A surgeon (or an administrator acting for one) confirms or rejects proposed recurrence."""
+    return _role(user) in _SIGNERS
+
+
 def may_be_responsible_surgeon(user: User | None) -> bool:
     return _role(user) == Role.SURGEON
 
@@ -90,6 +95,26 @@ def may_read_audit_log(user: User | None) -> bool:
 def may_open_episodes_for_any_team(user: User | None) -> bool:
     """Administrators open episodes for any team of their site; others for their own teams."""
     return sees_whole_site(user)
+
+
+def may_view_surgeon_dashboard(user: User | None) -> bool:
+    """A surgeon sees the dashboard of their own cases, identified (registry.access)."""
+    return _role(user) == Role.SURGEON
+
+
+def may_view_site_dashboard(user: User | None) -> bool:
+    """Staff see their site's dashboard; researchers see it de-identified and suppressed."""
+    return uses_staff_pages(user) or is_researcher(user)
+
+
+def sees_suppressed_counts_only(user: User | None) -> bool:
+    """Researchers get de-identified aggregates with small cells suppressed (DOMAIN §17)."""
+    return is_researcher(user)
+
+
+def may_view_registry_dashboard(user: User | None) -> bool:
+    """Across sites, de-identified and suppressed: researchers and site administrators."""
+    return is_researcher(user) or may_manage_site(user)
 
 
 def may_alter_audit_log(user: User | None) -> bool:

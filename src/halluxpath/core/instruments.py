@@ -94,6 +94,8 @@ class Domain:
     high: float = 100.0
     size: int = 0  # in a scoring-only definition: how many items the site's file must give
     of: tuple[str, ...] = ()  # an overall score over these domains' items (MOXFQ-Index)
+    # Scoring-only: the domain's items are numbers in this range, not the scale (EQ VAS).
+    answer_range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -278,18 +280,30 @@ def load(data: Mapping[str, object], scoring: Instrument | None = None) -> Instr
         raise DefinitionError(f"{key}: a definition file is loaded against its scoring definition")
     if key != scoring.key:
         raise DefinitionError(f"{key}: this is not a definition of {scoring.key}")
-    known = {d.key for d in scoring.domains if not d.of}
+    templates = {d.key: d for d in scoring.domains if not d.of}
+    checked_items = []
     for item in items:
-        if item.domain not in known:
+        template_ = templates.get(item.domain)
+        if template_ is None:
             raise DefinitionError(f"{key}: item {item.key} names an unknown domain {item.domain}")
+        if template_.answer_range is not None:
+            checked_items.append(_numbered(item, template_.answer_range, key))
+            continue
         if scoring.scale and [o.value for o in item.options] != list(scoring.scale):
             raise DefinitionError(
                 f"{key}: item {item.key} must offer the answers {list(scoring.scale)}"
             )
+        checked_items.append(item)
+    items = tuple(checked_items)
     domains = []
     for template in scoring.domains:
         wanted = set(template.of) or {template.key}
         members = tuple(i.key for i in items if i.domain in wanted)
+        if template.items and sorted(members) != sorted(template.items):
+            raise DefinitionError(
+                f"{key}: domain {template.key} needs the items {', '.join(template.items)} "
+                f"(the file has {', '.join(members) or 'none'})"
+            )
         if template.size and len(members) != template.size and not template.items:
             raise DefinitionError(
                 f"{key}: domain {template.key} needs {template.size} items, the file has "
@@ -308,6 +322,47 @@ def load(data: Mapping[str, object], scoring: Instrument | None = None) -> Instr
         value_set=_value_set(data.get("value_set"), key) or dict(scoring.value_set),
         scale=scoring.scale,
     )
+
+
+def _numbered(item: Item, answer_range: tuple[float, float], key: str) -> Item:
+    """An item answered with a number in ``answer_range`` (EQ VAS 0-100): no options."""
+    low, high = answer_range
+    if item.options:
+        raise DefinitionError(
+            f"{key}: item {item.key} is answered with a number from {low:g} to {high:g}, "
+            "not with options"
+        )
+    if (item.low is not None and item.low != low) or (item.high is not None and item.high != high):
+        raise DefinitionError(f"{key}: item {item.key} must run from {low:g} to {high:g}")
+    return dataclasses.replace(item, low=low, high=high)
+
+
+def value_set_from_csv(text: str, key: str = "value set") -> dict[str, float]:
+    """A value set file as lines ``profile,index`` (a header line is allowed): checked.
+
+    The form EuroQol and national bodies publish value sets in; every profile
+    five levels 1-5, every index at most 1 (it can be below 0, DOMAIN §13).
+    """
+    rows: dict[str, object] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        cells = [c.strip() for c in line.replace(";", ",").replace("\t", ",").split(",")]
+        if not any(cells):
+            continue
+        if len(cells) != 2:
+            raise DefinitionError(f"{key}, line {number}: give a profile and its index")
+        profile, index = cells
+        if number == 1 and not profile.isdigit():
+            continue  # a header
+        try:
+            value = float(index)
+        except ValueError:
+            raise DefinitionError(f"{key}, line {number}: {index!r} is not a number") from None
+        if profile in rows:
+            raise DefinitionError(f"{key}, line {number}: {profile} is given twice")
+        rows[profile] = value
+    if not rows:
+        raise DefinitionError(f"{key}: the file has no profiles")
+    return _value_set(rows, key)
 
 
 def _value_set(data: object, key: str) -> dict[str, float]:
@@ -532,3 +587,62 @@ LEFS = Instrument(
 )
 
 SITE_LOADED = {i.key: i for i in (MOXFQ, FAAM, SEFAS, LEFS)}
+
+# EQ-5D-5L (DOMAIN §13): five dimensions, levels 1-5 (higher worse), read as a
+# profile in this order (``21143``: slight problems walking about, none washing
+# or dressing, ...), the index from the site's value set (profile -> index;
+# missing if any dimension is missing, nothing imputed), and the EQ VAS 0-100
+# (100 the best health imaginable). Index and VAS: higher is better.
+EQ5D5L_DIMENSIONS = (
+    "mobility",
+    "self_care",
+    "usual_activities",
+    "pain_discomfort",
+    "anxiety_depression",
+)
+EQ5D5L = Instrument(
+    key="eq5d5l",
+    version="scoring-1",
+    title="EQ-5D-5L",
+    direction=Direction.HIGHER_BETTER,
+    items=(),
+    domains=(
+        Domain(
+            "index",
+            "EQ-5D-5L index (the site's value set)",
+            Rule.PROFILE,
+            EQ5D5L_DIMENSIONS,
+            low=-1.0,
+            high=1.0,
+            size=5,
+        ),
+        Domain("vas", "EQ VAS", Rule.RAW, ("vas",), size=1, answer_range=(0.0, 100.0)),
+    ),
+    licence="EuroQol Research Foundation (DOMAIN §13 [33][34]): the site's registration",
+    source="DOMAIN §13 [33][34][35]: index from the site's value set; no imputation",
+    scale=(1, 2, 3, 4, 5),
+)
+
+SITE_LOADED[EQ5D5L.key] = EQ5D5L
+
+
+def load_site_definition(data: Mapping[str, object]) -> Instrument:
+    """A site's licensed definition file, checked against the scoring HalluxPath ships.
+
+    A file cannot change a shipped instrument (NRS, VAS, satisfaction, return
+    to activities keep the definition in this module), nor bring one
+    HalluxPath does not score.
+    """
+    key = data.get("key") if isinstance(data, Mapping) else None
+    if not isinstance(key, str) or not key:
+        raise DefinitionError("definition: key is missing (the instrument, e.g. moxfq)")
+    if key in SHIPPED:
+        raise DefinitionError(
+            f"{key} is shipped with HalluxPath: a site's file cannot change its definition"
+        )
+    scoring = SITE_LOADED.get(key)
+    if scoring is None:
+        raise DefinitionError(
+            f"{key} is not an instrument HalluxPath scores ({', '.join(sorted(SITE_LOADED))})"
+        )
+    return load(data, scoring)

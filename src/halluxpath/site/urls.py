@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("halluxpath.surgery.urls")),
     path("", include("halluxpath.aftercare.urls")),
     path("", include("halluxpath.reminders.urls")),
+    path("dashboards/", include("halluxpath.registry.urls")),
     path("", include("halluxpath.research.urls")),
     path("api/v1/", api.urls),
 ]

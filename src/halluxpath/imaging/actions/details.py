@@ -15,6 +15,7 @@ from halluxpath.imaging.actions._shared import _check_film_date, _editor, _locke
 from halluxpath.imaging.models import CALIBRATION, PixelReview, Radiograph, SpacingSource
 from halluxpath.imaging.schemas import Calibration, FilmDetailsChange
 from halluxpath.records import change_detail, field_changes
+from halluxpath.registry.actions import refresh_case
 
 MIN_CALIBRATION_PIXELS = 20.0
 CALIBRATION_RANGE_MM = (1.0, 300.0)
@@ -147,4 +148,5 @@ def record_film_details(
             patient_id=radiograph.episode.patient_id,
             detail=change_detail(changes, radiograph.version),
         )
+        refresh_case(radiograph.episode_id)
     return radiograph

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.complications.actions.recurrence import propose_recurrence
 from halluxpath.core.landmarks import LandmarkSet
 from halluxpath.core.plausibility import ImplausibleValue, implausible_values
 from halluxpath.core.radiograph import measure
 from halluxpath.imaging.access import RADIOGRAPHS
 from halluxpath.imaging.actions._shared import _editor, _locked_film
 from halluxpath.imaging.models import Measurement
+from halluxpath.registry.actions import refresh_case
 
 
 class ImplausibleMeasures(ValidationError):
@@ -83,4 +85,6 @@ def save_measurement(
                 "confirmed_warnings": [w.to_json() for w in warnings],
             },
         )
+        propose_recurrence(actor, measurement)  # DOMAIN §2: a proposal, never a record
+        refresh_case(radiograph.episode_id)
     return measurement

@@ -14,6 +14,7 @@ from halluxpath.core.episode import EpisodeStatus
 from halluxpath.patients.access import episode_for
 from halluxpath.patients.actions import advance_episode, person
 from halluxpath.records import check_version, field_changes
+from halluxpath.registry.actions import refresh_case
 from halluxpath.surgery import stored
 from halluxpath.surgery.access import CHECKLISTS, OPERATIVE_RECORDS, locked, surgical_editor
 from halluxpath.surgery.derived import record_content
@@ -82,6 +83,7 @@ def save_operative_record(
             patient_id=episode.patient_id,
             detail={"changes": changes, "amendment": current.is_signed, "reason": reason},
         )
+        refresh_case(episode.pk)
     return current
 
 
@@ -124,4 +126,5 @@ def sign_operative_record(actor: Actor, episode_id: int, expected_version: int) 
             patient_id=episode.patient_id,
             detail={"signed": True},
         )
+        refresh_case(episode.pk)
     return current

@@ -1,0 +1,227 @@
+"""Keep ``CaseSummary`` in step with the records it is derived from.
+
+``refresh_case(episode_id)`` is called, one line each, by the actions that
+change a summary's inputs: the operative record saved, signed or amended
+(surgery.actions.operation) and a film's reading saved (imaging.actions).
+It takes no actor: it derives, it does not decide, and it writes no audit
+event (the records it reads carry theirs). ``refresh_all`` rebuilds every
+row in batches (``halluxpath refresh_registry``), for a new installation, a
+changed derivation, or after a bulk import that bypassed the actions.
+
+Which reading gives an angle (docs/dashboards.md): pre-operative, the
+plan's reading, else the newest current reading on the latest pre-operative
+standing dorsoplantar film; post-operative, the newest current reading on
+the latest standing dorsoplantar film taken after the operation day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from halluxpath.core.grading import severity
+from halluxpath.core.landmarks import FilmView
+from halluxpath.core.planning import Technique
+from halluxpath.core.radiograph import TimePoint
+from halluxpath.imaging.models import Measurement
+from halluxpath.patients.models import Episode
+from halluxpath.registry.figures import cusum_value
+from halluxpath.registry.learning import CURVES
+from halluxpath.registry.models import NOT_RECORDED, CaseSummary, fixation_of
+from halluxpath.surgery.models import OperativeRecord, SurgicalPlan
+
+BATCH = 500
+BEFORE_OPERATION = (TimePoint.PRE_OPERATIVE.value,)
+NOT_FOLLOW_UP = (TimePoint.PRE_OPERATIVE.value, TimePoint.INTRA_OPERATIVE.value)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _angles(measurement: Measurement | None) -> tuple[float | None, float | None]:
+    if measurement is None or not isinstance(measurement.results, dict):
+        return None, None
+    return _number(measurement.results.get("hva_deg")), _number(measurement.results.get("ima_deg"))
+
+
+def _standing_readings(episode_id: int) -> QuerySet[Measurement]:
+    return Measurement.objects.filter(
+        radiograph__episode_id=episode_id,
+        radiograph__weight_bearing=True,
+        radiograph__view=FilmView.DP.value,
+        superseded_at__isnull=True,
+    ).select_related("radiograph")
+
+
+def _pre_reading(episode_id: int, plan: SurgicalPlan | None) -> Measurement | None:
+    if plan is not None and plan.measurement_id is not None:
+        return Measurement.objects.filter(pk=plan.measurement_id).first()
+    return (
+        _standing_readings(episode_id)
+        .filter(radiograph__time_point__in=BEFORE_OPERATION)
+        .order_by("-radiograph__acquired_on", "-radiograph_id", "-created_at", "-pk")
+        .first()
+    )
+
+
+def _post_reading(episode_id: int, operated_on: dt.date) -> Measurement | None:
+    return (
+        _standing_readings(episode_id)
+        .filter(radiograph__acquired_on__gt=operated_on)
+        .exclude(radiograph__time_point__in=NOT_FOLLOW_UP)
+        .order_by("-radiograph__acquired_on", "-radiograph_id", "-created_at", "-pk")
+        .first()
+    )
+
+
+def _technique(plan: SurgicalPlan | None, content: dict[str, Any]) -> str:
+    """The plan's technique; without a plan, a burr osteotomy of M1 is the MIS distal one."""
+    if plan is not None:
+        return plan.technique
+    for osteotomy in content.get("osteotomies", []):
+        if osteotomy.get("bone") == "m1" and osteotomy.get("instrument") == "burr":
+            return Technique.MIS_DISTAL.value
+    return NOT_RECORDED
+
+
+def summary_values(episode: Episode, record: OperativeRecord) -> dict[str, Any]:
+    """The columns of the episode's summary row (all but the MIS case number)."""
+    content, _unreadable = record.readable_record
+    plan = SurgicalPlan.objects.filter(episode_id=episode.pk).first()
+    pre_hva, pre_ima = _angles(_pre_reading(episode.pk, plan))
+    post = _post_reading(episode.pk, record.operated_on)
+    post_hva, post_ima = _angles(post)
+    last_film = (
+        _standing_readings(episode.pk).aggregate(last=Max("radiograph__acquired_on"))["last"]
+        or record.operated_on
+    )
+    return {
+        "site_id": episode.patient.site_id,
+        "surgeon_id": episode.responsible_surgeon_id,
+        "technique": _technique(plan, content),
+        "akin": bool(plan.akin)
+        if plan is not None
+        else any(o.get("bone") == "p1" for o in content.get("osteotomies", [])),
+        "fixation": fixation_of(
+            str(i["kind"]) for i in content.get("implants", []) if i.get("kind")
+        ).value,
+        "operated_on": record.operated_on,
+        "operated_month": record.operated_on.replace(day=1),
+        "severity": severity(pre_hva, pre_ima)
+        if pre_hva is not None and pre_ima is not None
+        else NOT_RECORDED,
+        "pre_hva_deg": pre_hva,
+        "pre_ima_deg": pre_ima,
+        "post_hva_deg": post_hva,
+        "post_ima_deg": post_ima,
+        "post_film_days": (post.radiograph.acquired_on - record.operated_on).days if post else None,
+        "hva_change_deg": None if pre_hva is None or post_hva is None else pre_hva - post_hva,
+        "ima_change_deg": None if pre_ima is None or post_ima is None else pre_ima - post_ima,
+        "operative_time_min": _number(content.get("operative_time_min")),
+        "fluoro_time_s": _number(content.get("fluoro_time_s")),
+        "conversion_to_open": content.get("conversion_to_open") is True,
+        "last_seen_on": max(last_film, record.operated_on),
+        "refreshed_at": timezone.now(),
+    }
+
+
+def renumber_surgeon(surgeon_id: int) -> None:
+    """Number the surgeon's MIS distal osteotomies 1, 2, 3... in operating order and
+    recompute their learning curves (DOMAIN §10, registry.learning)."""
+    rows = CaseSummary.objects.filter(surgeon_id=surgeon_id)
+    measures = [curve.measure for curve in CURVES]
+    mis = rows.filter(technique=Technique.MIS_DISTAL.value).order_by("operated_on", "episode_id")
+    changed = []
+    cases = dict.fromkeys(measures, 0)
+    failures = dict.fromkeys(measures, 0)
+    for number, row in enumerate(
+        mis.values("episode_id", "mis_case_number", *measures, *(c.key for c in CURVES)),
+        start=1,
+    ):
+        update: dict[str, float | None] = {"mis_case_number": number}
+        for curve in CURVES:
+            value = row[curve.measure]
+            if value is None:
+                update[curve.key] = None
+                continue
+            cases[curve.measure] += 1
+            failures[curve.measure] += curve.failed(value)
+            update[curve.key] = cusum_value(
+                failures[curve.measure], cases[curve.measure], curve.limits.s
+            )
+        if any(row[k] != v for k, v in update.items()):
+            changed.append(CaseSummary(episode_id=row["episode_id"], **update))
+    fields = ["mis_case_number", *(c.key for c in CURVES)]
+    CaseSummary.objects.bulk_update(changed, fields, batch_size=BATCH)
+    rows.exclude(technique=Technique.MIS_DISTAL.value).exclude(mis_case_number__isnull=True).update(
+        mis_case_number=None, **{c.key: None for c in CURVES}
+    )
+
+
+def refresh_case(episode_id: int) -> CaseSummary | None:
+    """Rebuild the summary of one episode: a row once its operative record is signed, else none."""
+    with transaction.atomic():
+        episode = Episode.objects.select_related("patient").get(pk=episode_id)
+        record = OperativeRecord.objects.filter(
+            episode_id=episode_id, signed_at__isnull=False
+        ).first()
+        before = CaseSummary.objects.filter(episode_id=episode_id).values_list(
+            "surgeon_id", flat=True
+        )
+        surgeons = set(before)
+        if record is None:
+            CaseSummary.objects.filter(episode_id=episode_id).delete()
+            summary = None
+        else:
+            summary, _ = CaseSummary.objects.update_or_create(
+                episode_id=episode_id, defaults=summary_values(episode, record)
+            )
+            surgeons.add(summary.surgeon_id)
+        for surgeon_id in surgeons:
+            renumber_surgeon(surgeon_id)
+    if summary is not None:
+        summary.refresh_from_db(fields=["mis_case_number"])
+    return summary
+
+
+def _operated_episodes(batch: int) -> Iterator[list[int]]:
+    ids = OperativeRecord.objects.filter(signed_at__isnull=False).order_by("episode_id")
+    last = 0
+    while True:
+        chunk = list(ids.filter(episode_id__gt=last).values_list("episode_id", flat=True)[:batch])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1]
+
+
+def refresh_all(batch: int = BATCH) -> int:
+    """Rebuild every summary row in batches of ``batch`` episodes; returns the rows kept."""
+    kept = 0
+    for chunk in _operated_episodes(batch):
+        with transaction.atomic():
+            episodes = Episode.objects.select_related("patient").in_bulk(chunk)
+            records = OperativeRecord.objects.filter(episode_id__in=chunk).in_bulk(
+                field_name="episode_id"
+            )
+            rows = [
+                CaseSummary(episode_id=pk, **summary_values(episodes[pk], records[pk]))
+                for pk in chunk
+            ]
+            CaseSummary.objects.filter(episode_id__in=chunk).delete()
+            CaseSummary.objects.bulk_create(rows, batch_size=batch)
+            kept += len(rows)
+    with transaction.atomic():
+        signed = OperativeRecord.objects.filter(signed_at__isnull=False).values("episode_id")
+        CaseSummary.objects.exclude(episode_id__in=signed).delete()
+        for surgeon_id in set(CaseSummary.objects.values_list("surgeon_id", flat=True).distinct()):
+            renumber_surgeon(surgeon_id)
+    return kept

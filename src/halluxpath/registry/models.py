@@ -1,0 +1,141 @@
+"""One summary row per operated episode: what every dashboard counts (docs/dashboards.md).
+
+The dashboards answer "did it work, for whom, and at what cost" for a
+surgeon, a site and the registry, at a million episodes, in under a second.
+They cannot join the operative record's JSON, the films' readings and the
+episode on every page view, so ``registry.actions.refresh_case`` derives one
+flat row per operated episode whenever its inputs change (the operative
+record signed or amended, a film measured) and the pages aggregate these rows
+in the database. Every filter of the dashboards (site, surgeon, technique,
+fixation, period, pre-operative severity) is an indexed column here.
+
+The row is derived data, never a clinical record: it is rebuilt from the
+records (``halluxpath refresh_registry``), holds no name, no date of birth
+and no free text, and is written without an audit event of its own (the
+records it comes from carry theirs). A bulk generator may insert rows
+directly (``CaseSummary.objects.bulk_create``): every column is a plain
+value, the primary key is the episode's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+
+from halluxpath.core.grading import GRADES
+from halluxpath.core.planning import ImplantKind, Technique
+from halluxpath.core.vocabulary import Labelled
+
+
+class Fixation(Labelled):
+    """DOMAIN §14 fixation type of the whole operation, from the implants recorded."""
+
+    SCREW = "screw", "Screw"
+    K_WIRE = "k_wire", "K-wire"
+    PLATE = "plate", "Plate"
+    NONE = "none", "None"
+    OTHER = "other", "Other (staple)"
+    MIXED = "mixed", "Mixed (more than one kind)"
+
+
+_FIXATION_OF_IMPLANT = {
+    ImplantKind.BEVEL_TIP_SCREW: Fixation.SCREW,
+    ImplantKind.CANNULATED_SCREW: Fixation.SCREW,
+    ImplantKind.SOLID_SCREW: Fixation.SCREW,
+    ImplantKind.K_WIRE: Fixation.K_WIRE,
+    ImplantKind.PLATE: Fixation.PLATE,
+    ImplantKind.STAPLE: Fixation.OTHER,
+}
+
+
+def fixation_of(implant_kinds: Iterable[str]) -> Fixation:
+    """One fixation type for the operation: its implants' type, ``mixed`` when they differ."""
+    found = {_FIXATION_OF_IMPLANT.get(ImplantKind(k), Fixation.OTHER) for k in implant_kinds}
+    if not found:
+        return Fixation.NONE
+    return found.pop() if len(found) == 1 else Fixation.MIXED
+
+
+NOT_RECORDED = ""
+TECHNIQUE_CHOICES = [(NOT_RECORDED, "Not recorded"), *Technique.choices()]
+SEVERITY_CHOICES = [(NOT_RECORDED, "Not measured"), *((g, g.capitalize()) for g in GRADES)]
+
+
+class CaseSummary(models.Model):
+    """One operated episode (a signed operative record), flattened for the dashboards.
+
+    Angles are the degrees of the readings (``imaging.Measurement.results``):
+    ``pre_*`` from the planning reading (else the latest pre-operative
+    standing film), ``post_*`` from the latest standing film after the
+    operation; ``*_change_deg`` is pre minus post (DOMAIN §17's dᵢ), set only
+    when both exist, so the paired figures use patients with both films only.
+    ``mis_case_number`` is the surgeon's n-th MIS distal osteotomy in
+    operating order (the learning curve's x axis, DOMAIN §10), null for other
+    techniques; ``time_cusum`` and ``fluoro_cusum`` are the surgeon's
+    learning curves after this case (``registry.learning``), kept here so a
+    dashboard reads a curve and its crossings without a window over every
+    case. ``last_seen_on`` is the latest date the episode is known
+    about (follow-up film, questionnaire, complication): where a survival
+    curve censors it.
+    """
+
+    episode = models.OneToOneField(
+        "patients.Episode", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The episode's responsible surgeon.",
+    )
+    technique = models.CharField(max_length=40, choices=TECHNIQUE_CHOICES, blank=True)
+    akin = models.BooleanField(default=False)
+    fixation = models.CharField(max_length=10, choices=Fixation.choices())
+    operated_on = models.DateField()
+    operated_month = models.DateField(help_text="First day of the operation's month.")
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES, blank=True)
+    pre_hva_deg = models.FloatField(null=True, blank=True)
+    pre_ima_deg = models.FloatField(null=True, blank=True)
+    post_hva_deg = models.FloatField(null=True, blank=True)
+    post_ima_deg = models.FloatField(null=True, blank=True)
+    post_film_days = models.IntegerField(
+        null=True, blank=True, help_text="Days from the operation to the latest film."
+    )
+    hva_change_deg = models.FloatField(null=True, blank=True)
+    ima_change_deg = models.FloatField(null=True, blank=True)
+    operative_time_min = models.FloatField(null=True, blank=True)
+    fluoro_time_s = models.FloatField(null=True, blank=True)
+    conversion_to_open = models.BooleanField(default=False)
+    mis_case_number = models.PositiveIntegerField(null=True, blank=True)
+    time_cusum = models.FloatField(
+        null=True, blank=True, help_text="Learning curve of operative time after this case."
+    )
+    fluoro_cusum = models.FloatField(
+        null=True, blank=True, help_text="Learning curve of fluoroscopy time after this case."
+    )
+    last_seen_on = models.DateField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Every dashboard filters by site (or surgeon) and period first.
+            models.Index(fields=["site", "operated_month"], name="case_site_month"),
+            models.Index(fields=["surgeon", "operated_month"], name="case_surgeon_month"),
+            models.Index(fields=["operated_month"], name="case_month"),
+            models.Index(fields=["technique", "operated_month"], name="case_technique_month"),
+            models.Index(fields=["fixation", "operated_month"], name="case_fixation_month"),
+            models.Index(fields=["severity", "operated_month"], name="case_severity_month"),
+            # The learning curve walks one surgeon's cases in operating order.
+            models.Index(fields=["surgeon", "mis_case_number"], name="case_surgeon_number"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fixation__in=Fixation.values()), name="case_fixation_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"case summary of episode {self.episode_id}"

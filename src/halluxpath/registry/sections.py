@@ -1,0 +1,294 @@
+"""The dashboards' figures, each one query of aggregates over ``CaseSummary`` (docs/dashboards.md).
+
+Every function takes the viewer's ``Scope`` (registry.access) and the
+chosen ``Filters`` and returns a ``Section``: its table, already shown under
+the viewer's disclosure rule, and the shown values its chart is drawn from.
+The database counts, sums and groups; Python only finishes the arithmetic
+(registry.figures) on a handful of aggregate rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Aggregate, Count, F, Min, Q, QuerySet, Sum
+
+from halluxpath.core.planning import Technique
+from halluxpath.registry.access import Scope, pseudonym
+from halluxpath.registry.figures import paired_from_sums
+from halluxpath.registry.learning import CURVES, Curve
+from halluxpath.registry.models import CaseSummary
+from halluxpath.registry.tables import NOT_AVAILABLE, Column, Section, Shown, Table
+
+# More months than this are counted per year (the chart stays readable on a phone).
+MONTHS_SHOWN = 36
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the viewer narrowed the cases to; None is "all"."""
+
+    surgeon_id: int | None = None
+    site_id: int | None = None
+    technique: str | None = None
+    fixation: str | None = None
+    severity: str | None = None
+    month_from: dt.date | None = None
+    month_to: dt.date | None = None
+
+    def apply(self, cases: QuerySet[CaseSummary]) -> QuerySet[CaseSummary]:
+        if self.surgeon_id is not None:
+            cases = cases.filter(surgeon_id=self.surgeon_id)
+        if self.site_id is not None:
+            cases = cases.filter(site_id=self.site_id)
+        if self.technique is not None:
+            cases = cases.filter(technique=self.technique)
+        if self.fixation is not None:
+            cases = cases.filter(fixation=self.fixation)
+        if self.severity is not None:
+            cases = cases.filter(severity=self.severity)
+        if self.month_from is not None:
+            cases = cases.filter(operated_month__gte=self.month_from)
+        if self.month_to is not None:
+            cases = cases.filter(operated_month__lte=self.month_to)
+        return cases
+
+
+def shown_for(scope: Scope) -> Shown:
+    return Shown(scope.smallest_shown)
+
+
+def surgeon_label(scope: Scope, surgeon_id: int, names: dict[int, str]) -> str:
+    return names.get(surgeon_id, "") if scope.identified else pseudonym("surgeon", surgeon_id)
+
+
+# --- case volume ---------------------------------------------------------------------------
+
+
+def case_volume(scope: Scope, filters: Filters) -> Section:
+    """Operated episodes per month (per year beyond three years of months)."""
+    show = shown_for(scope)
+    by_month = dict(
+        filters.apply(scope.cases)
+        .order_by()
+        .values_list("operated_month")
+        .annotate(n=Count("pk"))
+        .values_list("operated_month", "n")
+    )
+    per_year = len(by_month) > MONTHS_SHOWN
+    counts: dict[str, int] = {}
+    for month, n in sorted(by_month.items()):
+        label = f"{month:%Y}" if per_year else f"{month:%Y-%m}"
+        counts[label] = counts.get(label, 0) + n
+    period = "Year" if per_year else "Month"
+    rows = [[label, show.count(n)] for label, n in counts.items()]
+    total = sum(counts.values())
+    if rows:
+        rows.append(["All", show.count(total)])
+    return Section(
+        slug="volume",
+        title="Case volume",
+        about=f"Operated episodes (one foot each, signed operative record) per {period.lower()}.",
+        source="Operative record (surgery); DOMAIN §14 minimum dataset",
+        limits="An episode counts once its operative record is signed; bilateral operations "
+        "are two episodes.",
+        table=Table("Operated episodes", (Column(period, numeric=False), Column("Cases")), rows),
+        chart="bars",
+        plot={
+            "labels": list(counts),
+            "values": [show.count_value(n) for n in counts.values()],
+            "y_label": "Cases",
+        },
+    )
+
+
+# --- correction achieved -------------------------------------------------------------------
+
+ANGLES = (
+    ("hva", "Hallux valgus angle (HVA)"),
+    ("ima", "Intermetatarsal angle (IMA)"),
+)
+
+
+def correction(scope: Scope, filters: Filters) -> Section:
+    """Pre vs latest post-operative HVA and IMA: paired mean difference with 95 % CI."""
+    show = shown_for(scope)
+    sums: dict[str, Aggregate] = {"cases": Count("pk")}
+    for key, _label in ANGLES:
+        change = f"{key}_change_deg"
+        both = Q(**{f"{change}__isnull": False})
+        sums[f"{key}_n"] = Count(change)
+        sums[f"{key}_sum"] = Sum(change)
+        sums[f"{key}_sq"] = Sum(F(change) * F(change))
+        sums[f"{key}_pre"] = Sum(f"pre_{key}_deg", filter=both)
+        sums[f"{key}_post"] = Sum(f"post_{key}_deg", filter=both)
+    got = filters.apply(scope.cases).aggregate(**sums)
+    cases = int(got["cases"] or 0)
+    rows, plot_rows = [], []
+    for key, label in ANGLES:
+        n = int(got[f"{key}_n"] or 0)
+        paired = paired_from_sums(n, float(got[f"{key}_sum"] or 0), float(got[f"{key}_sq"] or 0))
+        pre = float(got[f"{key}_pre"]) / n if n else None
+        post = float(got[f"{key}_post"]) / n if n else None
+        interval = NOT_AVAILABLE
+        if paired is not None and paired.low is not None and paired.high is not None:
+            interval = (
+                f"{paired.low:.1f} to {paired.high:.1f}" if show.enough(n) else show.number(0, n)
+            )
+        rows.append(
+            [
+                label,
+                show.count(cases),
+                show.count(n),
+                show.count(cases - n),
+                show.number(pre, n),
+                show.number(post, n),
+                show.number(paired.mean if paired else None, n),
+                interval,
+            ]
+        )
+        plot_rows.append(
+            {
+                "label": key.upper(),
+                "pre": show.number_value(pre, n),
+                "post": show.number_value(post, n),
+                "mean": show.number_value(paired.mean if paired else None, n),
+                "low": show.number_value(paired.low if paired else None, n),
+                "high": show.number_value(paired.high if paired else None, n),
+            }
+        )
+    return Section(
+        slug="correction",
+        title="Correction achieved",
+        about="Mean angle before the operation and on the latest standing film after it, and "
+        "the paired mean correction (before minus after) with its 95 % confidence interval.",
+        source="Film readings (imaging); paired mean difference, DOMAIN §17",
+        limits="Only patients with both a pre-operative and a post-operative standing film "
+        "reading count; the excluded column says how many did not. The latest film may be "
+        "early (2–6 weeks) for recent operations. One manual IMA reading varies by ±3.6° "
+        "(DOMAIN §2).",
+        table=Table(
+            "Correction, degrees",
+            (
+                Column("Measure", numeric=False),
+                Column("Cases"),
+                Column("With both films"),
+                Column("Excluded"),
+                Column("Mean before (°)"),
+                Column("Mean after (°)"),
+                Column("Mean correction (°)"),
+                Column("95 % CI (°)", numeric=False),
+            ),
+            rows if cases else [],
+        ),
+        chart="correction",
+        plot={"rows": plot_rows},
+    )
+
+
+# --- learning curves -----------------------------------------------------------------------
+
+
+def _mis(cases: QuerySet[CaseSummary]) -> QuerySet[CaseSummary]:
+    return cases.filter(technique=Technique.MIS_DISTAL.value, mis_case_number__isnull=False)
+
+
+def learning_summary(scope: Scope, filters: Filters, names: dict[int, str]) -> Section:
+    """Per surgeon: MIS cases on each curve and the case at which it first crossed a limit."""
+    show = shown_for(scope)
+    cases = _mis(Filters(surgeon_id=filters.surgeon_id, site_id=filters.site_id).apply(scope.cases))
+    sums: dict[str, Aggregate] = {"cases": Count("pk")}
+    for curve in CURVES:
+        sums[f"{curve.key}_n"] = Count(curve.key)
+        sums[f"{curve.key}_low"] = Min(
+            "mis_case_number", filter=Q(**{f"{curve.key}__lte": curve.limits.h0})
+        )
+        sums[f"{curve.key}_high"] = Min(
+            "mis_case_number", filter=Q(**{f"{curve.key}__gte": curve.limits.h1})
+        )
+    per_surgeon = cases.order_by().values("surgeon_id").annotate(**sums)
+    rows = []
+    for row in per_surgeon:
+        cells = [surgeon_label(scope, row["surgeon_id"], names), show.count(row["cases"])]
+        for curve in CURVES:
+            cells.append(show.count(row[f"{curve.key}_n"]))
+            for limit in ("low", "high"):
+                crossed = row[f"{curve.key}_{limit}"]
+                cells.append("not crossed" if crossed is None else f"case {show.count(crossed)}")
+        rows.append(cells)
+    rows.sort(key=lambda r: r[0])
+    columns = [Column("Surgeon", numeric=False), Column("MIS cases")]
+    for curve in CURVES:
+        columns += [
+            Column(f"{curve.title}: cases"),
+            Column(f"{curve.title}: reached acceptable (h₀)", numeric=False),
+            Column(f"{curve.title}: reached unacceptable (h₁)", numeric=False),
+        ]
+    return Section(
+        slug="learning",
+        title="Learning curves per surgeon",
+        about="For each surgeon, how many MIS cases each learning curve covers, and the case "
+        "at which it first reached the acceptable limit h₀ (proficiency) or the unacceptable "
+        "limit h₁.",
+        source="Operative record; CUSUM, DOMAIN §10 and §17",
+        limits="A curve follows all the surgeon's MIS distal osteotomies in operating order, "
+        "whatever the period, fixation or severity chosen: a learning curve of a subset is "
+        "not one. Targets and rates are project defaults: "
+        + "; ".join(_curve_terms(c) for c in CURVES)
+        + ".",
+        table=Table("Learning curves", tuple(columns), rows),
+    )
+
+
+def _curve_terms(curve: Curve) -> str:
+    lim = curve.limits
+    return (
+        f"{curve.title.lower()}: failure = {curve.failure}, p₀ {lim.p0:.2f}, p₁ {lim.p1:.2f}, "
+        f"α {lim.alpha:.2f}, β {lim.beta:.2f} (h₀ {lim.h0:.2f}, h₁ {lim.h1:+.2f})"
+    )
+
+
+def learning_curve(scope: Scope, surgeon_id: int, curve: Curve, label: str) -> Section:
+    """One surgeon's curve, case by case (shown to identified viewers only)."""
+    rows_q = (
+        _mis(scope.cases.filter(surgeon_id=surgeon_id))
+        .filter(**{f"{curve.key}__isnull": False})
+        .order_by("mis_case_number")
+        .values_list("mis_case_number", curve.measure, curve.key)
+    )
+    rows, xs, ys = [], [], []
+    for number, value, cusum in rows_q:
+        rows.append(
+            [str(number), f"{value:.1f}", "yes" if curve.failed(value) else "no", f"{cusum:.2f}"]
+        )
+        xs.append(number)
+        ys.append(cusum)
+    lim = curve.limits
+    return Section(
+        slug=curve.key.replace("_", "-"),
+        title=f"Learning curve: {curve.title.lower()} ({label})",
+        about=f"CUSUM of cases with {curve.failure}: up 1 − s = {1 - lim.s:.3f} for each such "
+        f"case, down s = {lim.s:.3f} for each other. Climbing while learning; crossing h₀ "
+        f"({lim.h0:.2f}) is performance consistent with p₀ = {lim.p0:.0%}, crossing h₁ "
+        f"(+{lim.h1:.2f}) with p₁ = {lim.p1:.0%}.",
+        source=curve.source,
+        limits="Not risk-adjusted: harder feet take longer. Cases without the measure "
+        "recorded are left out. α = β = 0.10, p₀ and p₁ are project defaults.",
+        table=Table(
+            f"{curve.title} CUSUM",
+            (
+                Column("MIS case"),
+                Column(f"{curve.title} ({curve.unit})"),
+                Column(f"Over {curve.target:g} {curve.unit}", numeric=False),
+                Column("CUSUM"),
+            ),
+            rows,
+        ),
+        chart="cusum",
+        plot={"x": xs, "y": ys, "h0": lim.h0, "h1": lim.h1, "y_label": "CUSUM"},
+    )
+
+
+SectionMaker = Callable[[Scope, Filters], Section]

@@ -1,0 +1,144 @@
+"""Each dashboard section's numbers on the hand-built world (tests/registry/world.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from halluxpath.accounts.models import User
+from halluxpath.audit.context import Actor
+from halluxpath.registry import dashboards, sections
+from halluxpath.registry.access import Dashboard, pseudonym, scope_for
+from halluxpath.registry.learning import CURVES
+from halluxpath.registry.sections import Filters
+from halluxpath.registry.tables import Section
+from tests.registry.world import RegistryWorld
+
+
+def section(user: User, dashboard: Dashboard, slug: str, filters: Filters | None = None) -> Section:
+    scope = scope_for(Actor(user), dashboard)
+    found = dashboards.section(scope, filters or Filters(), user.pk, slug)
+    assert found is not None
+    return found
+
+
+def column(found: Section, label: str) -> dict[str, str]:
+    index = found.table.header.index(label)
+    return {row[0]: row[index] for row in found.table.rows}
+
+
+def test_the_site_counts_its_operated_episodes_per_month(registry_world: RegistryWorld) -> None:
+    volume = column(section(registry_world.admin, Dashboard.SITE, "volume"), "Cases")
+    assert volume["2026-01"] == "1"
+    assert volume["2026-02"] == volume["2026-03"] == volume["2026-04"] == "2"
+    assert volume["2026-10"] == "1"
+    assert volume["All"] == "13"  # the other site's two cases are not this site's
+
+
+def test_a_researcher_sees_the_site_volume_suppressed_and_rounded(
+    registry_world: RegistryWorld,
+) -> None:
+    volume = column(section(registry_world.researcher, Dashboard.SITE, "volume"), "Cases")
+    assert volume["2026-02"] == "*"
+    assert volume["All"] == "15"  # 13 rounded to the nearest 5
+
+
+def test_the_correction_is_the_paired_worked_example(registry_world: RegistryWorld) -> None:
+    found = section(registry_world.alpha, Dashboard.SURGEON, "correction")
+    hva = dict(zip(found.table.header, found.table.rows[0], strict=True))
+    assert hva["Cases"] == "10"
+    assert hva["With both films"] == "8"
+    assert hva["Excluded"] == "2"
+    assert hva["Mean before (°)"] == "45.4"
+    assert hva["Mean after (°)"] == "10.0"
+    assert hva["Mean correction (°)"] == "35.4"
+    assert hva["95 % CI (°)"] == "24.7 to 46.0"
+    ima = dict(zip(found.table.header, found.table.rows[1], strict=True))
+    assert (ima["Mean before (°)"], ima["Mean after (°)"], ima["Mean correction (°)"]) == (
+        "13.0",
+        "6.0",
+        "7.0",
+    )
+
+
+def test_the_registry_correction_hides_small_counts_but_shows_means_of_eight(
+    registry_world: RegistryWorld,
+) -> None:
+    found = section(registry_world.researcher, Dashboard.REGISTRY, "correction")
+    hva = dict(zip(found.table.header, found.table.rows[0], strict=True))
+    assert (hva["Cases"], hva["With both films"], hva["Excluded"]) == ("15", "10", "*")
+    assert hva["Mean correction (°)"] == "35.4"
+
+
+def test_filters_narrow_the_cases(registry_world: RegistryWorld) -> None:
+    admin = registry_world.admin
+
+    def total(filters: Filters) -> str:
+        return column(section(admin, Dashboard.SITE, "volume", filters), "Cases").get("All", "0")
+
+    assert total(Filters(fixation="k_wire")) == "3"
+    assert total(Filters(severity="severe")) == "4"
+    assert total(Filters(surgeon_id=registry_world.beta.pk)) == "3"
+    assert total(Filters(technique="lapidus")) == "0"
+    march, april = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
+    assert total(Filters(month_from=march, month_to=april)) == "4"
+
+
+def test_the_registry_filters_by_site(registry_world: RegistryWorld) -> None:
+    found = section(
+        registry_world.admin, Dashboard.REGISTRY, "volume", Filters(site_id=registry_world.site2.pk)
+    )
+    assert column(found, "Cases")["All"] == "*"  # two cases
+
+
+@pytest.mark.parametrize("curve", CURVES, ids=lambda c: c.key)
+def test_the_learning_curve_follows_the_bolsin_form(
+    registry_world: RegistryWorld, curve: object
+) -> None:
+    key = next(c for c in CURVES if c is curve).key.replace("_", "-")
+    found = section(registry_world.alpha, Dashboard.SURGEON, key)
+    values = [float(row[3]) for row in found.table.rows]
+    s = CURVES[0].limits.s
+    if key == "time-cusum":  # over 60 min in cases 1, 3, 4
+        assert values[3] == pytest.approx(3 - 4 * s, abs=0.01)
+        assert values[-1] == pytest.approx(3 - 10 * s, abs=0.01)
+    else:  # over 86 s in cases 1 and 3
+        assert values[-1] == pytest.approx(2 - 10 * s, abs=0.01)
+    assert len(values) == 10
+
+
+def test_the_learning_summary_names_where_each_curve_crossed(
+    registry_world: RegistryWorld,
+) -> None:
+    found = section(registry_world.admin, Dashboard.SITE, "learning")
+    alpha = next(row for row in found.table.rows if row[0] == str(registry_world.alpha))
+    row = dict(zip(found.table.header, alpha, strict=True))
+    assert row["MIS cases"] == "10"
+    assert row["Operative time: reached unacceptable (h₁)"] == "case 4"
+    assert row["Operative time: reached acceptable (h₀)"] == "not crossed"
+    assert row["Fluoroscopy time: reached unacceptable (h₁)"] == "not crossed"
+
+
+def test_de_identified_viewers_see_pseudonyms_and_no_case_by_case_curve(
+    registry_world: RegistryWorld,
+) -> None:
+    researcher = registry_world.researcher
+    scope = scope_for(Actor(researcher), Dashboard.SITE)
+    slugs = dashboards.slugs(scope, Filters(surgeon_id=registry_world.alpha.pk), researcher.pk)
+    assert "time-cusum" not in slugs
+    found = section(researcher, Dashboard.SITE, "learning")
+    labels = {row[0] for row in found.table.rows}
+    assert pseudonym("surgeon", registry_world.alpha.pk) in labels
+    assert str(registry_world.alpha) not in labels
+
+
+def test_a_site_admin_sees_a_chosen_surgeons_curve(registry_world: RegistryWorld) -> None:
+    scope = scope_for(Actor(registry_world.admin), Dashboard.SITE)
+    chosen = Filters(surgeon_id=registry_world.alpha.pk)
+    assert "time-cusum" in dashboards.slugs(scope, chosen, registry_world.admin.pk)
+    assert "time-cusum" not in dashboards.slugs(scope, Filters(), registry_world.admin.pk)
+
+
+def test_sections_module_names_every_angle() -> None:
+    assert [key for key, _ in sections.ANGLES] == ["hva", "ima"]
