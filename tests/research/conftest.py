@@ -17,9 +17,12 @@ import pytest
 from pytest_django import Settings
 
 from halluxpath.accounts.models import Role, User
+from halluxpath.complications.models import Complication
 from halluxpath.core.landmarks import landmarks_from_document
 from halluxpath.core.radiograph import TimePoint, measure
 from halluxpath.imaging.models import Measurement, Radiograph, SourceFormat
+from halluxpath.outcomes import stored as outcomes_stored
+from halluxpath.outcomes.models import QuestionnaireResponse, Score
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.sites.models import Site
 from halluxpath.surgery import stored
@@ -87,6 +90,10 @@ def identifiers(people: tuple[Person, ...] = PEOPLE) -> list[str]:
             f"Diagnosis noted by {p.family}",
             f"Converted because {p.given} moved",
             f"Plan notes for {p.family}",
+            f"Wound of {p.given} oozing",
+            f"Flucloxacillin for {p.family}",
+            f"{p.family} fell in the garden",
+            f"Mistaken entry about {p.given}",
         ]
     return found
 
@@ -215,6 +222,58 @@ def operated_episode(person: Person, surgeon: User, team: Any, side: str = "righ
         TimePoint.MONTHS_6,
         OPERATED_ON + dt.timedelta(days=183),
         {"hva_deg": 12.5, "ima_deg": 6.1, "severity": "normal", "sesamoid_position": 2},
+    )
+    response = QuestionnaireResponse.objects.create(
+        episode=episode,
+        instrument="nrs_pain",
+        instrument_version="1",
+        time_point="6m",
+        status="completed",
+        answers=outcomes_stored.ANSWERS.stamp({"answers": {"pain": 2}}),
+        completed_on=OPERATED_ON + dt.timedelta(days=180),
+        entered_by=surgeon,
+        on_paper=True,
+    )
+    Score.objects.create(
+        response=response,
+        episode=episode,
+        instrument="nrs_pain",
+        domain="score",
+        time_point="6m",
+        value=2.0,
+    )
+    unfinished = QuestionnaireResponse.objects.create(
+        episode=episode,
+        instrument="nrs_pain",
+        instrument_version="1",
+        time_point="12m",
+        answers=outcomes_stored.ANSWERS.stamp({"answers": {}}),
+    )
+    assert unfinished.status == "in_progress"
+    Complication.objects.create(
+        episode=episode,
+        kind="infection_superficial",
+        description=f"Wound of {person.given} oozing",
+        onset_on=OPERATED_ON + dt.timedelta(days=12),
+        grade_system="clavien_dindo",
+        grade="II",
+        treatment=f"Flucloxacillin for {person.family}",
+        reoperation=True,
+        reoperated_on=OPERATED_ON + dt.timedelta(days=20),
+        reoperation_reason=f"{person.family} fell in the garden",
+        implant_removed=True,
+        resolved_on=OPERATED_ON + dt.timedelta(days=40),
+        recorded_by=surgeon,
+    )
+    Complication.objects.create(
+        episode=episode,
+        kind="crps",
+        description=f"Mistaken entry about {person.given}",
+        onset_on=OPERATED_ON + dt.timedelta(days=5),
+        grade_system="clavien_dindo",
+        grade="I",
+        recorded_by=surgeon,
+        entered_in_error=True,
     )
     return episode
 

@@ -26,7 +26,14 @@ from tests.research.conftest import OPERATED_ON, ResearchSite, identifiers
 pytestmark = pytest.mark.django_db
 
 ISO_DATE = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
-TABLES = ("episodes", "implants", "measurements", "summary")
+TABLES = (
+    "episodes",
+    "implants",
+    "measurements",
+    "questionnaire_scores",
+    "complications",
+    "summary",
+)
 
 
 @dataclass
@@ -119,6 +126,8 @@ def test_pseudonyms_link_the_tables_within_one_export(research_site: ResearchSit
     episodes = {r["episode_id"] for r in unpacked.csv_rows("episodes")}
     assert {r["episode_id"] for r in unpacked.csv_rows("measurements")} == episodes
     assert {r["episode_id"] for r in unpacked.csv_rows("implants")} == episodes
+    assert {r["episode_id"] for r in unpacked.csv_rows("questionnaire_scores")} == episodes
+    assert {r["episode_id"] for r in unpacked.csv_rows("complications")} == episodes
 
 
 def test_dates_are_day_offsets_from_the_operation(research_site: ResearchSite) -> None:
@@ -202,3 +211,33 @@ def test_the_summary_follows_the_small_cell_rule(research_site: ResearchSite) ->
     assert counts[("episodes", "all")] == "*"  # 2 operated feet
     assert counts[("episodes", "technique=lapidus")] == "0"
     assert all(c in ("0", "*") or (int(c) % 5 == 0 and int(c) >= 10) for c in counts.values())
+
+
+def test_completed_questionnaire_scores_are_exported_with_their_day(
+    research_site: ResearchSite,
+) -> None:
+    scores = make_export(research_site).csv_rows("questionnaire_scores")
+    assert len(scores) == 2  # one completed response per foot; the unfinished one is left out
+    for row in scores:
+        assert (row["instrument"], row["time_point"], row["domain"]) == ("nrs_pain", "6m", "score")
+        assert (row["value"], row["completed_day"], row["on_paper"]) == ("2.0", "180", "true")
+
+
+def test_complications_keep_their_grade_and_days_but_no_text(
+    research_site: ResearchSite,
+) -> None:
+    unpacked = make_export(research_site)
+    complications = unpacked.csv_rows("complications")
+    assert len(complications) == 2  # the ones entered in error are left out
+    for row in complications:
+        assert (row["kind"], row["grade_system"], row["grade"]) == (
+            "infection_superficial",
+            "clavien_dindo",
+            "II",
+        )
+        assert (row["onset_day"], row["reoperation_day"], row["resolved_day"]) == ("12", "20", "40")
+        assert row["implant_removed"] == "true"
+    assert not {"description", "treatment", "reoperation_reason"} & set(complications[0])
+    summary = {(r["table"], r["group"]): r["count"] for r in unpacked.csv_rows("summary")}
+    assert summary[("complications", "kind=infection_superficial")] == "*"
+    assert summary[("complications", "kind=crps")] == "0"

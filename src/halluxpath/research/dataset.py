@@ -10,9 +10,8 @@ hospital number, a date of birth, a contact detail or a typed note:
   operation, as far as the record holds them;
 - ``implants``: one row per implant used (kind, size, manufacturer; no lot);
 - ``measurements``: one row per observer's current reading of each film;
-- ``questionnaire_scores`` and ``complications``: added when those apps are
-  installed (``halluxpath.outcomes``, ``halluxpath.complications``);
-- ``summary``: counts per table and per technique, the one count table in the
+- ``questionnaire_scores`` and ``complications``: in ``outcome_tables``;
+- ``summary``: counts per table, technique and complication kind, the one count table in the
   export, with DOMAIN §17's small-cell rule at the site's threshold.
 
 Free text is never copied: where a typed field matters (an anticoagulant, an
@@ -29,6 +28,7 @@ from functools import cached_property
 from typing import Any
 
 from halluxpath.core import operative
+from halluxpath.core.complications import Kind
 from halluxpath.core.disclosure import SUPPRESSED, suppress_count
 from halluxpath.core.episode import Sex, Side
 from halluxpath.core.grading import GRADES
@@ -533,6 +533,11 @@ def summary_table(scope: Scope, tables: Sequence[Table]) -> Table:
             rows.append(
                 ("episodes", f"technique={technique}", scope.count_shown(by_technique[technique]))
             )
+    complications = next((t for t in tables if t.name == "complications"), None)
+    if complications is not None:
+        by_kind = Counter(row[2] for row in complications.rows)
+        for kind in Kind.values():
+            rows.append(("complications", f"kind={kind}", scope.count_shown(by_kind[kind])))
     return Table("summary", "one count", SUMMARY_COLUMNS, rows)
 
 
@@ -541,9 +546,13 @@ Builder = Callable[[Scope], Table]
 
 def builders() -> list[tuple[str, Builder]]:
     """The row-level tables of an export, in the order they are built (and shown)."""
-    found: list[tuple[str, Builder]] = [
+    # Imported here: the outcome tables build on this module's Scope and Table.
+    from halluxpath.research.outcome_tables import complications_table, questionnaire_scores_table
+
+    return [
         ("operated feet", episodes_table),
         ("implants", implants_table),
         ("film measurements", measurements_table),
+        ("questionnaire scores", questionnaire_scores_table),
+        ("complications", complications_table),
     ]
-    return found
