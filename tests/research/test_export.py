@@ -12,15 +12,21 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from pytest_django import Settings
 
+from halluxpath.accounts.models import User
 from halluxpath.audit.context import Actor
+from halluxpath.demo import load_everything
 from halluxpath.imaging.storage import media_path
+from halluxpath.patients.models import Patient
 from halluxpath.research import actions
 from halluxpath.research.models import ExportStatus, ResearchExport
 from halluxpath.research.schemas import ExportRequestInput
+from halluxpath.surgery.models import OperativeRecord
 from tests.research.conftest import OPERATED_ON, ResearchSite, identifiers
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +247,38 @@ def test_complications_keep_their_grade_and_days_but_no_text(
     summary = {(r["table"], r["group"]): r["count"] for r in unpacked.csv_rows("summary")}
     assert summary[("complications", "kind=infection_superficial")] == "*"
     assert summary[("complications", "kind=crps")] == "0"
+
+
+def test_an_export_of_the_demo_site_holds_none_of_its_patients_identifiers(
+    db: None, settings: Settings, tmp_path: Path
+) -> None:
+    """The demo's records, written by the demo generator, scanned as the fixture's are."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_everything(12)
+    researcher = User.objects.get(username="researcher")
+    export = actions.request_export(Actor(researcher), ExportRequestInput(purpose="Demo"))
+    done = actions.run_export(export.pk)
+    assert done is not None
+    assert done.status == ExportStatus.DONE, done.error
+    with zipfile.ZipFile(media_path(done.file)) as archive:
+        unpacked = Unpacked(done, {n: archive.read(n) for n in archive.namelist()})
+    assert unpacked.csv_rows("episodes"), "the demo has operated feet"
+    secrets: set[str] = set()
+    for p in Patient.objects.filter(site_id=researcher.site_id):
+        secrets |= {p.hospital_number, p.family_name, p.date_of_birth.isoformat()}
+        secrets |= {v for v in (p.email, p.phone) if v}
+    for record in OperativeRecord.objects.all():
+        content = record.record_content
+        secrets |= {str(i["lot"]) for i in content.get("implants", []) if i.get("lot")}
+        secrets |= {str(content[k]) for k in ("notes", "conversion_reason") if content.get(k)}
+    secrets |= {u.last_name for u in User.objects.filter(site_id=researcher.site_id) if u.last_name}
+    # Whole words: the surname Nair is not a leak in "questionnaire".
+    patterns = [re.compile(rf"\b{re.escape(s)}\b", re.IGNORECASE) for s in secrets if len(s) > 2]
+    leaks = {
+        (name, pattern.pattern)
+        for name, text in unpacked.cells()
+        for pattern in patterns
+        if pattern.search(text)
+    }
+    assert not leaks
+    assert not [text for _, text in unpacked.cells() if ISO_DATE.search(text)]

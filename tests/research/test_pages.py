@@ -148,6 +148,8 @@ def test_only_researchers_and_administrators_of_the_site_download(
     client = signed_in(getattr(research_site, who))
     assert client.get(reverse("research:download", args=[export.pk])).status_code == status
     assert client.get(reverse("research:export", args=[export.pk])).status_code == status
+    polled = client.get(reverse("research:export", args=[export.pk]), HTTP_HX_REQUEST="true")
+    assert polled.status_code == status
 
 
 def test_another_sites_researcher_does_not_see_the_export_listed(
@@ -240,3 +242,12 @@ def test_the_request_form_survives_every_boundary_value(research_site: ResearchS
     result = sweep(case)
     result.check()
     assert result.saved
+
+
+def test_polling_the_status_writes_no_audit_event_per_poll(research_site: ResearchSite) -> None:
+    export = finished_export(research_site)
+    client = signed_in(research_site.researcher)
+    before = AuditEvent.objects.count()
+    for _ in range(3):
+        client.get(reverse("research:export", args=[export.pk]), HTTP_HX_REQUEST="true")
+    assert AuditEvent.objects.count() == before

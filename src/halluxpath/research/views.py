@@ -66,10 +66,18 @@ def _downloadable(export: ResearchExport) -> bool:
 
 @exporter_required
 def export_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    export = EXPORTS.get(Actor.from_request(request), pk)
+    actor = Actor.from_request(request)
+    if request.htmx:
+        # The page polling its own status every few seconds: the same access rule, but
+        # not one audit event per poll (the page itself was audited when it was opened).
+        polled = EXPORTS.queryset(actor).filter(pk=pk).first()
+        if polled is None:
+            raise Http404("No such record.")
+        context = {"export": polled, "downloadable": _downloadable(polled)}
+        return render(request, "research/_status.html", context)
+    export = EXPORTS.get(actor, pk)
     context = {"export": export, "downloadable": _downloadable(export)}
-    template = "research/_status.html" if request.htmx else "research/export.html"
-    return render(request, template, context)
+    return render(request, "research/export.html", context)
 
 
 @exporter_required
