@@ -10,8 +10,9 @@ tens of thousands of episodes a second, straight into the tables:
 - per episode: a patient, the episode, its ``registry.CaseSummary`` row
   (technique, fixation, pre-operative and latest angles, operative and
   fluoroscopy time, learning-curve values), questionnaire responses with
-  their scores (MOXFQ domains and index, NRS pain) at the time points whose
-  window has opened, and complications near the published rates of DOMAIN §7
+  their scores (MOXFQ domains and index, NRS pain, as the default schedule of
+  core.schedule asks them; EQ-5D and the single items are left out) at the
+  time points whose window has opened, and complications near the published rates of DOMAIN §7
   (recurrence where the latest film's HVA exceeds 15° at 6 months or later).
 
 Every value is synthetic (seeded, reproducible). The rows hold no item-level
@@ -45,7 +46,7 @@ from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.complications.models import Complication
 from halluxpath.core.grading import GRADES, HVA_BOUNDS_DEG, IMA_BOUNDS_DEG
 from halluxpath.core.planning import Technique
-from halluxpath.core.schedule import OFFSET_DAYS, WINDOW_DAYS
+from halluxpath.core.schedule import DEFAULT_INSTRUMENTS, OFFSET_DAYS, WINDOW_DAYS
 from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Score
 from halluxpath.outcomes.stored import ANSWERS
 from halluxpath.patients.models import Episode, Patient
@@ -537,7 +538,10 @@ def _questionnaires(
         nrs_ids = range(first + len(where), first + 2 * len(where))
         episodes = episode_ids[where].tolist()
         completed_on = completed.tolist()
+        asks_moxfq = "moxfq" in DEFAULT_INSTRUMENTS[time_point]  # not at 6 weeks
         for rid, episode, on in zip(moxfq_ids, episodes, completed_on, strict=True):
+            if not asks_moxfq:
+                break
             response_rows.append(
                 (
                     rid,
@@ -575,7 +579,7 @@ def _questionnaires(
                     1,
                 )
             )
-        for key in ("walking_standing", "pain", "social", "index"):
+        for key in ("walking_standing", "pain", "social", "index") if asks_moxfq else ():
             score_rows.extend(
                 zip(
                     moxfq_ids,
