@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("halluxpath.imaging.urls")),
     path("", include("halluxpath.surgery.urls")),
     path("", include("halluxpath.aftercare.urls")),
+    path("", include("halluxpath.complications.urls")),
     path("", include("halluxpath.reminders.urls")),
     path("api/v1/", api.urls),
 ]
