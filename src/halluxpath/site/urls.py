@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("halluxpath.imaging.urls")),
     path("", include("halluxpath.surgery.urls")),
     path("", include("halluxpath.aftercare.urls")),
+    path("", include("halluxpath.complications.urls")),
     path("", include("halluxpath.reminders.urls")),
     path("dashboards/", include("halluxpath.registry.urls")),
     path("", include("halluxpath.research.urls")),
