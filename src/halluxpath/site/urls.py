@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("halluxpath.surgery.urls")),
     path("", include("halluxpath.aftercare.urls")),
     path("", include("halluxpath.reminders.urls")),
+    path("", include("halluxpath.outcomes.urls")),
     path("api/v1/", api.urls),
 ]
