@@ -11,8 +11,8 @@ from typing import Any
 
 from django import forms
 
-from halluxpath.core.instruments import NOT_APPLICABLE, Instrument, Item
-from halluxpath.core.schedule import TimePointKey
+from halluxpath.core.instruments import NOT_APPLICABLE, SHIPPED, SITE_LOADED, Instrument, Item
+from halluxpath.core.schedule import Schedule, TimePointKey
 from halluxpath.forms import ClinicForm
 from halluxpath.outcomes.schemas import Answer
 
@@ -134,3 +134,46 @@ class CallForm(ClinicForm):
         required=False,
         help_text="For example: answered on the phone, will fill it in today; no answer.",
     )
+
+
+class ScheduleForm(ClinicForm):
+    """Each time point's window (days from the operation) and its instruments."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, schedule: Schedule, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(i.key, i.title) for i in (*SHIPPED.values(), *SITE_LOADED.values())]
+        for key in TimePointKey:
+            point = schedule.time_point(key)
+            label = key.label
+            self.fields[f"{key}_opens_days"] = forms.IntegerField(
+                label=f"{label}: window opens (days from the operation)",
+                min_value=-3650,
+                max_value=3650,
+                initial=point.opens_days if point else None,
+            )
+            self.fields[f"{key}_closes_days"] = forms.IntegerField(
+                label=f"{label}: window closes (days from the operation)",
+                min_value=-3650,
+                max_value=3650,
+                initial=point.closes_days if point else None,
+            )
+            self.fields[f"{key}_instruments"] = forms.MultipleChoiceField(
+                label=f"{label}: questionnaires asked",
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=list(point.instruments) if point else [],
+            )
+
+    def time_points(self) -> list[dict[str, object]]:
+        return [
+            {
+                "key": key.value,
+                "opens_days": self.cleaned_data[f"{key}_opens_days"],
+                "closes_days": self.cleaned_data[f"{key}_closes_days"],
+                "instruments": tuple(self.cleaned_data[f"{key}_instruments"]),
+            }
+            for key in TimePointKey
+        ]

@@ -50,3 +50,16 @@ class CallNote(Frozen):
     episode_id: int
     time_point: str = Field(max_length=10)
     note: str = Field(default="", max_length=500)
+
+
+class TimePointInput(Frozen):
+    key: str = Field(max_length=10)
+    opens_days: int = Field(ge=-3650, le=3650)
+    closes_days: int = Field(ge=-3650, le=3650)
+    instruments: tuple[str, ...] = ()
+
+
+class ScheduleInput(Frozen):
+    """A site's questionnaire schedule: each time point's window and instruments."""
+
+    time_points: tuple[TimePointInput, ...]

@@ -18,15 +18,22 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.instruments import SHIPPED
 from halluxpath.forms import add_validation_errors, typed_input
 from halluxpath.outcomes import actions, chasing
-from halluxpath.outcomes.access import RESPONSES, site_instruments
-from halluxpath.outcomes.forms import CallForm, LoadInstrumentForm, PaperForm, initial_of
+from halluxpath.outcomes.access import RESPONSES, site_instruments, site_schedule
+from halluxpath.outcomes.forms import (
+    CallForm,
+    LoadInstrumentForm,
+    PaperForm,
+    ScheduleForm,
+    initial_of,
+)
 from halluxpath.outcomes.questionnaires import (
     episode_questionnaires,
     instruments_of,
     stored_schedule,
 )
-from halluxpath.outcomes.schemas import CallNote, InstrumentFile, PaperResponse
+from halluxpath.outcomes.schemas import CallNote, InstrumentFile, PaperResponse, ScheduleInput
 from halluxpath.patients.access import EPISODES, episode_for
+from halluxpath.records import EditConflict
 
 
 def _today(request: HttpRequest) -> dt.date:
@@ -147,8 +154,18 @@ def note_call(request: HttpRequest) -> HttpResponse:
 def site_questionnaires(request: HttpRequest) -> HttpResponse:
     """The site's questionnaires: shipped, loaded files, the schedule, and a file upload."""
     user = signed_in_user(request)
-    form = LoadInstrumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST.get("form", "")
+    form = LoadInstrumentForm(
+        request.POST if posted == "load" else None, request.FILES if posted == "load" else None
+    )
+    row = site_schedule(user.site_id)
+    schedule_form = ScheduleForm(
+        request.POST if posted == "schedule" else None,
+        schedule=stored_schedule(user.site_id),
+        initial={"version": row.version if row else None},
+        prefix="schedule",
+    )
+    if posted == "load" and form.is_valid():
         data = typed_input(
             form,
             InstrumentFile,
@@ -157,11 +174,29 @@ def site_questionnaires(request: HttpRequest) -> HttpResponse:
         )
         if data is not None:
             try:
-                row = actions.load_instrument(Actor.from_request(request), data)
+                loaded = actions.load_instrument(Actor.from_request(request), data)
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
-                messages.success(request, f"{row.key} version {row.version} is loaded.")
+                messages.success(request, f"{loaded.key} version {loaded.version} is loaded.")
+                return redirect("outcomes:site_questionnaires")
+    if posted == "schedule" and schedule_form.is_valid():
+        schedule_data = typed_input(
+            schedule_form, ScheduleInput, time_points=schedule_form.time_points()
+        )
+        if schedule_data is not None:
+            try:
+                actions.set_schedule(
+                    Actor.from_request(request),
+                    schedule_data,
+                    schedule_form.cleaned_data["version"],
+                )
+            except EditConflict as conflict:
+                schedule_form.add_error(None, str(conflict))
+            except ValidationError as error:
+                add_validation_errors(schedule_form, error)
+            else:
+                messages.success(request, "The questionnaire schedule is saved.")
                 return redirect("outcomes:site_questionnaires")
     available = instruments_of(user.site_id)
     return render(
@@ -169,6 +204,7 @@ def site_questionnaires(request: HttpRequest) -> HttpResponse:
         "outcomes/site_questionnaires.html",
         {
             "form": form,
+            "schedule_form": schedule_form,
             "shipped": list(SHIPPED.values()),
             "loaded": list(site_instruments(user.site_id).select_related("loaded_by")),
             "schedule": [

@@ -8,6 +8,7 @@ from halluxpath.outcomes.actions.responses import (
     save_answer,
     site_today,
 )
+from halluxpath.outcomes.actions.schedule import set_schedule
 
 __all__ = [
     "complete_response",
@@ -15,5 +16,6 @@ __all__ = [
     "load_instrument",
     "note_call",
     "save_answer",
+    "set_schedule",
     "site_today",
 ]
