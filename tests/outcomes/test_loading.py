@@ -112,11 +112,11 @@ def test_the_settings_page_loads_a_file_and_shows_a_refusal(clinic: Clinic) -> N
     url = reverse("outcomes:site_questionnaires")
     assert client.get(url).status_code == 200
     bad = SimpleUploadedFile("x.json", b'{"key": "moxfq"}', "application/json")
-    refused = client.post(url, {"definition_file": bad})
+    refused = client.post(url, {"form": "load", "definition_file": bad})
     assert refused.status_code == 200
     assert "moxfq: items is missing" in refused.content.decode()
     good = SimpleUploadedFile("m.json", json.dumps(moxfq_file()).encode(), "application/json")
-    assert client.post(url, {"definition_file": good}).status_code == 302
+    assert client.post(url, {"form": "load", "definition_file": good}).status_code == 302
     page = client.get(url).content.decode()
     assert "site-2026" in page
     nurse = Client()
