@@ -28,6 +28,7 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Observer agreement", "imaging:agreement"))
         items.append(("Triage", "aftercare:triage"))
         items.append(("Reminders", "reminders:outbox"))
+        items.append(("Questionnaires", "outcomes:completion"))
     if permissions.is_patient(user):
         items.append(("Today", "aftercare:today"))
         items.append(("My care", "patients:me"))

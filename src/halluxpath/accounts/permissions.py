@@ -136,3 +136,8 @@ def may_use_research_exports(user: User | None) -> bool:
     """Researchers and administrators of a site request and download its de-identified
     research exports (DOMAIN §18); nobody else, and never another site's."""
     return _role(user) in (Role.RESEARCHER, Role.ADMIN)
+
+
+def may_answer_own_questionnaires(user: User | None) -> bool:
+    """A patient answers their own questionnaires in the portal (staff enter paper forms)."""
+    return is_patient(user)

@@ -3,6 +3,11 @@
 The schedule owns the rows whose keys core.reminders makes ("appointment:…",
 "check_in:…", "questionnaire:…"); rows queued by other code are left alone.
 
+Questionnaire reminders follow the site's questionnaire schedule
+(outcomes.chasing: each time point not yet completed, at opening, 7 and 14
+days) and go on after a discharge from the clinic (the registry follows the
+patient to 24 months); appointments and check-in prompts stop there.
+
 ``schedule`` is safe to run as often as you like and from several processes
 at once: rows are keyed by their deduplication key and inserted with
 "ignore conflicts", so a second run adds nothing. Reminders that are no
@@ -12,6 +17,7 @@ discharged) are cancelled before they go out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -23,6 +29,8 @@ from django.utils import timezone
 from halluxpath.aftercare.models import AftercarePlan
 from halluxpath.aftercare.plans import CheckInDays, as_core, check_in_days
 from halluxpath.core import reminders
+from halluxpath.core.schedule import Window
+from halluxpath.outcomes.chasing import windows_to_chase
 from halluxpath.patients.models import Patient, Reminders
 from halluxpath.patients.models import Status as EpisodeStatus
 from halluxpath.reminders.models import PROBLEM, Channel, Kind, OutboxMessage, Status
@@ -84,19 +92,18 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
         default=now,
     )
     result = ScheduleResult()
-    plans = list(
-        AftercarePlan.objects.select_related("episode__patient").exclude(
-            episode__status=EpisodeStatus.DISCHARGED
-        )
-    )
+    plans = list(AftercarePlan.objects.select_related("episode__patient"))
     earliest = min(days.values(), default=now.date())
     history = check_in_days((p.episode_id for p in plans), earliest - dt.timedelta(days=14))
+    questionnaires = windows_to_chase(p.episode_id for p in plans)
     wanted_rows: list[OutboxMessage] = []
     problems: dict[int, str] = {}  # episode id → why its reminders could not be worked out
     for plan in plans:
         result.plans += 1
         try:
-            rows = _rows_for(plan, clinics, days, history, days_ahead)
+            rows = _rows_for(
+                plan, clinics, days, history, days_ahead, questionnaires.get(plan.episode_id, [])
+            )
         except Exception as error:  # one bad plan must not stop the others (issue 12 item 11)
             log.exception(
                 "reminders for the plan of episode %s could not be worked out", plan.episode_id
@@ -147,8 +154,13 @@ def _rows_for(
     days: dict[int, dt.date],
     history: dict[int, CheckInDays],
     days_ahead: int,
+    questionnaires: list[Window],
 ) -> list[OutboxMessage] | None:
-    """The outbox rows one plan wants in the window; None when the patient has no address."""
+    """The outbox rows one plan wants in the window; None when the patient has no address.
+
+    A discharged episode keeps only its questionnaire reminders; a patient
+    without a portal account gets none (staff call them: outcomes.chasing).
+    """
     patient = plan.episode.patient
     address = contact(patient)
     if address is None:
@@ -156,6 +168,8 @@ def _rows_for(
     done = history.get(plan.episode_id, CheckInDays())
     where, today = clinics[patient.site_id], days[patient.site_id]
     window = (today, today + dt.timedelta(days=days_ahead))
+    in_care = plan.episode.status != EpisodeStatus.DISCHARGED
+    core_plan = as_core(plan)
     return [
         OutboxMessage(
             dedup_key=reminder.key,
@@ -171,14 +185,15 @@ def _rows_for(
             next_attempt_at=reminder.send_at,
         )
         for reminder in reminders.reminders_for(
-            as_core(plan),
+            core_plan if in_care else dataclasses.replace(core_plan, items=()),
             episode_id=plan.episode_id,
             given_name=patient.given_name,
             clinic=where,
             window=window,
-            check_ins_wanted=patient.user_id is not None,
+            check_ins_wanted=in_care and patient.user_id is not None,
             checked_in_days=done.sent,
             red_flag_days=done.flagged,
+            questionnaires=questionnaires if patient.user_id is not None else (),
         )
     ]
 

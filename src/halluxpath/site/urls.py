@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("halluxpath.reminders.urls")),
     path("dashboards/", include("halluxpath.registry.urls")),
     path("", include("halluxpath.research.urls")),
+    path("", include("halluxpath.outcomes.urls")),
     path("api/v1/", api.urls),
 ]
