@@ -195,8 +195,10 @@ def _drawn(orders: Sequence[FilmOrder]) -> Iterator[DrawnFilm]:
     never touch the database; the caller stores what they return.
     """
     workers = min(_workers(), 4)
-    if workers < 2 or len(orders) < PARALLEL_FROM_FILMS or "fork" not in (
-        multiprocessing.get_all_start_methods()
+    if (
+        workers < 2
+        or len(orders) < PARALLEL_FROM_FILMS
+        or "fork" not in (multiprocessing.get_all_start_methods())
     ):
         yield from map(_draw, orders)
         return

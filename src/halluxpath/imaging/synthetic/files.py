@@ -88,7 +88,8 @@ def write_dicom(
     meta.MediaStorageSOPClassUID = DX_FOR_PRESENTATION
     meta.MediaStorageSOPInstanceUID = generate_uid()
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = FileDataset(str(path) if isinstance(path, Path) else "", {}, file_meta=meta, preamble=b"\0" * 128)
+    name = str(path) if isinstance(path, Path) else ""
+    ds = FileDataset(name, {}, file_meta=meta, preamble=b"\0" * 128)
     ds.SOPClassUID = DX_FOR_PRESENTATION
     ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
     ds.StudyInstanceUID = study_uid or generate_uid()
