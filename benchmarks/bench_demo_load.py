@@ -82,7 +82,8 @@ def main() -> None:
         "book_demo_theatre_day",
         "load_demo_check_ins",
     ):
-        setattr(demo, name, clock.timed(name, getattr(demo, name)))
+        if hasattr(demo, name):  # an older composer may lack a part
+            setattr(demo, name, clock.timed(name, getattr(demo, name)))
     size = SIZE if SIZE is not None else demo.DEFAULT_SIZE
     clock.time("demo load (whole)", lambda: demo.load_everything(size))
     total_wall, total_cpu = time.perf_counter() - wall, cpu_s() - cpu
