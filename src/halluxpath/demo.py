@@ -26,7 +26,8 @@ from django.db import connection
 from halluxpath.aftercare.demo import book_demo_theatre_day, load_demo_check_ins, load_demo_plans
 from halluxpath.imaging.demo import load_demo_films
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
-from halluxpath.surgery.demo import SurgeryDemoReport, load_demo_surgery
+from halluxpath.patients.models import Episode
+from halluxpath.surgery.demo import SurgeryDemo, SurgeryDemoReport
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_SIZE", "DemoResult", "load_everything"]
 
@@ -38,6 +39,11 @@ class DemoResult:
     films: int | None  # None when films were skipped
     surgery: SurgeryDemoReport | None  # None with the films (a plan needs a measured film)
     check_ins: int = 0  # of the feet operated in the last twelve weeks (they need the records)
+
+
+# After how many episodes' films and records the planner statistics are
+# refreshed again (the first ones tell the planner the new tables are small).
+STATISTICS_AFTER_EPISODES = frozenset({10, 40, 120})
 
 
 def refresh_planner_statistics() -> None:
@@ -56,9 +62,22 @@ def load_everything(
 ) -> DemoResult:
     people = load_demo(size, seed)
     refresh_planner_statistics()
-    added = load_demo_films(seed) if films else None
-    refresh_planner_statistics()
-    surgery = load_demo_surgery(seed) if films else None
+    surgery: SurgeryDemoReport | None = None
+    added: int | None = None
+    if films:
+        # Each episode's surgical records right after its films, while the
+        # film workers draw ahead; statistics refreshed as the tables fill.
+        records = SurgeryDemo(seed)
+        done = [0]
+
+        def records_of(episode: Episode) -> None:
+            records.add(episode)
+            done[0] += 1
+            if done[0] in STATISTICS_AFTER_EPISODES:
+                refresh_planner_statistics()
+
+        added = load_demo_films(seed, then=records_of)
+        surgery = records.finish()
     plans = load_demo_plans() + book_demo_theatre_day()
     check_ins = load_demo_check_ins() if films else 0
     # Later parts go here, each after the records it needs: questionnaires

@@ -22,7 +22,7 @@ import io
 import multiprocessing
 import os
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -206,8 +206,18 @@ def _drawn(orders: Sequence[FilmOrder]) -> Iterator[DrawnFilm]:
         yield from pool.imap(_draw, orders, chunksize=4)
 
 
-def load_demo_films(seed: int = 2026, today: date | None = None) -> int:
-    """Add films to demo episodes that have none; return how many were added."""
+def load_demo_films(
+    seed: int = 2026,
+    today: date | None = None,
+    *,
+    then: Callable[[Episode], object] | None = None,
+) -> int:
+    """Add films to demo episodes that have none; return how many were added.
+
+    ``then(episode)``, if given, runs after each episode's films are stored,
+    while the workers draw the next ones (the composer makes the surgical
+    records there; this app knows nothing of them).
+    """
     today = today or timezone.localdate()
     colleagues = _colleagues()
     episodes = (
@@ -258,6 +268,8 @@ def load_demo_films(seed: int = 2026, today: date | None = None) -> int:
                         radiograph, colleague, _jittered(film.landmarks, episode_rng, 1.2)
                     )
             added += 1
+        if then is not None:
+            then(episode)
     if added:
         record(Actor(user=None), "create", object_type="demo_films", detail={"films": added})
     return added
