@@ -9,6 +9,9 @@ in the same order.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,7 +50,17 @@ def test_films_drawn_by_workers_match_films_drawn_here(monkeypatch: pytest.Monke
     orders = _orders(demo.PARALLEL_FROM_FILMS)
     here = [demo._draw(order) for order in orders]
     monkeypatch.setattr(demo, "_workers", lambda: 2)
+    contexts: list[str] = []
+    real_context = multiprocessing.get_context
+
+    def counted(method: str) -> Any:
+        contexts.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", counted)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     drawn = list(demo._drawn(orders))
+    assert contexts == ["fork"]  # the workers drew them
     assert len(drawn) == len(here)
     for mine, theirs in zip(here, drawn, strict=True):
         assert mine.landmarks == theirs.landmarks

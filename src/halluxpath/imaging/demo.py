@@ -22,6 +22,7 @@ import io
 import multiprocessing
 import os
 import random
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -192,13 +193,16 @@ def _drawn(orders: Sequence[FilmOrder]) -> Iterator[DrawnFilm]:
     """The orders' films, in order: drawn by one worker process per core when it pays.
 
     Workers are forked (they inherit the loaded code, not a fresh Django) and
-    never touch the database; the caller stores what they return.
+    never touch the database; the caller stores what they return. A process
+    running other threads (a test's live server, say) draws the films itself:
+    forking it could copy a lock another thread holds.
     """
     workers = min(_workers(), 4)
     if (
         workers < 2
         or len(orders) < PARALLEL_FROM_FILMS
-        or "fork" not in (multiprocessing.get_all_start_methods())
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
     ):
         yield from map(_draw, orders)
         return
