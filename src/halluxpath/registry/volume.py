@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from django.core.management.color import no_style
@@ -483,137 +484,76 @@ def _questionnaires(
     ids: dict[str, int],
     today: dt.date,
 ) -> tuple[int, int, np.ndarray]:
-    """MOXFQ and NRS pain at each opened time point, completed at the falling rates above."""
+    """MOXFQ and NRS pain at each opened time point, completed at the falling rates above.
+
+    Built as arrays and written in index order (episode, then response and
+    domain), so the unique indexes grow at their end instead of all over.
+    """
     n = len(episode_ids)
     elapsed = (np.datetime64(today, "D") - operated).astype(int)
     last_answer = np.zeros(n, dtype=np.int64)
     baseline_index = np.clip(rng.normal(*MOXFQ_INDEX["baseline"], n), 0, 100)
-    response_rows: list[tuple[object, ...]] = []
-    score_rows: list[tuple[object, ...]] = []
-    stamp = writer.timestamp(today)
     empty = json.dumps(ANSWERS.stamp({"answers": {}}))
-    pain_answers = [json.dumps(ANSWERS.stamp({"answers": {"pain": v}})) for v in range(11)]
-    completed_status = ResponseStatus.COMPLETED.value
-    first_id = ids[QuestionnaireResponse._meta.label]
+    pain_answers = np.array(
+        [json.dumps(ANSWERS.stamp({"answers": {"pain": v}})) for v in range(11)], dtype=object
+    )
+    # One entry per response: its episode, instrument, time point, day, answers and scores.
+    parts: dict[str, list[np.ndarray]] = {
+        key: [] for key in ("episode", "instrument", "time_point", "day", "answers", "tag")
+    }
+    scores: list[tuple[np.ndarray, str, np.ndarray]] = []  # (response tags, domain, values)
+    tag = 0  # a response's number before the sort
     for time_point, offset in OFFSET_DAYS.items():
         day = -14 if time_point == "baseline" else offset
         opened = elapsed >= day - WINDOW_DAYS if time_point != "baseline" else elapsed >= 0
-        done = opened & (rng.random(n) < COMPLETION[time_point])
-        where = np.flatnonzero(done)
+        where = np.flatnonzero(opened & (rng.random(n) < COMPLETION[time_point]))
         if not len(where):
             continue
-        answered = day + rng.integers(-10, 11, len(where))
-        answered = np.minimum(answered, elapsed[where])
+        answered = np.minimum(day + rng.integers(-10, 11, len(where)), elapsed[where])
         last_answer[where] = np.maximum(last_answer[where], answered)
-        completed = np.datetime_as_string(operated[where] + answered.astype("timedelta64[D]"))
         mean, sd = MOXFQ_INDEX[time_point]
         if time_point == "baseline":
             index = baseline_index[where]
         else:
             # Patients with a worse start improve more (regression towards the mean).
-            index = np.clip(
-                mean + 0.45 * (baseline_index[where] - 55.0) + rng.normal(0, sd * 0.8, len(where)),
-                0,
-                100,
-            )
-        domains = {
-            key: np.clip(index + rng.normal(0.0, 9.0, len(where)), 0, 100)
-            for key, _ in MOXFQ_DOMAINS
-        }
-        quantised = {
-            key: (np.round(domains[key] * 4 * size / 100) * 100 / (4 * size)).round(1)
-            for key, size in MOXFQ_DOMAINS
-        }
-        points = np.sum([quantised[key] * 4 * size / 100 for key, size in MOXFQ_DOMAINS], axis=0)
-        quantised["index"] = (points * 100 / 64).round(1)
+            spread = rng.normal(0, sd * 0.8, len(where))
+            index = np.clip(mean + 0.45 * (baseline_index[where] - 55.0) + spread, 0, 100)
         pain_mean, pain_sd = NRS_PAIN[time_point]
-        pain = np.clip(
-            np.round(pain_mean + (index - mean) / 12.0 + rng.normal(0, pain_sd * 0.7, len(where))),
-            0,
-            10,
-        ).astype(int)
-        first = ids[QuestionnaireResponse._meta.label]
-        ids[QuestionnaireResponse._meta.label] += 2 * len(where)
-        moxfq_ids = range(first, first + len(where))
-        nrs_ids = range(first + len(where), first + 2 * len(where))
-        episodes = episode_ids[where].tolist()
-        completed_on = completed.tolist()
-        asks_moxfq = "moxfq" in DEFAULT_INSTRUMENTS[time_point]  # not at 6 weeks
-        for rid, episode, on in zip(moxfq_ids, episodes, completed_on, strict=True):
-            if not asks_moxfq:
-                break
-            response_rows.append(
-                (
-                    rid,
-                    episode,
-                    "moxfq",
-                    "scoring-1",
-                    time_point,
-                    completed_status,
-                    empty,
-                    on,
-                    False,
-                    None,
-                    stamp,
-                    stamp,
-                    1,
-                )
-            )
-        for rid, episode, on, value in zip(
-            nrs_ids, episodes, completed_on, pain.tolist(), strict=True
-        ):
-            response_rows.append(
-                (
-                    rid,
-                    episode,
-                    "nrs_pain",
-                    "1",
-                    time_point,
-                    completed_status,
-                    pain_answers[value],
-                    on,
-                    False,
-                    None,
-                    stamp,
-                    stamp,
-                    1,
-                )
-            )
-        for key in ("walking_standing", "pain", "social", "index") if asks_moxfq else ():
-            score_rows.extend(
-                zip(
-                    moxfq_ids,
-                    episodes,
-                    ["moxfq"] * len(where),
-                    [key] * len(where),
-                    [time_point] * len(where),
-                    quantised[key].tolist(),
-                    [""] * len(where),
-                    [""] * len(where),
-                    strict=True,
-                )
-            )
-        score_rows.extend(
-            zip(
-                nrs_ids,
-                episodes,
-                ["nrs_pain"] * len(where),
-                ["pain"] * len(where),
-                [time_point] * len(where),
-                pain.astype(float).tolist(),
-                [""] * len(where),
-                [""] * len(where),
-                strict=True,
-            )
-        )
-    # In index order (episode, instrument, time point; then response, domain), so the
-    # unique indexes grow at their end instead of all over (the ids are renumbered).
-    response_rows.sort(key=lambda row: (row[1], row[2], row[4]))
-    renumbered = {row[0]: first_id + i for i, row in enumerate(response_rows)}
-    response_rows = [(first_id + i, *row[1:]) for i, row in enumerate(response_rows)]
-    score_rows = sorted(
-        ((renumbered[row[0]], *row[1:]) for row in score_rows), key=lambda row: (row[0], row[3])
-    )
+        noise = rng.normal(0, pain_sd * 0.7, len(where))
+        pain = np.clip(np.round(pain_mean + (index - mean) / 12.0 + noise), 0, 10).astype(int)
+        instruments = ["nrs_pain"]
+        if "moxfq" in DEFAULT_INSTRUMENTS[time_point]:  # not at 6 weeks
+            instruments.insert(0, "moxfq")
+        for instrument in instruments:
+            tags = np.arange(tag, tag + len(where))
+            tag += len(where)
+            parts["episode"].append(episode_ids[where])
+            parts["instrument"].append(np.full(len(where), instrument, dtype=object))
+            parts["time_point"].append(np.full(len(where), time_point, dtype=object))
+            parts["day"].append(operated[where] + answered.astype("timedelta64[D]"))
+            parts["tag"].append(tags)
+            if instrument == "nrs_pain":
+                parts["answers"].append(pain_answers[pain])
+                scores.append((tags, "pain", pain.astype(float)))
+                continue
+            parts["answers"].append(np.full(len(where), empty, dtype=object))
+            points = np.zeros(len(where))
+            for key, size in MOXFQ_DOMAINS:
+                domain = np.clip(index + rng.normal(0.0, 9.0, len(where)), 0, 100)
+                steps = np.round(domain * 4 * size / 100)  # whole item points, as answered
+                scores.append((tags, key, (steps * 100 / (4 * size)).round(1)))
+                points += steps
+            scores.append((tags, "index", (points * 100 / 64).round(1)))
+    if not parts["episode"]:
+        return 0, 0, last_answer
+    episode = np.concatenate(parts["episode"])
+    order = np.argsort(episode, kind="stable")
+    first_id = ids[QuestionnaireResponse._meta.label]
+    count = len(episode)
+    ids[QuestionnaireResponse._meta.label] += count
+    new_id = np.empty(count, dtype=np.int64)  # tag → id, ids in episode order
+    new_id[np.concatenate(parts["tag"])[order]] = np.arange(first_id, first_id + count)
+    stamp = writer.timestamp(today)
     writer.insert(
         QuestionnaireResponse,
         [
@@ -631,8 +571,37 @@ def _questionnaires(
             "updated_at",
             "version",
         ],
-        response_rows,
+        zip(
+            range(first_id, first_id + count),
+            episode[order].tolist(),
+            (sorted_names := np.concatenate(parts["instrument"])[order]).tolist(),
+            np.where(sorted_names == "moxfq", "scoring-1", "1").tolist(),
+            np.concatenate(parts["time_point"])[order].tolist(),
+            repeat(ResponseStatus.COMPLETED.value, count),
+            np.concatenate(parts["answers"])[order].tolist(),
+            np.datetime_as_string(np.concatenate(parts["day"])[order]).tolist(),
+            repeat(False, count),
+            repeat(None, count),
+            repeat(stamp, count),
+            repeat(stamp, count),
+            repeat(1, count),
+            strict=False,  # the repeats are endless; the range bounds the rows
+        ),
     )
+    domain_codes = {key: i for i, key in enumerate(("walking_standing", "pain", "social", "index"))}
+    response = np.concatenate([new_id[tags] for tags, _, _ in scores])
+    domain = np.concatenate([np.full(len(tags), key, dtype=object) for tags, key, _ in scores])
+    code = np.concatenate([np.full(len(tags), domain_codes[key]) for tags, key, _ in scores])
+    value = np.concatenate([values for _, _, values in scores])
+    score_order = np.lexsort((code, response))
+    response = response[score_order]
+    by_id = np.empty(count, dtype=np.int64)
+    by_id[new_id - first_id] = np.concatenate(parts["episode"])
+    names = np.concatenate(parts["instrument"])
+    instrument_of = np.empty(count, dtype=object)
+    instrument_of[new_id - first_id] = names
+    score_instrument = instrument_of[response - first_id]
+    total = len(response)
     writer.insert(
         Score,
         [
@@ -645,9 +614,28 @@ def _questionnaires(
             "reason",
             "profile",
         ],
-        score_rows,
+        zip(
+            response.tolist(),
+            by_id[response - first_id].tolist(),
+            score_instrument.tolist(),
+            domain[score_order].tolist(),
+            _time_points(parts, new_id, first_id, count)[response - first_id].tolist(),
+            value[score_order].tolist(),
+            repeat("", total),
+            repeat("", total),
+            strict=True,
+        ),
     )
-    return len(response_rows), len(score_rows), last_answer
+    return count, total, last_answer
+
+
+def _time_points(
+    parts: dict[str, list[np.ndarray]], new_id: np.ndarray, first_id: int, count: int
+) -> np.ndarray:
+    """Each response's time point, indexed by id − first id."""
+    found = np.empty(count, dtype=object)
+    found[new_id - first_id] = np.concatenate(parts["time_point"])
+    return found
 
 
 def _complications(
@@ -764,15 +752,16 @@ class _Writer:
         """Drop the tables' secondary indexes while the rows go in, then build them again.
 
         Building an index once over sorted rows is many times faster than
-        growing it a row at a time in random order. Indexes that back a
-        constraint (primary keys, unique constraints) stay.
+        growing it a row at a time in random order. On SQLite every index but
+        the primary key's goes (a unique one, built again, checks again); on
+        PostgreSQL those that back a constraint stay.
         """
         tables = [model._meta.db_table for model in written]
         with connection.cursor() as cursor:
             if self.vendor == "sqlite":
                 cursor.execute(
                     "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index'"
-                    " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'"
+                    " AND sql IS NOT NULL"
                 )
                 found = [(n, sql) for n, sql, table in cursor.fetchall() if table in tables]
             else:
@@ -822,6 +811,8 @@ class _Writer:
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(written)):
                 cursor.execute(statement)
+            if self.vendor == "sqlite":
+                cursor.execute("PRAGMA analysis_limit = 2000")  # sampled: seconds, not minutes
             cursor.execute("ANALYZE")
 
 
