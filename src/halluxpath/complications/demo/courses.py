@@ -65,6 +65,12 @@ class Course:
         reoperation = self.reoperation_days[0] if self.reoperation_days else 0
         return self.onset_days[0] + reoperation <= follow_up_days
 
+    @property
+    def days_to_resolve(self) -> int:
+        """The shortest time from the operation to the resolution of this course."""
+        reoperation = self.reoperation_days[0] if self.reoperation_days else 0
+        return self.onset_days[0] + reoperation + self.resolution_days[0]
+
 
 COURSES: dict[Kind, tuple[Course, ...]] = {
     Kind.INFECTION_SUPERFICIAL: (
@@ -238,6 +244,11 @@ COURSES: dict[Kind, tuple[Course, ...]] = {
 RECURRENCE_TREATMENT = "Explained and monitored; revision to be discussed if it becomes painful."
 
 
+def days_to_resolve(kind: Kind) -> int:
+    """The shortest time from the operation to the resolution of any course of ``kind``."""
+    return min(c.days_to_resolve for c in COURSES[kind])
+
+
 def quota(total: int, shares: dict[Kind, float]) -> dict[Kind, int]:
     """``total`` split over the kinds in proportion to ``shares`` (largest remainder)."""
     weight = sum(shares.values())
@@ -252,8 +263,12 @@ def quota(total: int, shares: dict[Kind, float]) -> dict[Kind, int]:
 
 
 def course_for(kind: Kind, rng: random.Random, follow_up_days: int) -> Course | None:
-    """One of the kind's courses that can have run by ``follow_up_days`` (by weight), if any."""
-    fitting = [c for c in COURSES.get(kind, ()) if c.fits(follow_up_days)]
+    """One of the kind's courses (by weight) that can have run its whole course by
+    ``follow_up_days``, else one that can at least have started; None if none can."""
+    courses = COURSES.get(kind, ())
+    fitting = [c for c in courses if c.days_to_resolve <= follow_up_days] or [
+        c for c in courses if c.fits(follow_up_days)
+    ]
     if not fitting:
         return None
     return rng.choices(fitting, weights=[c.weight for c in fitting])[0]

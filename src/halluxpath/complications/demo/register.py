@@ -20,6 +20,7 @@ from halluxpath.complications.demo.courses import (
     DEMO_SHARE_PCT,
     Course,
     course_for,
+    days_to_resolve,
     quota,
 )
 from halluxpath.complications.demo.feet import Foot, Run, feet_in_order, move_moments_back, skipped
@@ -84,8 +85,11 @@ def _values(
         room = (today - onset_on).days
         if room >= low:
             reoperated_on = onset_on + dt.timedelta(days=rng.randint(low, min(high, room)))
+    # Resolved by today when the course allows it (and it is not one that persists).
+    start = reoperated_on or onset_on
     low, high = course.resolution_days
-    resolved = (reoperated_on or onset_on) + dt.timedelta(days=rng.randint(low, high))
+    room = (today - start).days
+    resolved = start + dt.timedelta(days=rng.randint(low, min(high, room) if room >= low else high))
     resolved_on = resolved if rng.random() >= course.persists and resolved <= today else None
     return NewComplicationInput(
         kind=kind,
@@ -102,13 +106,16 @@ def _values(
 
 
 def _drawn_onset(foot: Foot, course: Course, today: dt.date) -> dt.date:
-    """An onset in the course's window that leaves room for its reoperation before today."""
+    """An onset in the course's window, early rather than late (the hazard falls with
+    time), leaving room for the reoperation and, where it can, the resolution."""
     follow_up = (today - foot.operated_on).days
     after = course.reoperation_days[0] if course.reoperation_days else 0
     low, high = course.onset_days
-    return foot.operated_on + dt.timedelta(
-        days=foot.rng.randint(low, max(low, min(high, follow_up - after)))
-    )
+    latest = min(high, follow_up - after - course.resolution_days[0])
+    if latest < low:
+        latest = max(low, min(high, follow_up - after))
+    early = min(foot.rng.random(), foot.rng.random())
+    return foot.operated_on + dt.timedelta(days=low + int(early * (latest - low + 1)))
 
 
 # --- planning: from open triage alerts, then drawn -----------------------------------------
@@ -162,23 +169,32 @@ def _plan_from_alerts(
 def _plan_drawn(
     run: Run, feet: Iterable[Foot], taken: set[int], left: dict[Kind, int]
 ) -> list[_Plan]:
-    """The rest of the quota, each foot in turn given a kind left that its follow-up allows."""
+    """The rest of the quota: each slot to the next foot (seeded order) whose follow-up fits.
+
+    The kinds with the longest course go first, each to a foot long enough
+    operated for the whole course (onset, reoperation, resolution), else one
+    where it can at least have started; a slot no foot fits is left out.
+    """
+    free = [f for f in feet if f.episode.pk not in taken]
+    slots = sorted(
+        (kind for kind, n in left.items() for _ in range(n)),
+        key=lambda k: (-days_to_resolve(k), -DEMO_SHARE_PCT[k], k.value),
+    )
     plans: list[_Plan] = []
-    for foot in feet:
-        if sum(left.values()) <= 0:
-            break
-        if foot.episode.pk in taken:
+    for kind in slots:
+        follow_up = {f.episode.pk: (run.today - f.operated_on).days for f in free}
+        foot = next(
+            (f for f in free if days_to_resolve(kind) <= follow_up[f.episode.pk]),
+            next(
+                (f for f in free if any(c.fits(follow_up[f.episode.pk]) for c in COURSES[kind])),
+                None,
+            ),
+        )
+        if foot is None:
             continue
-        follow_up = (run.today - foot.operated_on).days
-        fitting = [
-            k for k, n in left.items() if n > 0 and any(c.fits(follow_up) for c in COURSES[k])
-        ]
-        if not fitting:
-            continue
-        # The kind with most left (ties by the larger share), so no kind is starved.
-        kind = max(fitting, key=lambda k: (left[k], DEMO_SHARE_PCT[k], k.value))
-        course = course_for(kind, foot.rng, follow_up)
-        assert course is not None  # noqa: S101  (fitting said so)
+        free.remove(foot)
+        course = course_for(kind, foot.rng, follow_up[foot.episode.pk])
+        assert course is not None  # noqa: S101  (the foot was chosen so)
         onset_on = _drawn_onset(foot, course, run.today)
         data = _values(foot, kind, course, onset_on, run.today)
         plans.append(_Plan(foot, data, foot.surgeon, onset_on))
