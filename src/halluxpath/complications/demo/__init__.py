@@ -40,14 +40,23 @@ on what they write; the demo then moves those moments (recorded, amended,
 decided) back to the day they describe, as surgery.demo does.
 
 Idempotent by topping up: a foot that has any complication (even one entered
-in error) is never given another, the quota counts the feet already
-complicated, and decided proposals stay decided. Run again on the same
+in error) is never drawn another (a confirmed recurrence may join it), the
+quota counts the feet already complicated, and decided proposals stay
+decided. Run again on the same
 cohort it adds nothing; on a grown cohort it adds only the new feet's share.
 A refusal by an action (a rule the demo did not foresee) skips that foot, is
 logged in the audit trail, and the rest goes on.
 
 Runs after the surgical records, the aftercare check-ins (their alerts) and
-the follow-up films (their recurrence proposals).
+the follow-up films (their recurrence proposals). Speed: every write is an
+action call (about seven queries a complication, most of them the actions'
+access checks), reads are a handful of queries in all, and the moved-back
+moments are one bulk update per model: about 0.3 s for the 300-patient demo
+once the planner statistics are fresh (the composer's ``ANALYZE``).
+
+Modules: ``courses`` (rates and each kind's course), ``feet`` (the operated
+feet in seeded order, what a run keeps), ``proposals`` (the surgeon's
+decisions), ``register`` (planning and recording, the entry point).
 """
 
 from halluxpath.complications.demo.courses import ANY_COMPLICATION_PCT, COURSES, DEMO_SHARE_PCT
