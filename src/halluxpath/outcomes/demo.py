@@ -21,9 +21,11 @@ consistent with it (the items are drawn from each domain's level, the
 scores are the real scoring's); NRS pain about 6 before and 2 after; most
 patients very or fairly pleased; days back to driving, work, normal shoes
 and sport in the ranges such series report. Completion falls over time
-(baseline about 80 %, 6 months 65 %, 12 months 55 %, 24 months 45 %), better
-than the UK registry figures of DOMAIN §14, which the dashboards show beside
-it; a patient who missed one time point is more likely to miss the next.
+(of the windows that have closed: baseline about 80 %, 6 months 65 %, 12
+months 55 %, 24 months 45 %; a window still open shows less, as some
+patients have not answered yet), better than the UK registry figures of
+DOMAIN §14, which the dashboards show beside it; a patient who missed one
+time point is more likely to miss the next.
 About one patient in five has no portal account: their forms, when they
 fill one in, are entered from paper. A few questionnaires are left half way
 in an open window (the portal offers "carry on"), a few have too many
@@ -86,7 +88,7 @@ MOXFQ_INDEX = {"baseline": 55.0, "6w": 40.0, "6m": 25.0, "12m": 20.0, "24m": 19.
 # Each domain's level beside the index (7, 5 and 4 items: the weights cancel out).
 DOMAIN_OFFSET = {"walking_standing": 2.0, "pain": 6.0, "social": -10.0}
 # Answering days after the window opens: a message at opening, 7 and 14 days.
-ANSWER_DELAY_DAYS = ((0.45, 0, 6), (0.30, 7, 13), (0.25, 14, 28))
+ANSWER_DELAY_DAYS = ((0.55, 0, 6), (0.30, 7, 13), (0.15, 14, 28))
 
 
 @dataclass(frozen=True)
