@@ -32,9 +32,25 @@ from halluxpath.core.instruments import (
 )
 from halluxpath.core.schedule import Progress, Schedule, TimePoint, Window
 from halluxpath.outcomes.access import site_instruments, site_schedule
-from halluxpath.outcomes.models import QuestionnaireResponse, Score
+from halluxpath.outcomes.models import LoadedInstrument, QuestionnaireResponse, Score
 from halluxpath.patients.models import Episode
 from halluxpath.surgery.models import OperativeRecord
+
+# A loaded file read as an Instrument, by (row, load moment): a load is never changed
+# afterwards (a new version is a new row), so every action need not read it again.
+_READ: dict[tuple[int, dt.datetime], Instrument] = {}
+_READ_AT_MOST = 256
+
+
+def _read(row: LoadedInstrument) -> Instrument:
+    key = (row.pk, row.loaded_at)
+    found = _READ.get(key)
+    if found is None:
+        found = load_site_definition(row.file_content)
+        if len(_READ) >= _READ_AT_MOST:
+            _READ.clear()
+        _READ[key] = found
+    return found
 
 
 def instruments_of(site_id: int) -> dict[str, Instrument]:
@@ -44,7 +60,7 @@ def instruments_of(site_id: int) -> dict[str, Instrument]:
         if row.key in found:
             continue  # an older load of the same key (newest first)
         try:
-            found[row.key] = load_site_definition(row.file_content)
+            found[row.key] = _read(row)
         except DefinitionError:
             continue  # checked when loaded; a release that reads it differently skips it
     return found

@@ -39,6 +39,15 @@ class AnswerInput(QuestionnaireKey):
     value: Answer = None
 
 
+class AnswerSets(Frozen):
+    """A patient's answers to a time point's questionnaires: instrument -> item -> answer."""
+
+    episode_id: int
+    time_point: str = Field(max_length=10)
+    forms: dict[str, dict[str, Answer]]
+    send: bool = False
+
+
 class PaperResponse(QuestionnaireKey):
     """A paper form typed in by staff: every answer at once, and the day it was filled in."""
 
@@ -63,3 +72,12 @@ class ScheduleInput(Frozen):
     """A site's questionnaire schedule: each time point's window and instruments."""
 
     time_points: tuple[TimePointInput, ...]
+
+
+class PaperForms(Frozen):
+    """A time point's paper forms typed in by staff: instrument -> item -> answer."""
+
+    episode_id: int
+    time_point: str = Field(max_length=10)
+    completed_on: dt.date
+    forms: dict[str, dict[str, Answer]]
