@@ -11,10 +11,8 @@ from playwright.sync_api import Page, expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.conftest import browser, demo, phone, screenshot
+from tests.browser.conftest import screenshot
 from tests.browser.test_journeys import serious_violations, sign_in
-
-__all__ = ["browser", "demo", "phone"]
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,8 @@ from halluxpath.complications import actions
 from halluxpath.complications.models import RecurrenceProposal
 from halluxpath.patients.demo import DEMO_PASSWORD
 from halluxpath.sites.models import Site
-from tests.browser.conftest import browser, phone  # noqa: F401 (fixtures)
 from tests.browser.test_journeys import serious_violations, sign_in
-from tests.complications.conftest import Operated
+from tests.complications.conftest import Operated, operated  # noqa: F401 (fixture)
 from tests.complications.test_register import new
 
 pytestmark = pytest.mark.browser
@@ -21,9 +20,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.usefixtures("transactional_db")
 def test_the_complications_pages_fit_a_phone(
-    phone: Page,  # noqa: F811
+    phone: Page,
     live_server: LiveServer,
-    operated: Operated,
+    operated: Operated,  # noqa: F811
 ) -> None:
     Site.objects.update(second_factor_required=False)
     operated.surgeon.set_password(DEMO_PASSWORD)
