@@ -4,7 +4,10 @@ Patients (with the sites and accounts) first, then synthetic films (dated in
 each episode's history), then the surgical records made from them
 (assessment, plan, consent, checklist, signed operative record), then
 aftercare plans for the operated feet and a theatre day, then the check-ins
-(and their alerts) of the feet operated in the last twelve weeks. Each part is
+(and their alerts) of the feet operated in the last twelve weeks, then the
+questionnaires at every time point whose window has opened, then the
+complications (some from the triage alerts, recurrence decided from the
+follow-up films' proposals). Each part is
 idempotent, so the whole is. No app's demo imports a later app's: this module
 is the only place that knows them all (issue 11, clean layers).
 
@@ -22,11 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from halluxpath.aftercare.demo import book_demo_theatre_day, load_demo_check_ins, load_demo_plans
+from halluxpath.complications.demo import DemoComplications, load_demo_complications
 from halluxpath.imaging.demo import load_demo_films
+from halluxpath.outcomes.demo import DemoQuestionnaires, load_demo_questionnaires
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
 from halluxpath.patients.models import Episode
+from halluxpath.registry.actions import refresh_all
 from halluxpath.surgery.demo import SurgeryDemo, SurgeryDemoReport
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_SIZE", "DemoResult", "load_everything"]
@@ -39,6 +46,8 @@ class DemoResult:
     films: int | None  # None when films were skipped
     surgery: SurgeryDemoReport | None  # None with the films (a plan needs a measured film)
     check_ins: int = 0  # of the feet operated in the last twelve weeks (they need the records)
+    questionnaires: DemoQuestionnaires | None = None
+    complications: DemoComplications | None = None  # None with the films (no operated feet)
 
 
 # After how many episodes' films and records the planner statistics are
@@ -80,10 +89,15 @@ def load_everything(
         surgery = records.finish()
     plans = load_demo_plans() + book_demo_theatre_day()
     check_ins = load_demo_check_ins() if films else 0
-    # Later parts go here, each after the records it needs: questionnaires
-    # (outcomes; baseline before the operation, follow-up after it, so after
-    # the surgical records), complications and follow-up films (after the
-    # check-ins). Keep the whole load within the benchmark's budget
-    # (benchmarks/bench_demo_load.py, 30 s on two cores).
+    # Later parts go here, each after the records it needs. Follow-up films
+    # come before the complications (their measurements raise the recurrence
+    # proposals the complications step decides). Keep the whole load within
+    # the benchmark's budget (benchmarks/bench_demo_load.py, 30 s on two cores).
     refresh_planner_statistics()
-    return DemoResult(people, plans, added, surgery, check_ins)
+    # Questionnaires reuse the check-ins' portal accounts; the operation day
+    # comes from the record or the aftercare plan, so they run without films.
+    questionnaires = load_demo_questionnaires(seed=seed, today=timezone.localdate())
+    complications = load_demo_complications(seed=seed) if films else None
+    refresh_all()  # the dashboards' case summaries, with every step's dates in them
+    refresh_planner_statistics()
+    return DemoResult(people, plans, added, surgery, check_ins, questionnaires, complications)
