@@ -110,6 +110,15 @@ def temporary_cluster() -> Iterator[str]:
             stdout=subprocess.DEVNULL,
         )
         started = True
+        # The database DATABASE_URL names, for commands that use it as it is
+        # (benchmarks, the app); the tests make their own test_ database.
+        subprocess.run(
+            as_server_user(
+                [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "halluxpath"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         yield f"postgres://postgres@127.0.0.1:{port}/halluxpath"
     except subprocess.CalledProcessError:
         if log.exists():
