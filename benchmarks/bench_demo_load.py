@@ -55,6 +55,26 @@ class Clock:
         return run
 
 
+def made() -> str:
+    """What the load made: films by time point, recurrence proposals, case summaries."""
+    from django.apps import apps
+    from django.db.models import Count
+
+    from halluxpath.imaging.models import Radiograph
+
+    films = dict(
+        Radiograph.objects.values_list("time_point").annotate(n=Count("pk")).order_by("time_point")
+    )
+    words = [f"films {sum(films.values())} ({', '.join(f'{k} {n}' for k, n in films.items())})"]
+    for label, model in (
+        ("recurrence proposals", "complications.RecurrenceProposal"),
+        ("case summaries", "registry.CaseSummary"),
+    ):
+        if apps.is_installed(f"halluxpath.{model.split('.')[0]}"):
+            words.append(f"{label} {apps.get_model(model).objects.count()}")
+    return "made: " + "; ".join(words)
+
+
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="halluxpath-bench-demo-"))
     os.environ["HALLUXPATH_DATA_DIR"] = str(scratch)
@@ -90,9 +110,14 @@ def main() -> None:
         records = demo.SurgeryDemo
         records.add = clock.timed("  of which surgical records", records.add)
         records.finish = clock.timed("surgical records (the rest)", records.finish)
+    from halluxpath.imaging import demo as films
+
+    if hasattr(films, "_follow_up_film"):  # stored and measured through the actions
+        films._follow_up_film = clock.timed("  of which follow-up films", films._follow_up_film)
     size = SIZE if SIZE is not None else demo.DEFAULT_SIZE
     clock.time("demo load (whole)", lambda: demo.load_everything(size))
     total_wall, total_cpu = time.perf_counter() - wall, cpu_s() - cpu
+    print(made())
 
     print(f"{'part':34} {'wall s':>8} {'cpu s':>8}")
     merged: dict[str, tuple[float, float]] = {}
