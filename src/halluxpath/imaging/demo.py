@@ -46,6 +46,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.grading import severity
 from halluxpath.core.landmarks import landmarks_from_document
 from halluxpath.core.radiograph import measure
+from halluxpath.imaging import storage
 from halluxpath.imaging.actions import save_measurement, stored_radiograph
 from halluxpath.imaging.ingest import IngestedImage, ingest
 from halluxpath.imaging.models import Measurement, Radiograph
@@ -105,10 +106,15 @@ class FilmOrder:
 
 @dataclass(frozen=True)
 class DrawnFilm:
-    """A drawn film as the upload pipeline returned it, with the true landmarks."""
+    """A drawn film as the upload pipeline returned it, with the true landmarks.
+
+    ``display_png`` is ``storage.encode_png(image.display)``, made in the
+    worker: the encode is most of the CPU of storing a film.
+    """
 
     landmarks: dict[str, Any]
     image: IngestedImage
+    display_png: bytes
 
 
 def _plans(episode: Episode, rng: random.Random, today: date) -> list[FilmPlan]:
@@ -225,6 +231,7 @@ def _follow_up_film(episode: Episode, plan: FilmPlan, film: DrawnFilm, rng: rand
         acquired_on=plan.taken,
         weight_bearing=True,
         uploaded_by=surgeon,
+        display_png=film.display_png,
     ) as radiograph:
         pass
     save_measurement(
@@ -263,7 +270,8 @@ def _draw(order: FilmOrder) -> DrawnFilm:
         acquired_on=order.plan.taken,
     )
     size = buffer.tell()
-    return DrawnFilm(film.landmarks, ingest(buffer, size))
+    image = ingest(buffer, size)
+    return DrawnFilm(film.landmarks, image, storage.encode_png(image.display))
 
 
 def _workers() -> int:
@@ -344,6 +352,7 @@ def load_demo_films(
                 acquired_on=plan.taken,
                 weight_bearing=True,
                 uploaded_by=episode.responsible_surgeon,
+                display_png=film.display_png,
             ) as radiograph:
                 _save_measurement(
                     radiograph,
