@@ -130,6 +130,12 @@ def main() -> None:
     print(f"{'bare install (start-up + migrate)':34} {bare_wall:8.2f} {bare_cpu:8.2f}")
     print(f"{'whole (bare install + demo)':34} {total_wall:8.2f} {total_cpu:8.2f}")
     print(f"ratio demo load / bare install: {demo_wall / bare_wall:.1f}")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"cpu s: this process {own.ru_utime + own.ru_stime:.1f}, "
+        f"film workers {workers.ru_utime + workers.ru_stime:.1f}"
+    )
     print(f"cores: {len(os.sched_getaffinity(0))}; load average {os.getloadavg()[0]:.1f}")
     verdict = "within" if total_wall <= BUDGET_S else "OVER"
     print(f"whole {total_wall:.1f} s: {verdict} the {BUDGET_S:.0f} s budget (size {size})")
