@@ -13,10 +13,14 @@ from django.utils import timezone
 from halluxpath.accounts.models import User
 from halluxpath.aftercare.models import Alert, CheckIn
 from halluxpath.audit.chain import verify
+from halluxpath.audit.models import AuditEvent
+from halluxpath.complications.models import RecurrenceProposal
 from halluxpath.core.checklist import PHASES
 from halluxpath.demo import load_everything
+from halluxpath.imaging.models import Measurement
 from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode
+from halluxpath.registry.models import CaseSummary
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +33,7 @@ def test_the_demo_shows_a_whole_clinic() -> None:
     every_operated_foot_has_its_whole_surgical_record()
     recently_operated_feet_have_check_ins_and_alerts()
     films_are_dated_where_they_belong_in_the_episode()
+    follow_up_films_are_read_through_the_action_and_summarised()
     every_page_of_an_operated_demo_foot_renders()
 
 
@@ -88,6 +93,38 @@ def test_loading_it_again_adds_nothing_and_the_audit_log_verifies() -> None:
     assert (again.surgery.assessments, again.surgery.signed_records) == (0, 0)
     assert Episode.objects.filter(operative_record__isnull=False).count() == before
     assert verify().ok
+
+
+def follow_up_films_are_read_through_the_action_and_summarised() -> None:
+    """Issue 13 item 7: follow-up films, measured as a surgeon's reading is (proposal, summary)."""
+    late = Measurement.objects.filter(
+        radiograph__time_point__in=("6m", "12m"), superseded_at__isnull=True
+    ).select_related("radiograph__episode__operative_record")
+    assert late.exists(), "some operated demo feet have a 6- or 12-month film"
+    audited = set(
+        AuditEvent.objects.filter(object_type="measurement").values_list("object_id", flat=True)
+    )
+    proposed = set(RecurrenceProposal.objects.values_list("measurement_id", flat=True))
+    for reading in late:
+        film = reading.radiograph
+        days = (film.acquired_on - film.episode.operative_record.operated_on).days
+        assert days >= 182
+        assert film.weight_bearing
+        assert film.view == "dp"
+        assert str(reading.pk) in audited  # saved by imaging.actions.save_measurement
+        recurred = reading.results["hva_deg"] > 15
+        assert (reading.pk in proposed) == recurred, (reading.results, days)
+    for summary in CaseSummary.objects.filter(episode__radiographs__time_point__in=("6m", "12m")):
+        latest = (
+            Measurement.objects.filter(
+                radiograph__episode_id=summary.episode_id, superseded_at__isnull=True
+            )
+            .order_by("-radiograph__acquired_on")
+            .first()
+        )
+        assert latest is not None
+        assert summary.post_hva_deg == latest.results["hva_deg"]
+        assert summary.post_film_days == (latest.radiograph.acquired_on - summary.operated_on).days
 
 
 def every_page_of_an_operated_demo_foot_renders() -> None:

@@ -85,6 +85,10 @@ def load_everything(
             if done[0] in STATISTICS_AFTER_EPISODES:
                 refresh_planner_statistics()
 
+        # Follow-up films (issue 13 item 7, fastdemo): load_demo_films stores an
+        # episode's 6- and 12-month films after records_of(episode), and reads
+        # them through imaging's save_measurement (recurrence proposals, the
+        # registry's case summary), so they need no step of their own here.
         added = load_demo_films(seed, then=records_of)
         surgery = records.finish()
     plans = load_demo_plans() + book_demo_theatre_day()

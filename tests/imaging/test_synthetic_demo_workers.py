@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from halluxpath.imaging import demo
+from halluxpath.imaging import demo, storage
 from halluxpath.imaging.synthetic import FootGeometry
 
 
@@ -65,5 +65,6 @@ def test_films_drawn_by_workers_match_films_drawn_here(monkeypatch: pytest.Monke
     for mine, theirs in zip(here, drawn, strict=True):
         assert mine.landmarks == theirs.landmarks
         assert np.array_equal(mine.image.display, theirs.image.display)
+        assert mine.display_png == theirs.display_png == storage.encode_png(mine.image.display)
         assert mine.image.acquired_on == theirs.image.acquired_on
         assert mine.image.laterality == theirs.image.laterality

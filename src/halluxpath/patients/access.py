@@ -23,6 +23,8 @@ generic one in ``halluxpath.access``.
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -44,33 +46,65 @@ __all__ = [
 ]
 
 
-def _episodes_q(user: User, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}care_team__members": user}) | Q(**{f"{prefix}responsible_surgeon": user})
+def _episodes_q(user_id: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}care_team__members": user_id}) | Q(
+        **{f"{prefix}responsible_surgeon_id": user_id}
+    )
 
 
 def visible_episodes(user: User) -> QuerySet[Episode]:
-    episodes = Episode.objects.select_related("patient", "responsible_surgeon", "care_team").filter(
-        patient__site_id=user.site_id
-    )
-    if permissions.sees_whole_site(user):
-        return episodes
-    if permissions.sees_care_team_records(user):
-        return episodes.filter(pk__in=Episode.objects.filter(_episodes_q(user)).values("pk"))
-    if permissions.is_patient(user):
-        return episodes.filter(patient__user=user)
-    return episodes.none()
+    return _visible_episodes(user.pk, user.site_id, _scope(user)).all()
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
-    patients = Patient.objects.filter(site_id=user.site_id)
+    return _visible_patients(user.pk, user.site_id, _scope(user)).all()
+
+
+# Which rule applies to a user (asked of the permissions each time).
+SITE, TEAM, OWN, NOTHING = "site", "team", "own", "nothing"
+
+
+def _scope(user: User) -> str:
     if permissions.sees_whole_site(user):
-        return patients
+        return SITE
     if permissions.sees_care_team_records(user):
-        return patients.filter(
-            pk__in=Episode.objects.filter(_episodes_q(user)).values("patient_id")
-        )
+        return TEAM
     if permissions.is_patient(user):
-        return patients.filter(user=user)
+        return OWN
+    return NOTHING
+
+
+# The query sets are built once per (user, site, rule) and handed out as
+# fresh copies (``.all()``): every action and page asks for them, often
+# several times, and building one (the care-team subquery's joins) cost more
+# than running it (issue 13: the demo load). They hold no rows, only the
+# query, so a copy sees the data as they are when it runs; a user whose role
+# or site changes gets another key.
+@functools.lru_cache(maxsize=512)
+def _visible_episodes(user_id: int, site_id: int, scope: str) -> QuerySet[Episode]:
+    episodes = Episode.objects.select_related("patient", "responsible_surgeon", "care_team").filter(
+        patient__site_id=site_id
+    )
+    if scope == SITE:
+        return episodes
+    if scope == TEAM:
+        return episodes.filter(pk__in=Episode.objects.filter(_episodes_q(user_id)).values("pk"))
+    if scope == OWN:
+        return episodes.filter(patient__user_id=user_id)
+    return episodes.none()
+
+
+@functools.lru_cache(maxsize=512)
+def _visible_patients(user_id: int, site_id: int, scope: str) -> QuerySet[Patient]:
+    patients = Patient.objects.filter(site_id=site_id)
+    if scope == SITE:
+        return patients
+    if scope == TEAM:
+        return patients.filter(
+            pk__in=Episode.objects.filter(_episodes_q(user_id)).values("patient_id")
+        )
+    if scope == OWN:
+        return patients.filter(user_id=user_id)
     return Patient.objects.none()
 
 

@@ -41,6 +41,7 @@ def stored_radiograph(
     uploaded_by: User,
     laterality: str = "",
     view: str = "dp",
+    display_png: bytes | None = None,
 ) -> Iterator[Radiograph]:
     """Write an ingested film's files and its row in one step.
 
@@ -51,10 +52,14 @@ def stored_radiograph(
     ``laterality`` is a side the uploader read on the film itself (a PNG or
     JPEG says none): stored as recorded by them, now. The file's own side
     and date are kept beside the film's.
+
+    ``display_png`` is the display copy already encoded by
+    ``storage.encode_png(image.display)`` (the demo's film workers encode it
+    beside the drawing, off this process); by default it is encoded here.
     """
-    paths = storage.store(
-        image.stored_bytes, image.stored_suffix, storage.encode_png(image.display)
-    )
+    if display_png is None:
+        display_png = storage.encode_png(image.display)
+    paths = storage.store(image.stored_bytes, image.stored_suffix, display_png)
     entered_side = bool(laterality) and not image.laterality
     now = timezone.now()
     try:
