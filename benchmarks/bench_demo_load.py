@@ -104,6 +104,9 @@ def main() -> None:
         "load_demo_plans",
         "book_demo_theatre_day",
         "load_demo_check_ins",
+        "load_demo_questionnaires",
+        "load_demo_complications",
+        "refresh_all",
     ):
         if hasattr(demo, name):  # an older composer may lack a part
             setattr(demo, name, clock.timed(name, getattr(demo, name)))

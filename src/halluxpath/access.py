@@ -19,7 +19,7 @@ runs over :func:`registered` so a new record type cannot skip it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -70,7 +70,25 @@ class RecordAccess(Generic[M]):
 
     def queryset(self, actor: Actor) -> QuerySet[M]:
         """Every row the actor may see (for lists; each row shown is the caller's to audit)."""
-        return self.visible(signed_in(actor))
+        return self.rows_for(signed_in(actor))
+
+    def rows_for(self, user: User) -> QuerySet[M]:
+        """``visible(user)``, built once per user and rule and handed out as a fresh copy.
+
+        Every action and page asks for these query sets, often several times
+        a request, and building one (its episode subquery) costs about as
+        much as running it (issue 13: the demo load asked 7,400 times). A
+        query set holds no rows until it runs, and each caller gets its own
+        copy (``.all()``), so the cached one never runs and copies see the
+        data as they are.
+        """
+        key = (self.visible, *visibility_key(user))
+        rows = _VISIBLE.get(key)
+        if rows is None:
+            if len(_VISIBLE) >= VISIBLE_CACHE_SIZE:
+                _VISIBLE.clear()
+            rows = _VISIBLE[key] = self.visible(user)
+        return rows.all()
 
     def get(
         self, actor: Actor, pk: object = None, *, purpose: Purpose = "view", **lookup: Any
@@ -83,7 +101,7 @@ class RecordAccess(Generic[M]):
         user = signed_in(actor)
         if pk is not None:
             lookup["pk"] = pk
-        rows = self.visible(user)
+        rows = self.rows_for(user)
         try:
             row = rows.get(**lookup)
         except (
@@ -113,7 +131,7 @@ class RecordAccess(Generic[M]):
         its helper, so a None here reveals nothing.
         """
         user = signed_in(actor)
-        row = self.visible(user).filter(**lookup).first()
+        row = self.rows_for(user).filter(**lookup).first()
         if row is not None:
             self._authorise(actor, user, row, purpose)
         return row
@@ -138,6 +156,24 @@ class RecordAccess(Generic[M]):
             record(
                 actor, "view", object_type=self.object_type, object_id=row.pk, patient_id=patient_id
             )
+
+
+def visibility_key(user: User) -> tuple[Hashable, ...]:
+    """Everything about a user that the ``visible`` rules read: who, which site, which role.
+
+    The rules ask accounts.permissions, whose predicates read only the role
+    and whether the account is active (and the rules filter on the user's
+    id and site), so users alike in these get the same query set. A rule or
+    predicate that comes to read anything else about the user must add it
+    here, or its query sets would be shared wrongly.
+    """
+    return (user.pk, user.site_id, user.role, user.is_active)
+
+
+# visible(user) query sets by (rule, visibility_key); cleared when full
+# (a few per user and record type: a clinic's day fits many times over).
+VISIBLE_CACHE_SIZE = 4096
+_VISIBLE: dict[tuple[Hashable, ...], QuerySet[Any]] = {}
 
 
 def _describe(lookup: dict[str, Any]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from halluxpath.imaging.demo import load_demo_films
 from halluxpath.outcomes.demo import DemoQuestionnaires, load_demo_questionnaires
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
 from halluxpath.patients.models import Episode
-from halluxpath.registry.actions import refresh_all
+from halluxpath.registry.actions import refresh_all, summaries_deferred
 from halluxpath.surgery.demo import SurgeryDemo, SurgeryDemoReport
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_SIZE", "DemoResult", "load_everything"]
@@ -73,35 +73,40 @@ def load_everything(
     refresh_planner_statistics()
     surgery: SurgeryDemoReport | None = None
     added: int | None = None
-    if films:
-        # Each episode's surgical records right after its films, while the
-        # film workers draw ahead; statistics refreshed as the tables fill.
-        records = SurgeryDemo(seed)
-        done = [0]
+    # Case summaries: rebuilt once at the end (refresh_all), not on each signed
+    # record or film reading, each of which would renumber the surgeon's whole
+    # learning curve (quadratic over a demo; issue 13 item 7).
+    with summaries_deferred() as noted:
+        if films:
+            # Each episode's surgical records right after its films, while the
+            # film workers draw ahead; statistics refreshed as the tables fill.
+            records = SurgeryDemo(seed)
+            done = [0]
 
-        def records_of(episode: Episode) -> None:
-            records.add(episode)
-            done[0] += 1
-            if done[0] in STATISTICS_AFTER_EPISODES:
-                refresh_planner_statistics()
+            def records_of(episode: Episode) -> None:
+                records.add(episode)
+                done[0] += 1
+                if done[0] in STATISTICS_AFTER_EPISODES:
+                    refresh_planner_statistics()
 
-        # Follow-up films (issue 13 item 7, fastdemo): load_demo_films stores an
-        # episode's 6- and 12-month films after records_of(episode), and reads
-        # them through imaging's save_measurement (recurrence proposals, the
-        # registry's case summary), so they need no step of their own here.
-        added = load_demo_films(seed, then=records_of)
-        surgery = records.finish()
-    plans = load_demo_plans() + book_demo_theatre_day()
-    check_ins = load_demo_check_ins() if films else 0
-    # Later parts go here, each after the records it needs. Follow-up films
-    # come before the complications (their measurements raise the recurrence
-    # proposals the complications step decides). Keep the whole load within
-    # the benchmark's budget (benchmarks/bench_demo_load.py, 30 s on two cores).
-    refresh_planner_statistics()
-    # Questionnaires reuse the check-ins' portal accounts; the operation day
-    # comes from the record or the aftercare plan, so they run without films.
-    questionnaires = load_demo_questionnaires(seed=seed, today=timezone.localdate())
-    complications = load_demo_complications(seed=seed) if films else None
-    refresh_all()  # the dashboards' case summaries, with every step's dates in them
+            # Follow-up films (issue 13 item 7, fastdemo): load_demo_films stores an
+            # episode's 6- and 12-month films after records_of(episode), and reads
+            # them through imaging's save_measurement (recurrence proposals, the
+            # registry's case summary), so they need no step of their own here.
+            added = load_demo_films(seed, then=records_of)
+            surgery = records.finish()
+        plans = load_demo_plans() + book_demo_theatre_day()
+        check_ins = load_demo_check_ins() if films else 0
+        # Later parts go here, each after the records it needs. Follow-up films
+        # come before the complications (their measurements raise the recurrence
+        # proposals the complications step decides). Keep the whole load within
+        # the benchmark's budget (benchmarks/bench_demo_load.py, 30 s on two cores).
+        refresh_planner_statistics()
+        # Questionnaires reuse the check-ins' portal accounts; the operation day
+        # comes from the record or the aftercare plan, so they run without films.
+        questionnaires = load_demo_questionnaires(seed=seed, today=timezone.localdate())
+        complications = load_demo_complications(seed=seed) if films else None
+        refresh_all()  # the dashboards' case summaries, with every step's dates in them
+        noted.clear()  # refresh_all rebuilt every row: nothing left for the deferral
     refresh_planner_statistics()
     return DemoResult(people, plans, added, surgery, check_ins, questionnaires, complications)

@@ -178,9 +178,17 @@ class ChecklistRefused(ValueError):
 
 
 def check_phase(
-    phase: str, ticked: Mapping[int, bool], completed: set[str], laterality: LateralityCheck
+    phase: str,
+    ticked: Mapping[int, bool],
+    completed: set[str],
+    laterality: LateralityCheck | None,
 ) -> None:
-    """Raise ``ChecklistRefused`` unless ``phase`` may be completed now."""
+    """Raise ``ChecklistRefused`` unless ``phase`` may be completed now.
+
+    Only the Time Out asks the laterality check (its three sources are read
+    from the records, so callers need not gather it for the other phases and
+    may pass None there).
+    """
     if phase not in PHASES:
         raise ChecklistRefused(f"unknown phase {phase!r}")
     if phase in completed:
@@ -194,5 +202,8 @@ def check_phase(
         raise ChecklistRefused(
             "Every item must be checked; still open: " + ", ".join(str(n) for n in open_items) + "."
         )
-    if phase == "time_out" and not laterality.ok:
-        raise ChecklistRefused(laterality.message)
+    if phase == "time_out":
+        if laterality is None:
+            raise ValueError("the Time Out needs the three-way laterality check")
+        if not laterality.ok:
+            raise ChecklistRefused(laterality.message)

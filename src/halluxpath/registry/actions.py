@@ -17,7 +17,9 @@ the latest standing dorsoplantar film taken after the operation day.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -167,7 +169,15 @@ def renumber_surgeon(surgeon_id: int) -> None:
 
 
 def refresh_case(episode_id: int) -> CaseSummary | None:
-    """Rebuild the summary of one episode: a row once its operative record is signed, else none."""
+    """Rebuild the summary of one episode: a row once its operative record is signed, else none.
+
+    Inside :func:`summaries_deferred` it only notes the episode (and returns
+    None); the summary is rebuilt when the block ends.
+    """
+    queued = _queued()
+    if queued is not None:
+        queued.add(episode_id)
+        return None
     with transaction.atomic():
         episode = Episode.objects.select_related("patient").get(pk=episode_id)
         record = OperativeRecord.objects.filter(
@@ -225,3 +235,65 @@ def refresh_all(batch: int = BATCH) -> int:
         for surgeon_id in set(CaseSummary.objects.values_list("surgeon_id", flat=True).distinct()):
             renumber_surgeon(surgeon_id)
     return kept
+
+
+# Deferred refreshes (issue 13 item 7: the demo load). Each refresh_case
+# renumbers the surgeon's whole learning curve, so a batch that signs or
+# reads hundreds of records in a row (the demo) spent quadratic time
+# renumbering. Inside ``summaries_deferred`` refresh_case only notes the
+# episode; on leaving, each noted episode is rebuilt once and each surgeon
+# concerned renumbered once: the same rows as one refresh_case per call.
+# Per thread, so a request served meanwhile refreshes as usual.
+_deferral = threading.local()
+
+
+def _queued() -> set[int] | None:
+    queued: set[int] | None = getattr(_deferral, "episode_ids", None)
+    return queued
+
+
+@contextmanager
+def summaries_deferred(batch: int = BATCH) -> Iterator[set[int]]:
+    """Hold every ``refresh_case`` of the block and rebuild those summaries once at its end.
+
+    Yields the set of episode ids noted so far; a caller that rebuilds every
+    row itself before the end (``refresh_all``) may clear it. Nested blocks
+    leave the work to the outermost. The summaries are rebuilt even when
+    the block fails: the actions that finished have committed their records.
+    """
+    outer = _queued()
+    if outer is not None:
+        yield outer
+        return
+    queued: set[int] = set()
+    _deferral.episode_ids = queued
+    try:
+        yield queued
+    finally:
+        _deferral.episode_ids = None
+        _refresh_noted(sorted(queued), batch)
+
+
+def _refresh_noted(episode_ids: list[int], batch: int) -> None:
+    """What one ``refresh_case`` per episode would leave, with one renumbering per surgeon."""
+    surgeons: set[int] = set()
+    for start in range(0, len(episode_ids), batch):
+        chunk = episode_ids[start : start + batch]
+        with transaction.atomic():
+            before = CaseSummary.objects.filter(episode_id__in=chunk)
+            surgeons.update(before.values_list("surgeon_id", flat=True))
+            episodes = Episode.objects.select_related("patient").in_bulk(chunk)
+            records = OperativeRecord.objects.filter(
+                episode_id__in=chunk, signed_at__isnull=False
+            ).in_bulk(field_name="episode_id")
+            rows = [
+                CaseSummary(episode_id=pk, **summary_values(episodes[pk], records[pk]))
+                for pk in chunk
+                if pk in records
+            ]
+            before.delete()
+            CaseSummary.objects.bulk_create(rows, batch_size=batch)
+            surgeons.update(row.surgeon_id for row in rows)
+    with transaction.atomic():
+        for surgeon_id in surgeons:  # each independent of the others
+            renumber_surgeon(surgeon_id)

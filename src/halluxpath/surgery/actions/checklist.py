@@ -36,7 +36,9 @@ def complete_checklist_phase(
         completed = sheet.phases_done
         marks = dict.fromkeys(ticks, True)
         marks.update(dict.fromkeys(data.ticked, True))
-        laterality = laterality_for(actor, episode)
+        # Only the Time Out checks (and stores) the side: its three sources
+        # are three access queries, not worth asking for the other phases.
+        laterality = laterality_for(actor, episode) if phase == Phase.TIME_OUT else None
         team = sheet.team_names
         team.update({k: v.strip() for k, v in data.team.model_dump().items() if v.strip()})
         try:
@@ -71,7 +73,7 @@ def complete_checklist_phase(
         if phase == Phase.SIGN_IN:
             sheet.site_marked = data.site_marked
             sheet.marked_by = data.marked_by
-        if phase == Phase.TIME_OUT:
+        if laterality is not None:  # the Time Out
             sheet.laterality = stored.CHECKLIST_LATERALITY.stamp(
                 {
                     "ok": laterality.ok,
