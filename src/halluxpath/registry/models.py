@@ -73,12 +73,15 @@ class CaseSummary(models.Model):
     when both exist, so the paired figures use patients with both films only.
     ``mis_case_number`` is the surgeon's n-th MIS distal osteotomy in
     operating order (the learning curve's x axis, DOMAIN §10), null for other
-    techniques; ``time_cusum`` and ``fluoro_cusum`` are the surgeon's
+    techniques; ``time_cusum``, ``fluoro_cusum`` and ``complication_cusum`` are the surgeon's
     learning curves after this case (``registry.learning``), kept here so a
     dashboard reads a curve and its crossings without a window over every
     case. ``last_seen_on`` is the latest date the episode is known
     about (follow-up film, questionnaire, complication): where a survival
-    curve censors it.
+    curve censors it (``follow_up_days`` after the operation); ``recurrence_days``
+    and ``reoperation_days`` are the first such event, from the complications
+    register (entered-in-error rows left out). ``proms_<time point>`` says a
+    questionnaire of that time point was completed (core.schedule keys).
     """
 
     episode = models.OneToOneField(
@@ -116,6 +119,26 @@ class CaseSummary(models.Model):
     fluoro_cusum = models.FloatField(
         null=True, blank=True, help_text="Learning curve of fluoroscopy time after this case."
     )
+    complication_90d = models.BooleanField(
+        default=False, help_text="Any complication with onset within 90 days of the operation."
+    )
+    complication_cusum = models.FloatField(
+        null=True, blank=True, help_text="Learning curve of complications after this case."
+    )
+    recurrence_days = models.IntegerField(
+        null=True, blank=True, help_text="Days from the operation to the first recurrence."
+    )
+    reoperation_days = models.IntegerField(
+        null=True, blank=True, help_text="Days from the operation to the first reoperation."
+    )
+    follow_up_days = models.IntegerField(
+        default=0, help_text="Days from the operation to the last news of the episode."
+    )
+    proms_baseline = models.BooleanField(default=False)
+    proms_6w = models.BooleanField(default=False)
+    proms_6m = models.BooleanField(default=False)
+    proms_12m = models.BooleanField(default=False)
+    proms_24m = models.BooleanField(default=False)
     last_seen_on = models.DateField()
     refreshed_at = models.DateTimeField()
 

@@ -245,8 +245,9 @@ def learning_summary(scope: Scope, filters: Filters, names: dict[int, str]) -> S
 def _curve_terms(curve: Curve) -> str:
     lim = curve.limits
     return (
-        f"{curve.title.lower()}: failure = {curve.failure}, p₀ {lim.p0:.2f}, p₁ {lim.p1:.2f}, "
-        f"α {lim.alpha:.2f}, β {lim.beta:.2f} (h₀ {lim.h0:.2f}, h₁ {lim.h1:+.2f})"
+        f"{curve.title.lower()}: failure = {curve.failure}, p₀ {curve.p0:.2f}, "
+        f"p₁ {curve.p1:.2f}, α {curve.alpha:.2f}, β {curve.beta:.2f} "
+        f"(h₀ {lim.h0:.2f}, h₁ {lim.h1:+.2f})"
     )
 
 
@@ -261,7 +262,12 @@ def learning_curve(scope: Scope, surgeon_id: int, curve: Curve, label: str) -> S
     rows, xs, ys = [], [], []
     for number, value, cusum in rows_q:
         rows.append(
-            [str(number), f"{value:.1f}", "yes" if curve.failed(value) else "no", f"{cusum:.2f}"]
+            [
+                str(number),
+                curve.shown(value),
+                "yes" if curve.failed(value) else "no",
+                f"{cusum:.2f}",
+            ]
         )
         xs.append(number)
         ys.append(cusum)
@@ -271,17 +277,19 @@ def learning_curve(scope: Scope, surgeon_id: int, curve: Curve, label: str) -> S
         title=f"Learning curve: {curve.title.lower()} ({label})",
         about=f"CUSUM of cases with {curve.failure}: up 1 − s = {1 - lim.s:.3f} for each such "
         f"case, down s = {lim.s:.3f} for each other. Climbing while learning; crossing h₀ "
-        f"({lim.h0:.2f}) is performance consistent with p₀ = {lim.p0:.0%}, crossing h₁ "
-        f"(+{lim.h1:.2f}) with p₁ = {lim.p1:.0%}.",
+        f"({lim.h0:.2f}) is performance consistent with p₀ = {curve.p0:.0%}, crossing h₁ "
+        f"(+{lim.h1:.2f}) with p₁ = {curve.p1:.0%}.",
         source=curve.source,
-        limits="Not risk-adjusted: harder feet take longer. Cases without the measure "
-        "recorded are left out. α = β = 0.10, p₀ and p₁ are project defaults.",
+        limits="Not risk-adjusted: harder feet take longer and carry more risk. Cases "
+        "without the measure recorded are left out; a complication counts once recorded, so "
+        "the latest cases may still gain one. α = β = 0.10; see the learning-curve summary "
+        "for which rates are project defaults.",
         table=Table(
             f"{curve.title} CUSUM",
             (
                 Column("MIS case"),
-                Column(f"{curve.title} ({curve.unit})"),
-                Column(f"Over {curve.target:g} {curve.unit}", numeric=False),
+                Column(f"{curve.title} ({curve.unit})" if curve.unit else curve.title),
+                Column(f"Failure ({curve.failure})", numeric=False),
                 Column("CUSUM"),
             ),
             rows,
