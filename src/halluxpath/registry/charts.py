@@ -17,7 +17,7 @@ from typing import Any
 
 from halluxpath.registry.tables import Section
 
-WIDTH_IN, HEIGHT_IN = 6.4, 3.2
+WIDTH_IN, HEIGHT_IN = 5.6, 3.2
 INK, MUTED, ACCENT, WARN = "#1d2a33", "#5b6770", "#1f6f8b", "#b3471d"
 _lock = threading.Lock()  # pyplot's state is global: one drawing at a time
 
@@ -81,6 +81,7 @@ def _bars(axes: Any, plot: dict[str, Any]) -> None:
     step = max(1, len(labels) // 12)
     axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
     axes.set_ylabel(plot.get("y_label", ""))
+    axes.yaxis.get_major_locator().set_params(integer=True)
 
 
 def _correction(axes: Any, plot: dict[str, Any]) -> None:
@@ -93,7 +94,7 @@ def _correction(axes: Any, plot: dict[str, Any]) -> None:
         axes.plot([row["pre"], row["post"]], [y, y], color=MUTED, linewidth=2)
         axes.plot([row["pre"]], [y], "o", color=WARN, label="before" if i == 0 else None)
         axes.plot([row["post"]], [y], "o", color=ACCENT, label="after" if i == 0 else None)
-        text = f"{row['label']}: −{row['mean']:.1f}°"
+        text = f"{row['label']} corrected {row['mean']:.1f}°"
         if row["low"] is not None and row["high"] is not None:
             text += f" (95 % CI {row['low']:.1f} to {row['high']:.1f})"
         axes.text(max(row["pre"], row["post"]) + 0.5, y + 0.15, text, color=INK)
@@ -104,7 +105,7 @@ def _correction(axes: Any, plot: dict[str, Any]) -> None:
 
 
 def _cusum(axes: Any, plot: dict[str, Any]) -> None:
-    axes.step(plot["x"], plot["y"], where="post", color=ACCENT, linewidth=1.5)
+    axes.step([0, *plot["x"]], [0, *plot["y"]], where="post", color=ACCENT, linewidth=1.5)
     axes.axhline(plot["h1"], color=WARN, linestyle="--", linewidth=1)
     axes.axhline(plot["h0"], color=MUTED, linestyle="--", linewidth=1)
     axes.axhline(0, color=MUTED, linewidth=0.5)
@@ -142,56 +143,46 @@ def _none_shown(axes: Any) -> None:
 def _survival(axes: Any, plot: dict[str, Any]) -> None:
     """Kaplan–Meier steps (identified viewers) or the shown time points, and the numbers at risk."""
     curve = plot["curve"]
+    points = [p for p in plot["points"] if p["s"] is not None]
     if curve:
         xs = [0.0, *(c[0] for c in curve)]
         axes.step(xs, [1.0, *(c[1] for c in curve)], where="post", color=ACCENT)
         axes.fill_between(
             xs,
-            [1.0, *(c[2] for c in curve)],
-            [1.0, *(c[3] for c in curve)],
+            [1.0, *(c[2] if c[2] is not None else 0.0 for c in curve)],
+            [1.0, *(c[3] if c[3] is not None else 0.0 for c in curve)],
             step="post",
             color=ACCENT,
             alpha=0.15,
             linewidth=0,
         )
-    points = [p for p in plot["points"] if p["s"] is not None]
-    if points:
+    elif points:
         axes.step(
             [p["months"] for p in points],
             [p["s"] for p in points],
             where="post",
             color=ACCENT,
-            linestyle="--" if curve else "-",
             marker="o",
             markersize=3,
         )
-    elif not curve:
+    else:
         _none_shown(axes)
         return
     axes.set_ylim(0, 1.05)
     axes.set_xlim(-0.5, 25)
     axes.set_xticks([p["months"] for p in plot["points"]])
-    axes.set_xlabel("Months since the operation")
+    axes.set_xlabel("Months since the operation (below: feet at risk)", labelpad=16)
     axes.set_ylabel("Free of the event")
     for p in plot["points"]:
         axes.annotate(
             p["at_risk"],
             (p["months"], 0),
-            xytext=(0, -30),
+            xytext=(0, -26),
             textcoords="offset points",
             ha="center",
             color=MUTED,
             annotation_clip=False,
         )
-    axes.annotate(
-        "at risk",
-        (0, 0),
-        xytext=(-28, -30),
-        textcoords="offset points",
-        ha="right",
-        color=MUTED,
-        annotation_clip=False,
-    )
 
 
 def _trajectories(axes: Any, plot: dict[str, Any]) -> None:
@@ -225,7 +216,7 @@ def _completion(axes: Any, plot: dict[str, Any]) -> None:
         [x - 0.2 for x in xs], [r["p"] or 0 for r in rows], width=0.4, color=ACCENT, label="Here"
     )
     for x, row in zip(xs, rows, strict=True):
-        if row["p"] is None:
+        if row["p"] is None and row["due"]:
             axes.text(x - 0.2, 0, "*", ha="center", va="bottom", color=WARN)
     axes.bar(
         [x + 0.2 for x in xs],

@@ -55,6 +55,7 @@ from halluxpath.registry.sections import Filters, shown_for
 from halluxpath.registry.tables import NOT_AVAILABLE, Column, Section, Shown, Table
 
 BASELINE = TimePointKey.BASELINE.value
+SHORT_TIME_POINTS = {t: "Baseline" if t == BASELINE else TimePointKey(t).label for t in TIME_POINTS}
 FOLLOW_UPS = tuple(t for t in TIME_POINTS if t != BASELINE)
 # DOMAIN §14: BOFAS registry, first-MTP *fusion* pathway (n = 459, 2014–2019), MOXFQ completion.
 BOFAS_FUSION_COMPLETION_PCT = {"baseline": 52.5, "6m": 27.2, "12m": 15.7}
@@ -154,7 +155,7 @@ def complication_rates(scope: Scope, filters: Filters) -> Section:
         chart="rates",
         plot={
             "rows": plot,
-            "x_label": "Feet with the complication (%), 95 % CI; ◆ published MIS rate",
+            "x_label": "Feet with it (%), 95 % CI; ◆ published MIS rate",
         },
     )
 
@@ -368,7 +369,7 @@ def trajectories(scope: Scope, filters: Filters) -> Section:
             rows,
         ),
         chart="trajectories",
-        plot={"series": series, "time_points": [TimePointKey(t).label for t in TIME_POINTS]},
+        plot={"series": series, "time_points": [SHORT_TIME_POINTS[t] for t in TIME_POINTS]},
     )
 
 
@@ -492,9 +493,10 @@ def completion(scope: Scope, filters: Filters, today: dt.date) -> Section:
         allowed = due and show.share_allowed(done, due)
         plot.append(
             {
-                "label": TimePointKey(key).label,
+                "label": SHORT_TIME_POINTS[key],
                 "p": 100 * done / due if allowed else None,
                 "bofas": bofas,
+                "due": due,
             }
         )
     return Section(

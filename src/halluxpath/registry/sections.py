@@ -67,6 +67,15 @@ def surgeon_label(scope: Scope, surgeon_id: int, names: dict[int, str]) -> str:
 # --- case volume ---------------------------------------------------------------------------
 
 
+def _every_month(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every first-of-month from ``first`` to ``last``: a month without cases shows as 0."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
 def case_volume(scope: Scope, filters: Filters) -> Section:
     """Operated episodes per month (per year beyond three years of months)."""
     show = shown_for(scope)
@@ -77,9 +86,11 @@ def case_volume(scope: Scope, filters: Filters) -> Section:
         .annotate(n=Count("pk"))
         .values_list("operated_month", "n")
     )
-    per_year = len(by_month) > MONTHS_SHOWN
+    months = _every_month(min(by_month), max(by_month)) if by_month else []
+    per_year = len(months) > MONTHS_SHOWN
     counts: dict[str, int] = {}
-    for month, n in sorted(by_month.items()):
+    for month in months:
+        n = by_month.get(month, 0)
         label = f"{month:%Y}" if per_year else f"{month:%Y-%m}"
         counts[label] = counts.get(label, 0) + n
     period = "Year" if per_year else "Month"
