@@ -39,7 +39,7 @@ from halluxpath.imaging.models import Measurement
 from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus
 from halluxpath.patients.models import Episode
 from halluxpath.registry.learning import CURVES
-from halluxpath.registry.models import NOT_RECORDED, CaseSummary, fixation_of
+from halluxpath.registry.models import NOT_RECORDED, CaseSummary, LearningSummary, fixation_of
 from halluxpath.surgery.models import OperativeRecord, SurgicalPlan
 
 BATCH = 500
@@ -194,11 +194,15 @@ def renumber_surgeon(surgeon_id: int) -> None:
     wanted: list[dict[str, float | None]] = [
         {"mis_case_number": n, **dict.fromkeys(keys)} for n in range(1, len(mis) + 1)
     ]
+    brief: dict[str, int | None] = {"mis_cases": len(mis)}
     for curve in CURVES:
         measured = [i for i, row in enumerate(mis) if row[curve.measure] is not None]
-        values = curve.curve([curve.failed(mis[i][curve.measure]) for i in measured]).values
-        for i, value in zip(measured, values, strict=True):
+        found = curve.curve([curve.failed(mis[i][curve.measure]) for i in measured])
+        for i, value in zip(measured, found.values, strict=True):
             wanted[i][curve.key] = value
+        brief[f"{curve.key}_cases"] = len(measured)
+        for limit, at in (("h0", found.crossed_h0_at), ("h1", found.crossed_h1_at)):
+            brief[f"{curve.key}_{limit}_case"] = None if at is None else measured[at - 1] + 1
     changed = [
         CaseSummary(episode_id=row["episode_id"], **want)
         for row, want in zip(mis, wanted, strict=True)
@@ -208,6 +212,13 @@ def renumber_surgeon(surgeon_id: int) -> None:
     rows.exclude(technique=Technique.MIS_DISTAL.value).exclude(mis_case_number__isnull=True).update(
         mis_case_number=None, **dict.fromkeys(keys)
     )
+    site_id = rows.values_list("site_id", flat=True).first()
+    if site_id is None:
+        LearningSummary.objects.filter(surgeon_id=surgeon_id).delete()
+    else:
+        LearningSummary.objects.update_or_create(
+            surgeon_id=surgeon_id, defaults={"site_id": site_id, **brief}
+        )
 
 
 def refresh_case(episode_id: int) -> CaseSummary | None:
@@ -266,6 +277,9 @@ def refresh_all(batch: int = BATCH) -> int:
     with transaction.atomic():
         signed = OperativeRecord.objects.filter(signed_at__isnull=False).values("episode_id")
         CaseSummary.objects.exclude(episode_id__in=signed).delete()
+        LearningSummary.objects.exclude(
+            surgeon_id__in=CaseSummary.objects.values("surgeon_id")
+        ).delete()
         for surgeon_id in set(CaseSummary.objects.values_list("surgeon_id", flat=True).distinct()):
             renumber_surgeon(surgeon_id)
     return kept

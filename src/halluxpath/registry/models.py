@@ -162,3 +162,32 @@ class CaseSummary(models.Model):
 
     def __str__(self) -> str:
         return f"case summary of episode {self.episode_id}"
+
+
+class LearningSummary(models.Model):
+    """One surgeon's learning curves in brief: MIS cases, and where each curve first crossed.
+
+    Written with the curves themselves (``registry.actions.renumber_surgeon``),
+    so the learning-curve table of a site or of the registry reads one row per
+    surgeon instead of walking every case. ``<curve>_cases`` counts the cases
+    with the curve's measure recorded; ``<curve>_h0_case`` / ``_h1_case`` is
+    the MIS case number at which it first reached h₀ / h₁ (null: not yet).
+    """
+
+    surgeon = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
+    mis_cases = models.PositiveIntegerField(default=0)
+    time_cusum_cases = models.PositiveIntegerField(default=0)
+    time_cusum_h0_case = models.PositiveIntegerField(null=True, blank=True)
+    time_cusum_h1_case = models.PositiveIntegerField(null=True, blank=True)
+    fluoro_cusum_cases = models.PositiveIntegerField(default=0)
+    fluoro_cusum_h0_case = models.PositiveIntegerField(null=True, blank=True)
+    fluoro_cusum_h1_case = models.PositiveIntegerField(null=True, blank=True)
+    complication_cusum_cases = models.PositiveIntegerField(default=0)
+    complication_cusum_h0_case = models.PositiveIntegerField(null=True, blank=True)
+    complication_cusum_h1_case = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"learning curves of surgeon {self.surgeon_id}"

@@ -13,13 +13,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Aggregate, Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 
 from halluxpath.core.planning import Technique
 from halluxpath.registry.access import Scope, pseudonym
 from halluxpath.registry.figures import paired_from_sums
 from halluxpath.registry.learning import CURVES, Curve
-from halluxpath.registry.models import CaseSummary
+from halluxpath.registry.models import CaseSummary, LearningSummary
 from halluxpath.registry.tables import NOT_AVAILABLE, Column, Section, Shown, Table
 
 # More months than this are counted per year (the chart stays readable on a phone).
@@ -209,24 +209,22 @@ def _mis(cases: QuerySet[CaseSummary]) -> QuerySet[CaseSummary]:
 def learning_summary(scope: Scope, filters: Filters, names: dict[int, str]) -> Section:
     """Per surgeon: MIS cases on each curve and the case at which it first crossed a limit."""
     show = shown_for(scope)
-    cases = _mis(Filters(surgeon_id=filters.surgeon_id, site_id=filters.site_id).apply(scope.cases))
-    sums: dict[str, Aggregate] = {"cases": Count("pk")}
-    for curve in CURVES:
-        sums[f"{curve.key}_n"] = Count(curve.key)
-        sums[f"{curve.key}_low"] = Min(
-            "mis_case_number", filter=Q(**{f"{curve.key}__lte": curve.limits.h0})
-        )
-        sums[f"{curve.key}_high"] = Min(
-            "mis_case_number", filter=Q(**{f"{curve.key}__gte": curve.limits.h1})
-        )
-    per_surgeon = cases.order_by().values("surgeon_id").annotate(**sums)
+    briefs = LearningSummary.objects.filter(mis_cases__gt=0)
+    if scope.site_id is not None:
+        briefs = briefs.filter(site_id=scope.site_id)
+    if scope.surgeon_id is not None:
+        briefs = briefs.filter(surgeon_id=scope.surgeon_id)
+    if filters.surgeon_id is not None:
+        briefs = briefs.filter(surgeon_id=filters.surgeon_id)
+    if filters.site_id is not None:
+        briefs = briefs.filter(site_id=filters.site_id)
     rows = []
-    for row in per_surgeon:
-        cells = [surgeon_label(scope, row["surgeon_id"], names), show.count(row["cases"])]
+    for brief in briefs:
+        cells = [surgeon_label(scope, brief.surgeon_id, names), show.count(brief.mis_cases)]
         for curve in CURVES:
-            cells.append(show.count(row[f"{curve.key}_n"]))
-            for limit in ("low", "high"):
-                crossed = row[f"{curve.key}_{limit}"]
+            cells.append(show.count(getattr(brief, f"{curve.key}_cases")))
+            for limit in ("h0", "h1"):
+                crossed = getattr(brief, f"{curve.key}_{limit}_case")
                 cells.append("not crossed" if crossed is None else f"case {show.count(crossed)}")
         rows.append(cells)
     rows.sort(key=lambda r: r[0])
