@@ -26,11 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 EPISODES = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -292,7 +294,7 @@ def main() -> None:
         client.force_login(users[who])
         url = f"/dashboards/{board.value}/"
         client.get(url)  # warm: templates, matplotlib not involved (charts are separate)
-        seconds = timed(lambda url=url, client=client: client.get(url))
+        seconds = timed(partial(client.get, url))
         worst = max(worst, seconds)
         print(f"{label:20} page   {seconds:7.3f} s   ratio {seconds / baseline:8.1f}")
     from halluxpath.audit.context import Actor
@@ -303,20 +305,14 @@ def main() -> None:
     for who, board in (("researcher", Dashboard.REGISTRY), ("surgeon", Dashboard.SURGEON)):
         scope = scope_for(Actor(users[who]), board)
         for slug in slugs(scope, Filters(), users[who].pk):
-            seconds = timed(
-                lambda slug=slug, scope=scope, who=who: section(
-                    scope, Filters(), users[who].pk, slug
-                ),
-                1,
-            )
+            seconds = timed(partial(section, scope, Filters(), users[who].pk, slug), 1)
             print(f"{board.value} section {slug:20} {seconds:7.3f} s")
     client = Client()
     client.force_login(users["researcher"])
     page = client.get("/dashboards/registry/").content.decode()
-    import re
 
     for slug in re.findall(r"/dashboards/registry/([a-z0-9-]+)\.svg", page):
-        seconds = timed(lambda slug=slug: client.get(f"/dashboards/registry/{slug}.svg"), 1)
+        seconds = timed(partial(client.get, f"/dashboards/registry/{slug}.svg"), 1)
         print(f"registry chart {slug:20} {seconds:7.3f} s   ratio {seconds / baseline:8.1f}")
     print(f"slowest page {worst:.3f} s (target: under 1 s at 1,000,000 episodes)")
 
