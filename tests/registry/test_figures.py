@@ -80,3 +80,15 @@ def test_grouped_kaplan_meier_agrees_with_the_core_on_patient_lists(
             assert a.se == pytest.approx(b.se, abs=1e-9)
     offsets = [0, 91, 182, 365, 730]
     assert at_risk_at(rows, offsets) == [sum(1 for t, _ in feet if t >= o) for o in offsets]
+
+
+def test_a_long_table_is_thinned_on_the_page_and_whole_in_the_csv() -> None:
+    from halluxpath.registry.tables import PAGE_ROWS, Column, Table
+
+    rows = [[str(i)] for i in range(1, 251)]
+    table = Table("cases", (Column("case"),), rows)
+    assert table.every == 3
+    assert len(table.page_rows) <= PAGE_ROWS + 1
+    assert table.page_rows[0] == ["1"]
+    assert table.page_rows[-1] == ["250"]
+    assert Table("few", (Column("case"),), rows[:10]).page_rows == rows[:10]

@@ -151,6 +151,15 @@ class CaseSummary(models.Model):
             models.Index(fields=["technique", "operated_month"], name="case_technique_month"),
             models.Index(fields=["fixation", "operated_month"], name="case_fixation_month"),
             models.Index(fields=["severity", "operated_month"], name="case_severity_month"),
+            # Survival: events per day, and censorings per day among the feet without one.
+            models.Index(fields=["recurrence_days", "follow_up_days"], name="case_recurrence"),
+            models.Index(fields=["reoperation_days", "follow_up_days"], name="case_reoperation"),
+            models.Index(
+                fields=["site", "recurrence_days", "follow_up_days"], name="case_site_recurrence"
+            ),
+            models.Index(
+                fields=["site", "reoperation_days", "follow_up_days"], name="case_site_reoperation"
+            ),
             # The learning curve walks one surgeon's cases in operating order.
             models.Index(fields=["surgeon", "mis_case_number"], name="case_surgeon_number"),
         ]

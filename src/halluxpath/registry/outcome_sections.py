@@ -27,19 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
-    When,
 )
-from django.db.models.functions import Coalesce
 
 from halluxpath.complications.models import Complication
 from halluxpath.core.complications import PUBLISHED_RATES, Kind
@@ -180,20 +175,24 @@ EVENTS = (
 def survival(scope: Scope, filters: Filters, event: Event) -> Section:
     show = shown_for(scope)
     cases = filters.apply(scope.cases).order_by()
-    grouped = (
-        cases.annotate(
-            t=Coalesce(event.column, "follow_up_days"),
-            happened=Case(
-                When(**{f"{event.column}__isnull": False}, then=1),
-                default=0,
-                output_field=IntegerField(),
-            ),
-        )
-        .values("t")
-        .annotate(events=Sum("happened"), total=Count("pk"))
-        .values_list("t", "events", "total")
+    # Two GROUP BYs, each along an index (registry.models): the events per day, and the
+    # censorings per day among the feet without the event.
+    events = dict(
+        cases.filter(**{f"{event.column}__isnull": False})
+        .values_list(event.column)
+        .annotate(n=Count("*"))
+        .values_list(event.column, "n")
     )
-    rows3 = [(int(t), int(e), int(total) - int(e)) for t, e, total in grouped]
+    censored = dict(
+        cases.filter(**{f"{event.column}__isnull": True})
+        .values_list("follow_up_days")
+        .annotate(n=Count("*"))
+        .values_list("follow_up_days", "n")
+    )
+    rows3 = [
+        (int(t), int(events.get(t, 0)), int(censored.get(t, 0)))
+        for t in sorted(set(events) | set(censored))
+    ]
     steps = kaplan_meier_grouped(rows3)
     at_risk = at_risk_at(rows3, AT_RISK_DAYS)
     rows, points = [], []
@@ -373,43 +372,63 @@ def trajectories(scope: Scope, filters: Filters) -> Section:
     )
 
 
+def _paired_counts(
+    follow_ups: QuerySet[Score, dict[str, Any]], with_mcid: list[tuple[Instrument, Domain]]
+) -> list[tuple[str, str, str, int, int]]:
+    """Pairs and pairs reaching the MCID per score and follow-up time point.
+
+    The follow-up scores, each with its baseline (one correlated lookup per
+    row), are counted by an outer aggregate over them as a derived table: the
+    ORM would repeat the lookup in every filtered count. Parameters bound.
+    """
+    inner, params = follow_ups.query.sql_with_params()
+    conditions, condition_params = [], []
+    for instrument, domain in with_mcid:
+        change = (
+            "base - value >= %s"
+            if instrument.direction is Direction.HIGHER_WORSE
+            else ("value - base >= %s")
+        )
+        conditions.append(f"(instrument = %s AND domain = %s AND {change})")
+        condition_params += [instrument.key, domain.key, domain.mcid]
+    reached = " OR ".join(conditions) or "1 = 0"
+    sql = (
+        f"SELECT instrument, domain, time_point, COUNT(*), "  # noqa: S608 (bound parameters)
+        f"SUM(CASE WHEN {reached} THEN 1 ELSE 0 END) FROM ({inner}) paired "
+        "WHERE base IS NOT NULL AND value IS NOT NULL GROUP BY instrument, domain, time_point"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*condition_params, *params])
+        return [(i, d, t, int(p), int(r or 0)) for i, d, t, p, r in cursor.fetchall()]
+
+
 def mcid_share(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
     scores = _scores(scope, filters)
-    baseline = Score.objects.filter(
-        episode_id=OuterRef("episode_id"),
-        instrument=OuterRef("instrument"),
-        domain=OuterRef("domain"),
-        time_point=BASELINE,
-        value__isnull=False,
-    ).values("value")[:1]
-    reached = Q()
-    with_mcid = [(i, d) for i, d in _charted_pairs() if d.mcid is not None]
-    for instrument, domain in with_mcid:
-        mcid = domain.mcid or 0.0
-        change = (
-            Q(base__gte=F("value") + mcid)
-            if instrument.direction is Direction.HIGHER_WORSE
-            else Q(value__gte=F("base") + mcid)
+    baseline = (
+        Score.objects.filter(
+            episode_id=OuterRef("episode_id"),
+            instrument=OuterRef("instrument"),
+            domain=OuterRef("domain"),
+            time_point=BASELINE,
+            value__isnull=False,
         )
-        reached |= Q(instrument=instrument.key, domain=domain.key) & change
+        .order_by()
+        .values("value")[:1]
+    )
+    with_mcid = [(i, d) for i, d in _charted_pairs() if d.mcid is not None]
     baselines = {
         (i, d): n
         for i, d, n in scores.filter(time_point=BASELINE)
         .values("instrument", "domain")
-        .annotate(n=Count("episode_id", distinct=True))
+        .annotate(n=Count("pk"))  # one score per episode, domain and time point
         .values_list("instrument", "domain", "n")
     }
-    paired = (
+    paired = _paired_counts(
         scores.exclude(time_point=BASELINE)
         .annotate(base=Subquery(baseline))
-        .filter(base__isnull=False)
-        .values("instrument", "domain", "time_point")
-        .annotate(
-            pairs=Count("pk"),
-            reached=Count("pk", filter=reached) if with_mcid else Count("pk", filter=Q(pk__in=[])),
-        )
-        .values_list("instrument", "domain", "time_point", "pairs", "reached")
+        .values("instrument", "domain", "time_point", "value", "base"),
+        with_mcid,
     )
     got = {(i, d, t): (p, r) for i, d, t, p, r in paired}
     rows, plot = [], []

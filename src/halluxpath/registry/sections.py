@@ -83,7 +83,7 @@ def case_volume(scope: Scope, filters: Filters) -> Section:
         filters.apply(scope.cases)
         .order_by()
         .values_list("operated_month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("operated_month", "n")
     )
     months = _every_month(min(by_month), max(by_month)) if by_month else []
@@ -126,7 +126,7 @@ ANGLES = (
 def correction(scope: Scope, filters: Filters) -> Section:
     """Pre vs latest post-operative HVA and IMA: paired mean difference with 95 % CI."""
     show = shown_for(scope)
-    sums: dict[str, Aggregate] = {"cases": Count("pk")}
+    sums: dict[str, Aggregate] = {"cases": Count("*")}
     for key, _label in ANGLES:
         change = f"{key}_change_deg"
         both = Q(**{f"{change}__isnull": False})
