@@ -56,11 +56,16 @@ EDITORS: dict[str, frozenset[str]] = {
 # Record types only a site's administrators read (stated here, not read from the code).
 ADMIN_ONLY = frozenset({"audit_event", "pathway_template", "user_account"})
 CLINICAL = frozenset({Role.SURGEON, Role.NURSE, Role.PHYSIOTHERAPIST})
+# Record types of a site's research side (de-identified exports): its researchers and
+# administrators, nobody else.
+SITE_RESEARCH = frozenset({"research_export"})
 
 
 def visible(role: str, relation: str, object_type: str) -> bool:
     if object_type in ADMIN_ONLY:
         return role == Role.ADMIN and relation != "other_site"
+    if object_type in SITE_RESEARCH:
+        return role in (Role.ADMIN, Role.RESEARCHER) and relation != "other_site"
     if role == Role.ADMIN:
         return relation != "other_site"
     if role in CLINICAL:

@@ -46,6 +46,8 @@ ALLOWED: dict[str, str] = {
     "audit/": "the audit log writes its own events and seals (append-only, no action audits it)",
     "reminders/worker.py": "the worker claims and marks outbox rows (a worker, STYLE.md)",
     "reminders/schedule.py": "the scheduler keeps the outbox in line with the plans (a worker)",
+    "registry/volume.py": "the registry-sized synthetic load test writes its rows in bulk "
+    "(synthetic data for the dashboards' benchmark, no clinical write)",
 }
 
 

@@ -4,19 +4,37 @@ Patients (with the sites and accounts) first, then synthetic films (dated in
 each episode's history), then the surgical records made from them
 (assessment, plan, consent, checklist, signed operative record), then
 aftercare plans for the operated feet and a theatre day, then the check-ins
-(and their alerts) of the feet operated in the last twelve weeks. Each part is
+(and their alerts) of the feet operated in the last twelve weeks, then the
+questionnaires at every time point whose window has opened, then the
+complications (some from the triage alerts, recurrence decided from the
+follow-up films' proposals). Each part is
 idempotent, so the whole is. No app's demo imports a later app's: this module
 is the only place that knows them all (issue 11, clean layers).
+
+Speed (issue 13: the first ``make run`` must load in seconds, measured by
+benchmarks/bench_demo_load.py): after each part that fills tables the
+database's planner statistics are refreshed (``ANALYZE``). Without them
+SQLite's planner guesses at a freshly filled database and picks poor plans
+for the access helpers' care-team subqueries (a few milliseconds a query
+instead of a fraction of one), which was most of the database time of the
+surgical records. The films are drawn in worker processes (imaging.demo).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
+from django.utils import timezone
+
 from halluxpath.aftercare.demo import book_demo_theatre_day, load_demo_check_ins, load_demo_plans
+from halluxpath.complications.demo import DemoComplications, load_demo_complications
 from halluxpath.imaging.demo import load_demo_films
+from halluxpath.outcomes.demo import DemoQuestionnaires, load_demo_questionnaires
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
-from halluxpath.surgery.demo import SurgeryDemoReport, load_demo_surgery
+from halluxpath.patients.models import Episode
+from halluxpath.registry.actions import refresh_all
+from halluxpath.surgery.demo import SurgeryDemo, SurgeryDemoReport
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_SIZE", "DemoResult", "load_everything"]
 
@@ -28,14 +46,58 @@ class DemoResult:
     films: int | None  # None when films were skipped
     surgery: SurgeryDemoReport | None  # None with the films (a plan needs a measured film)
     check_ins: int = 0  # of the feet operated in the last twelve weeks (they need the records)
+    questionnaires: DemoQuestionnaires | None = None
+    complications: DemoComplications | None = None  # None with the films (no operated feet)
+
+
+# After how many episodes' films and records the planner statistics are
+# refreshed again (the first ones tell the planner the new tables are small).
+STATISTICS_AFTER_EPISODES = frozenset({10, 40, 120})
+
+
+def refresh_planner_statistics() -> None:
+    """``ANALYZE`` the database: table sizes and index spread for the query planner.
+
+    Reads and summarises; it writes no record (only the database's own
+    statistics tables), so it needs no action. A no-op on other databases.
+    """
+    if connection.vendor in ("sqlite", "postgresql"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def load_everything(
     size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, *, films: bool = True
 ) -> DemoResult:
     people = load_demo(size, seed)
-    added = load_demo_films(seed) if films else None
-    surgery = load_demo_surgery(seed) if films else None
+    refresh_planner_statistics()
+    surgery: SurgeryDemoReport | None = None
+    added: int | None = None
+    if films:
+        # Each episode's surgical records right after its films, while the
+        # film workers draw ahead; statistics refreshed as the tables fill.
+        records = SurgeryDemo(seed)
+        done = [0]
+
+        def records_of(episode: Episode) -> None:
+            records.add(episode)
+            done[0] += 1
+            if done[0] in STATISTICS_AFTER_EPISODES:
+                refresh_planner_statistics()
+
+        added = load_demo_films(seed, then=records_of)
+        surgery = records.finish()
     plans = load_demo_plans() + book_demo_theatre_day()
     check_ins = load_demo_check_ins() if films else 0
-    return DemoResult(people, plans, added, surgery, check_ins)
+    # Later parts go here, each after the records it needs. Follow-up films
+    # come before the complications (their measurements raise the recurrence
+    # proposals the complications step decides). Keep the whole load within
+    # the benchmark's budget (benchmarks/bench_demo_load.py, 30 s on two cores).
+    refresh_planner_statistics()
+    # Questionnaires reuse the check-ins' portal accounts; the operation day
+    # comes from the record or the aftercare plan, so they run without films.
+    questionnaires = load_demo_questionnaires(seed=seed, today=timezone.localdate())
+    complications = load_demo_complications(seed=seed) if films else None
+    refresh_all()  # the dashboards' case summaries, with every step's dates in them
+    refresh_planner_statistics()
+    return DemoResult(people, plans, added, surgery, check_ins, questionnaires, complications)

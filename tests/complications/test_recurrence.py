@@ -13,7 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from halluxpath.audit.context import Actor
 from halluxpath.complications import actions
 from halluxpath.complications.models import Complication, RecurrenceProposal
-from halluxpath.complications.schemas import ConfirmRecurrenceInput, RejectRecurrenceInput
+from halluxpath.complications.schemas import (
+    ConfirmRecurrenceInput,
+    EnteredInErrorInput,
+    RejectRecurrenceInput,
+)
 from halluxpath.records import EditConflict
 from tests.complications.conftest import Operated
 
@@ -145,3 +149,26 @@ def test_the_confirmed_grade_must_belong_to_its_system(operated: Operated) -> No
     with pytest.raises(ValidationError, match="not a grade of"):
         actions.confirm_recurrence(operated.actor, proposal.pk, 1, wrong)
     assert not Complication.objects.exists()
+
+
+def test_a_second_open_proposal_cannot_record_a_second_recurrence(operated: Operated) -> None:
+    operated.measure(operated.film(300), 24.0)
+    operated.measure(operated.film(320), 25.0)
+    first, second = RecurrenceProposal.objects.order_by("pk")
+    actions.confirm_recurrence(operated.actor, first.pk, 1, CONFIRM)
+    with pytest.raises(ValidationError, match="already recorded"):
+        actions.confirm_recurrence(operated.actor, second.pk, 1, CONFIRM)
+    actions.reject_recurrence(
+        operated.actor, second.pk, 1, RejectRecurrenceInput(reason="Already recorded")
+    )
+    assert Complication.objects.filter(kind="recurrence").count() == 1
+
+
+def test_a_recurrence_entered_in_error_lets_a_new_film_propose_again(operated: Operated) -> None:
+    proposal = proposed(operated)
+    complication = actions.confirm_recurrence(operated.actor, proposal.pk, 1, CONFIRM)
+    actions.mark_entered_in_error(
+        operated.actor, complication.pk, 1, EnteredInErrorInput(reason="Wrong film")
+    )
+    operated.measure(operated.film(500), 30.0)
+    assert RecurrenceProposal.objects.filter(status="proposed").count() == 1

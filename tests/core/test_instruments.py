@@ -68,6 +68,7 @@ def test_moxfq_scores_a_domain_with_one_missing_item_not_two() -> None:
     social = by_domain(moxfq, answers)["social"]
     assert social.scored
     assert social.missing == 1
+    assert social.score == 100.0  # prorated over the three answered, not 12 of 16
     answers["q14"] = None
     social = by_domain(moxfq, answers)["social"]
     assert not social.scored
@@ -329,3 +330,25 @@ def test_every_complete_eq5d5l_answer_reads_as_its_profile(levels: list[int]) ->
     index = by_domain(eq5d, answers)["index"]
     assert index.profile == "".join(map(str, levels))
     assert index.score == VALUE_SET.get(index.profile)
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 4)), min_size=16, max_size=16),
+)
+def test_a_moxfq_domain_is_scored_in_range_or_not_at_all_never_wrongly(
+    answers: list[int | None],
+) -> None:
+    moxfq = load(moxfq_file(), MOXFQ)
+    given_answers: dict[str, Any] = {f"q{n:02d}": a for n, a in enumerate(answers, start=1)}
+    for domain, result in by_domain(moxfq, given_answers).items():
+        template = next(d for d in moxfq.domains if d.key == domain)
+        values = [given_answers[k] for k in template.items]
+        missing = sum(v is None for v in values)
+        if missing > template.max_missing:
+            assert result.score is None
+            assert result.reason
+        else:
+            answered = [v for v in values if v is not None]
+            # prorated: the allowed missing item counts as the mean of the answered ones
+            assert result.score == round(100 * sum(answered) / (4 * len(answered)), 1)
+            assert 0 <= result.score <= 100

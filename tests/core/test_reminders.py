@@ -8,6 +8,7 @@ import zoneinfo
 
 from halluxpath.core.pathway import MIS_SCREWS, Plan, build_plan
 from halluxpath.core.reminders import Clinic, Reminder, reminders_for
+from halluxpath.core.schedule import DEFAULT
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 CLINIC = Clinic(
@@ -82,13 +83,27 @@ def test_check_in_prompts_follow_the_cadence_and_skip_days_already_done() -> Non
     assert "999" in prompt.text
 
 
-def test_questionnaires_when_the_window_opens() -> None:
-    found = reminders(400, check_ins=False)
+def test_questionnaires_when_the_window_opens_then_after_7_and_14_days() -> None:
+    windows = [w for w in DEFAULT.windows(DAY0) if w.time_point in ("6m", "12m")]
+    found = reminders_for(
+        plan(),
+        episode_id=7,
+        given_name="Ada",
+        clinic=CLINIC,
+        window=(DAY0, DAY0 + dt.timedelta(days=400)),
+        check_ins_wanted=False,
+        questionnaires=windows,
+    )
     questionnaires = {r.key: r.send_at.date() for r in found if r.kind == "questionnaire"}
     assert questionnaires == {
         "questionnaire:7:6m": DAY0 + dt.timedelta(days=152),
+        "questionnaire:7:6m:+7d": DAY0 + dt.timedelta(days=159),
+        "questionnaire:7:6m:+14d": DAY0 + dt.timedelta(days=166),
         "questionnaire:7:12m": DAY0 + dt.timedelta(days=335),
+        "questionnaire:7:12m:+7d": DAY0 + dt.timedelta(days=342),
+        "questionnaire:7:12m:+14d": DAY0 + dt.timedelta(days=349),
     }
+    assert not [r for r in reminders(400, check_ins=False) if r.kind == "questionnaire"]
 
 
 def test_local_send_hour_holds_across_the_clock_change() -> None:

@@ -28,6 +28,7 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Observer agreement", "imaging:agreement"))
         items.append(("Triage", "aftercare:triage"))
         items.append(("Reminders", "reminders:outbox"))
+        items.append(("Questionnaires", "outcomes:completion"))
     if permissions.is_patient(user):
         items.append(("Today", "aftercare:today"))
         items.append(("My care", "patients:me"))
@@ -41,6 +42,8 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Site dashboard", "registry:site"))
     if permissions.may_view_registry_dashboard(user):
         items.append(("Registry", "registry:registry"))
+    if permissions.may_use_research_exports(user):
+        items.append(("Research exports", "research:exports"))
     if permissions.may_manage_site(user):
         items.append(("Pathways", "aftercare:pathways"))
         items.append(("People", "people:users"))

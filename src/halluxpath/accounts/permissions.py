@@ -130,3 +130,14 @@ def must_use_second_factor(user: User | None) -> bool:
 def may_enrol_second_factor(user: User | None) -> bool:
     """Staff (and researchers, who see counts of the site) may add an authenticator."""
     return is_signed_in(user) and not is_patient(user)
+
+
+def may_use_research_exports(user: User | None) -> bool:
+    """Researchers and administrators of a site request and download its de-identified
+    research exports (DOMAIN §18); nobody else, and never another site's."""
+    return _role(user) in (Role.RESEARCHER, Role.ADMIN)
+
+
+def may_answer_own_questionnaires(user: User | None) -> bool:
+    """A patient answers their own questionnaires in the portal (staff enter paper forms)."""
+    return is_patient(user)

@@ -17,6 +17,9 @@ Scoring rules (DOMAIN §13):
 - ``linear_100``: 100 × Σ / (highest item score × items in the domain)
   (MOXFQ domains and the labelled-default MOXFQ-Index; the linear form is
   DOMAIN's "obvious reading", unverified against the developers' manual).
+  With an allowed missing item the sum is prorated over the answered items
+  (the missing one counts as their mean, never as 0); a project choice until
+  a site's manual says otherwise.
 - ``percent_answered``: 100 × Σ / (highest item score × items answered), N/A
   items left out (FAAM subscales).
 - ``raw``: the one item's value (NRS, VAS, the return-to-activity days).
@@ -163,7 +166,9 @@ def score_domain(
     if domain.rule == Rule.SUM:
         return DomainScore(domain.key, sum(values), len(answered), missing)
     if domain.rule == Rule.LINEAR_100:
-        top = sum(_highest(i) for i in items)
+        # Prorated over the answered items: an allowed missing item counts as the mean of
+        # the others, never as 0 ("no problem", which would flatter a higher-worse score).
+        top = sum(_highest(i) for i in answered)
         return DomainScore(domain.key, round(100 * sum(values) / top, 1), len(answered), missing)
     if domain.rule == Rule.PERCENT_ANSWERED:
         top = sum(_highest(i) for i in answered)

@@ -5,8 +5,9 @@ Three kinds:
 - ``appointment``: each follow-up visit of the plan, 7 days and 1 day before.
 - ``check_in``: each check-in day of core.cadence (DOMAIN §12) that has no
   check-in yet.
-- ``questionnaire``: the 6- and 12-month PROM time points (DOMAIN §14), when
-  their ±30-day window opens.
+- ``questionnaire``: each time point of the site's questionnaire schedule
+  (core.schedule, DOMAIN §14) not yet completed: when its window opens, then
+  7 and 14 days later (the caller passes only the windows still waiting).
 
 Every reminder has a deduplication key built from what it is about (episode,
 visit, day), so scheduling the same plan twice yields the same keys and the
@@ -25,11 +26,28 @@ from dataclasses import dataclass
 
 from halluxpath.core import cadence
 from halluxpath.core.pathway import Plan, shifted
+from halluxpath.core.schedule import Window
 
 KINDS = ("appointment", "check_in", "questionnaire")  # each key starts "<kind>:"
 APPOINTMENT_LEAD_DAYS = (7, 1)
-PROM_TIME_POINTS_DAYS = {6: 182, 12: 365}  # months → days after the operation, DOMAIN §14
-PROM_WINDOW_DAYS = 30  # ± window, DOMAIN §14 (project default)
+# How a message names a time point ("your 6-month foot questionnaire").
+TIME_POINT_WORDS = {
+    "baseline": "pre-operation",
+    "6w": "6-week",
+    "6m": "6-month",
+    "12m": "12-month",
+    "24m": "24-month",
+}
+
+
+def questionnaire_key(episode_id: int, time_point: str, after_days: int = 0) -> str:
+    """The dedup key of a questionnaire message: at opening, or ``after_days`` later.
+
+    The opening key is the one queued before site schedules existed
+    (``questionnaire:<episode>:6m``), so an upgrade does not send it twice.
+    """
+    base = f"questionnaire:{episode_id}:{time_point}"
+    return base if after_days == 0 else f"{base}:+{after_days}d"
 
 
 @dataclass(frozen=True)
@@ -83,11 +101,13 @@ def reminders_for(
     check_ins_wanted: bool,
     checked_in_days: Iterable[dt.date] = (),
     red_flag_days: Iterable[dt.date] = (),
+    questionnaires: Iterable[Window] = (),
 ) -> list[Reminder]:
     """The reminders whose send day falls in ``window`` (first and last day included).
 
     ``check_ins_wanted`` is False for a patient without a portal account: a
     prompt to check in would send them somewhere they cannot go.
+    ``questionnaires`` are the windows of the time points still to complete.
     """
     first, last = window
     done = set(checked_in_days)
@@ -136,20 +156,27 @@ def reminders_for(
                     source=cadence.SOURCE,
                 )
             )
-    for months, offset in PROM_TIME_POINTS_DAYS.items():
-        opens = shifted(plan.operated_on, offset - PROM_WINDOW_DAYS)  # None after 9999
-        if opens is not None and first <= opens <= last:
+    for due in questionnaires:
+        words = TIME_POINT_WORDS.get(due.time_point, due.time_point)
+        for day in due.chase_days():
+            if not first <= day <= last:
+                continue
+            after = (day - due.opens_on).days
             found.append(
                 Reminder(
-                    key=f"questionnaire:{episode_id}:{months}m",
+                    key=questionnaire_key(episode_id, due.time_point, after),
                     kind="questionnaire",
-                    send_at=_at(opens, clinic),
-                    subject=f"Your {months}-month foot questionnaire",
+                    send_at=_at(day, clinic),
+                    subject=f"Your {words} foot questionnaire",
                     text=(
-                        f"{hello} your {months}-month questionnaire about your foot is ready: "
+                        f"{hello} your {words} questionnaire about your foot is ready: "
                         f"{clinic.portal_url} {sign}"
+                        if after == 0
+                        else f"{hello} a reminder: your {words} questionnaire about your foot "
+                        f"is still waiting for you, and it is open until "
+                        f"{_when(due.closes_on, None)}: {clinic.portal_url} {sign}"
                     ),
-                    source="DOMAIN §14 (PROM time points, ±30-day window)",
+                    source="DOMAIN §14 (questionnaire schedule; chased at 0, 7 and 14 days)",
                 )
             )
     return sorted(found, key=lambda r: (r.send_at, r.key))

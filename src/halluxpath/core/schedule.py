@@ -79,6 +79,13 @@ class TimePoint:
         return TimePointKey(self.key).label
 
 
+def _shifted(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 @dataclass(frozen=True)
 class Window:
     """A time point's window for one operation, in dates."""
@@ -93,14 +100,12 @@ class Window:
     def chase_days(self) -> tuple[dt.date, ...]:
         """The days a reminder goes out (while the questionnaire is not completed)."""
         return tuple(
-            d
-            for d in (self.opens_on + dt.timedelta(days=n) for n in CHASE_AFTER_DAYS)
-            if d <= self.closes_on
+            d for n in CHASE_AFTER_DAYS if (d := _shifted(self.opens_on, n)) and d <= self.closes_on
         )
 
     def call_from(self, reachable: bool = True) -> dt.date:
         """From this day staff are asked to call (the opening day if no message can go)."""
-        return self.opens_on + dt.timedelta(days=CALL_AFTER_DAYS if reachable else 0)
+        return _shifted(self.opens_on, CALL_AFTER_DAYS if reachable else 0) or dt.date.max
 
 
 @dataclass(frozen=True)
@@ -111,15 +116,24 @@ class Schedule:
         return next((t for t in self.time_points if t.key == key), None)
 
     def windows(self, operated_on: dt.date) -> list[Window]:
-        """Every time point's window for an operation on ``operated_on``."""
-        return [
-            Window(
-                t.key,
-                operated_on + dt.timedelta(days=t.opens_days),
-                operated_on + dt.timedelta(days=t.closes_days),
-            )
-            for t in self.time_points
-        ]
+        """Every time point's window for an operation on ``operated_on``.
+
+        A window beyond the calendar's ends (a stored bad date near year 1 or
+        9999) is left out rather than raising.
+        """
+        found = []
+        for t in self.time_points:
+            try:
+                found.append(
+                    Window(
+                        t.key,
+                        operated_on + dt.timedelta(days=t.opens_days),
+                        operated_on + dt.timedelta(days=t.closes_days),
+                    )
+                )
+            except OverflowError:
+                continue
+        return found
 
     def window(self, key: str, operated_on: dt.date) -> Window | None:
         return next((w for w in self.windows(operated_on) if w.time_point == key), None)

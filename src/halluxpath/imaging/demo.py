@@ -6,15 +6,26 @@ The responsible surgeon's landmarks are saved on each; on a share of the
 films a second surgeon measures too, with realistic reading differences, so
 the agreement report has data. Idempotent: episodes that already have films
 are left alone.
+
+Drawing a film and putting it through the upload pipeline (the DICOM file,
+its reading, de-identification and re-encoding) is pure CPU work that touches
+no database, so it runs in worker processes, one per core, while this process
+stores the films already drawn (``stored_radiograph``, the one storing path)
+and saves the landmarks. Every random draw stays in this process, in the
+order it always had, so the same seed gives the same demo however many cores
+there are (issue 13: the first ``make run`` is a newcomer's first impression).
 """
 
 from __future__ import annotations
 
+import io
+import multiprocessing
+import os
 import random
-import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -25,7 +36,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.landmarks import landmarks_from_document
 from halluxpath.core.radiograph import measure
 from halluxpath.imaging.actions import stored_radiograph
-from halluxpath.imaging.ingest import ingest
+from halluxpath.imaging.ingest import IngestedImage, ingest
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
 from halluxpath.patients.demo import reached
@@ -47,11 +58,31 @@ ASSESSED_OR_LATER = [
 OPERATED_OR_LATER = [Status.OPERATED, Status.FOLLOW_UP, Status.DISCHARGED]
 
 
+# Below this many films the worker processes cost more to start than they save.
+PARALLEL_FROM_FILMS = 16
+
+
 @dataclass(frozen=True)
 class FilmPlan:
     time_point: str
     geometry: FootGeometry
     taken: date
+
+
+@dataclass(frozen=True)
+class FilmOrder:
+    """What a worker needs to draw one film and put it through the pipeline."""
+
+    plan: FilmPlan
+    hospital_number: str
+
+
+@dataclass(frozen=True)
+class DrawnFilm:
+    """A drawn film as the upload pipeline returned it, with the true landmarks."""
+
+    landmarks: dict[str, Any]
+    image: IngestedImage
 
 
 def _plans(episode: Episode, rng: random.Random, today: date) -> list[FilmPlan]:
@@ -131,8 +162,66 @@ def _colleagues() -> dict[int, dict[int, User]]:
     return result
 
 
-def load_demo_films(seed: int = 2026, today: date | None = None) -> int:
-    """Add films to demo episodes that have none; return how many were added."""
+def _draw(order: FilmOrder) -> DrawnFilm:
+    """Draw the film, write it as a JPEG DICOM file with identifying data, ingest it.
+
+    The same path an uploaded file takes (reading, de-identification, the
+    display image), in memory instead of through a scratch file.
+    """
+    film = render(order.plan.geometry)
+    buffer = io.BytesIO()
+    write_dicom(
+        film,
+        buffer,
+        transfer_syntax="jpeg_baseline",
+        patient_name=f"DEMO^{order.hospital_number}",
+        patient_id=order.hospital_number,
+        acquired_on=order.plan.taken,
+    )
+    size = buffer.tell()
+    return DrawnFilm(film.landmarks, ingest(buffer, size))
+
+
+def _workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _drawn(orders: Sequence[FilmOrder]) -> Iterator[DrawnFilm]:
+    """The orders' films, in order: drawn by one worker process per core when it pays.
+
+    Workers are forked (they inherit the loaded code, not a fresh Django) and
+    never touch the database; the caller stores what they return. A process
+    running other threads (a test's live server, say) draws the films itself:
+    forking it could copy a lock another thread holds.
+    """
+    workers = min(_workers(), 4)
+    if (
+        workers < 2
+        or len(orders) < PARALLEL_FROM_FILMS
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        yield from map(_draw, orders)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_draw, orders, chunksize=4)
+
+
+def load_demo_films(
+    seed: int = 2026,
+    today: date | None = None,
+    *,
+    then: Callable[[Episode], object] | None = None,
+) -> int:
+    """Add films to demo episodes that have none; return how many were added.
+
+    ``then(episode)``, if given, runs after each episode's films are stored,
+    while the workers draw the next ones (the composer makes the surgical
+    records there; this app knows nothing of them).
+    """
     today = today or timezone.localdate()
     colleagues = _colleagues()
     episodes = (
@@ -145,45 +234,46 @@ def load_demo_films(seed: int = 2026, today: date | None = None) -> int:
         .prefetch_related("status_changes")
         .order_by("pk")
     )
+    # Every random draw in the order it always had: an episode's plans, then
+    # for each of its films the readers' landmark differences.
+    planned = [
+        (episode, episode_rng, _plans(episode, episode_rng, today))
+        for episode in episodes
+        for episode_rng in [random.Random(seed * 1_000_003 + episode.pk)]
+    ]
+    orders = [
+        FilmOrder(plan, episode.patient.hospital_number)
+        for episode, _, plans in planned
+        for plan in plans
+    ]
+    drawn = _drawn(orders)
     added = 0
-    with tempfile.TemporaryDirectory(prefix="halluxpath-demo-") as scratch:
-        for episode in episodes:
-            episode_rng = random.Random(seed * 1_000_003 + episode.pk)
-            for plan in _plans(episode, episode_rng, today):
-                film = render(plan.geometry)
-                path = Path(scratch) / "film.dcm"
-                write_dicom(
-                    film,
-                    path,
-                    transfer_syntax="jpeg_baseline",
-                    patient_name=f"DEMO^{episode.patient.hospital_number}",
-                    patient_id=episode.patient.hospital_number,
-                    acquired_on=plan.taken,
+    for episode, episode_rng, plans in planned:
+        for plan in plans:
+            film = next(drawn)
+            with stored_radiograph(
+                episode,
+                film.image,
+                time_point=plan.time_point,
+                acquired_on=plan.taken,
+                weight_bearing=True,
+                uploaded_by=episode.responsible_surgeon,
+            ) as radiograph:
+                _save_measurement(
+                    radiograph,
+                    episode.responsible_surgeon,
+                    _jittered(film.landmarks, episode_rng, 0.6),
                 )
-                with path.open("rb") as handle:
-                    image = ingest(handle, path.stat().st_size)
-                taken = plan.taken
-                with stored_radiograph(
-                    episode,
-                    image,
-                    time_point=plan.time_point,
-                    acquired_on=taken,
-                    weight_bearing=True,
-                    uploaded_by=episode.responsible_surgeon,
-                ) as radiograph:
+                colleague = colleagues.get(episode.care_team_id, {}).get(
+                    episode.responsible_surgeon_id
+                )
+                if colleague and episode_rng.random() < SECOND_OBSERVER_SHARE:
                     _save_measurement(
-                        radiograph,
-                        episode.responsible_surgeon,
-                        _jittered(film.landmarks, episode_rng, 0.6),
+                        radiograph, colleague, _jittered(film.landmarks, episode_rng, 1.2)
                     )
-                    colleague = colleagues.get(episode.care_team_id, {}).get(
-                        episode.responsible_surgeon_id
-                    )
-                    if colleague and episode_rng.random() < SECOND_OBSERVER_SHARE:
-                        _save_measurement(
-                            radiograph, colleague, _jittered(film.landmarks, episode_rng, 1.2)
-                        )
-                added += 1
+            added += 1
+        if then is not None:
+            then(episode)
     if added:
         record(Actor(user=None), "create", object_type="demo_films", detail={"films": added})
     return added

@@ -63,7 +63,8 @@ class LoadedInstrument(models.Model):
 
     @property
     def file_content(self) -> dict[str, Any]:
-        return stored.DEFINITION.read(self.definition)
+        content: dict[str, Any] = stored.DEFINITION.read(self.definition)["file"]
+        return content
 
 
 class QuestionnaireSchedule(models.Model):

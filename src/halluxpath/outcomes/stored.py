@@ -6,7 +6,7 @@ from halluxpath.records import JsonSchema
 
 # QuestionnaireResponse.answers: {"answers": {item key: number, "na" or null}}.
 ANSWERS = JsonSchema("halluxpath.outcomes.answers", 1)
-# LoadedInstrument.definition: the site's file as loaded (core.instruments.load's input).
+# LoadedInstrument.definition: {"file": the site's file as loaded (core.instruments.load's input)}.
 DEFINITION = JsonSchema("halluxpath.outcomes.definition", 1)
 # QuestionnaireSchedule.time_points: {"time_points": core.schedule.Schedule.as_data()}.
 SCHEDULE = JsonSchema("halluxpath.outcomes.schedule", 1)

@@ -24,6 +24,8 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.journey import DueItem, next_due
 from halluxpath.patients.models import Episode
 
+RECURRENCE_DUE = "Recurrence proposed: confirm or reject"
+
 
 def _visible(actor: Actor, object_type: str) -> QuerySet[Any]:
     return registered()[object_type].queryset(actor)
@@ -67,6 +69,12 @@ def next_due_items(
         due = next_due(items, today)
         if due is not None:
             found[plan.episode_id] = due
+    # A proposed recurrence waits for the surgeon's decision: it is due now (issue 13 item 4).
+    proposals = _visible(actor, "recurrence_proposal").filter(
+        episode__in=episodes, status="proposed"
+    )
+    for episode_id in proposals.values_list("episode_id", flat=True):
+        found[episode_id] = DueItem(RECURRENCE_DUE, today)
     return found
 
 

@@ -3,6 +3,14 @@
 The schedule owns the rows whose keys core.reminders makes ("appointment:…",
 "check_in:…", "questionnaire:…"); rows queued by other code are left alone.
 
+Questionnaire reminders follow the site's questionnaire schedule
+(outcomes.chasing: each time point not yet completed, at opening, 7 and 14
+days) and go on after a discharge from the clinic (the registry follows the
+patient to 24 months); appointments and check-in prompts stop there. An
+episode with an operative record but no aftercare plan (a clinic that
+does not use the aftercare pages, or an operation recorded after the fact)
+gets its questionnaire reminders too, from the operation's date.
+
 ``schedule`` is safe to run as often as you like and from several processes
 at once: rows are keyed by their deduplication key and inserted with
 "ignore conflicts", so a second run adds nothing. Reminders that are no
@@ -12,6 +20,7 @@ discharged) are cancelled before they go out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -22,11 +31,14 @@ from django.utils import timezone
 
 from halluxpath.aftercare.models import AftercarePlan
 from halluxpath.aftercare.plans import CheckInDays, as_core, check_in_days
-from halluxpath.core import reminders
+from halluxpath.core import pathway, reminders
+from halluxpath.core.schedule import Window
+from halluxpath.outcomes.chasing import windows_to_chase
 from halluxpath.patients.models import Patient, Reminders
 from halluxpath.patients.models import Status as EpisodeStatus
 from halluxpath.reminders.models import PROBLEM, Channel, Kind, OutboxMessage, Status
 from halluxpath.sites.models import Site
+from halluxpath.surgery.models import OperativeRecord
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +96,25 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
         default=now,
     )
     result = ScheduleResult()
-    plans = list(
-        AftercarePlan.objects.select_related("episode__patient").exclude(
-            episode__status=EpisodeStatus.DISCHARGED
+    plans = list(AftercarePlan.objects.select_related("episode__patient"))
+    unplanned = list(
+        OperativeRecord.objects.filter(episode__aftercare_plan__isnull=True).select_related(
+            "episode__patient"
         )
     )
     earliest = min(days.values(), default=now.date())
     history = check_in_days((p.episode_id for p in plans), earliest - dt.timedelta(days=14))
+    questionnaires = windows_to_chase(
+        [p.episode_id for p in plans] + [r.episode_id for r in unplanned]
+    )
     wanted_rows: list[OutboxMessage] = []
     problems: dict[int, str] = {}  # episode id → why its reminders could not be worked out
     for plan in plans:
         result.plans += 1
         try:
-            rows = _rows_for(plan, clinics, days, history, days_ahead)
+            rows = _rows_for(
+                plan, clinics, days, history, days_ahead, questionnaires.get(plan.episode_id, [])
+            )
         except Exception as error:  # one bad plan must not stop the others (issue 12 item 11)
             log.exception(
                 "reminders for the plan of episode %s could not be worked out", plan.episode_id
@@ -104,6 +122,14 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
             problems[plan.episode_id] = f"This plan could not be read: {error!r}"[:500]
             result.problems += 1
             continue
+        if rows is None:
+            result.no_contact += 1
+            continue
+        wanted_rows += rows
+    for operation in unplanned:  # questionnaires only: no plan, no visits or check-ins
+        rows = _questionnaire_rows(
+            operation, clinics, days, days_ahead, questionnaires.get(operation.episode_id, [])
+        )
         if rows is None:
             result.no_contact += 1
             continue
@@ -141,14 +167,67 @@ def schedule(now: dt.datetime | None = None, *, days_ahead: int = DAYS_AHEAD) ->
     return result
 
 
+def _questionnaire_rows(
+    operation: OperativeRecord,
+    clinics: dict[int, reminders.Clinic],
+    days: dict[int, dt.date],
+    days_ahead: int,
+    questionnaires: list[Window],
+) -> list[OutboxMessage] | None:
+    """The questionnaire messages of an operated episode without an aftercare plan."""
+    patient = operation.episode.patient
+    if patient.user_id is None or not questionnaires:
+        return []
+    address = contact(patient)
+    if address is None:
+        return None
+    where, today = clinics[patient.site_id], days[patient.site_id]
+    nothing_planned = pathway.Plan("", 0, operation.operated_on, ())
+    return [
+        _row(reminder, patient, operation.episode_id, address)
+        for reminder in reminders.reminders_for(
+            nothing_planned,
+            episode_id=operation.episode_id,
+            given_name=patient.given_name,
+            clinic=where,
+            window=(today, today + dt.timedelta(days=days_ahead)),
+            check_ins_wanted=False,
+            questionnaires=questionnaires,
+        )
+    ]
+
+
+def _row(
+    reminder: reminders.Reminder, patient: Patient, episode_id: int, address: tuple[str, str]
+) -> OutboxMessage:
+    return OutboxMessage(
+        dedup_key=reminder.key,
+        kind=reminder.kind,
+        patient=patient,
+        episode_id=episode_id,
+        channel=address[0],
+        recipient=address[1],
+        subject=reminder.subject[:200],
+        body=reminder.text,
+        source=reminder.source[:200],
+        due_at=reminder.send_at,
+        next_attempt_at=reminder.send_at,
+    )
+
+
 def _rows_for(
     plan: AftercarePlan,
     clinics: dict[int, reminders.Clinic],
     days: dict[int, dt.date],
     history: dict[int, CheckInDays],
     days_ahead: int,
+    questionnaires: list[Window],
 ) -> list[OutboxMessage] | None:
-    """The outbox rows one plan wants in the window; None when the patient has no address."""
+    """The outbox rows one plan wants in the window; None when the patient has no address.
+
+    A discharged episode keeps only its questionnaire reminders; a patient
+    without a portal account gets none (staff call them: outcomes.chasing).
+    """
     patient = plan.episode.patient
     address = contact(patient)
     if address is None:
@@ -156,29 +235,20 @@ def _rows_for(
     done = history.get(plan.episode_id, CheckInDays())
     where, today = clinics[patient.site_id], days[patient.site_id]
     window = (today, today + dt.timedelta(days=days_ahead))
+    in_care = plan.episode.status != EpisodeStatus.DISCHARGED
+    core_plan = as_core(plan)
     return [
-        OutboxMessage(
-            dedup_key=reminder.key,
-            kind=reminder.kind,
-            patient=patient,
-            episode_id=plan.episode_id,
-            channel=address[0],
-            recipient=address[1],
-            subject=reminder.subject[:200],
-            body=reminder.text,
-            source=reminder.source[:200],
-            due_at=reminder.send_at,
-            next_attempt_at=reminder.send_at,
-        )
+        _row(reminder, patient, plan.episode_id, address)
         for reminder in reminders.reminders_for(
-            as_core(plan),
+            core_plan if in_care else dataclasses.replace(core_plan, items=()),
             episode_id=plan.episode_id,
             given_name=patient.given_name,
             clinic=where,
             window=window,
-            check_ins_wanted=patient.user_id is not None,
+            check_ins_wanted=in_care and patient.user_id is not None,
             checked_in_days=done.sent,
             red_flag_days=done.flagged,
+            questionnaires=questionnaires if patient.user_id is not None else (),
         )
     ]
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "halluxpath.reminders",
     "halluxpath.outcomes",
     "halluxpath.registry",
+    "halluxpath.research",
     "halluxpath.api",
     "ninja",
 ]
@@ -239,6 +240,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # after later events were sealed (core.hashchain: the merge delay). No
 # transaction that records an audit event may stay open longer than this.
 AUDIT_MERGE_DELAY_SECONDS = env_int("HALLUXPATH_AUDIT_MERGE_DELAY_SECONDS", 600, minimum=60)
+
+# --- Research exports (research app; docs/research.md) ----------------------
+# Hours a finished research export's file is kept before it is removed.
+HALLUXPATH_RESEARCH_EXPORT_KEEP_HOURS = env_int(
+    "HALLUXPATH_RESEARCH_EXPORT_KEEP_HOURS", 72, minimum=1
+)
 
 # --- Reminders to patients (reminders app; docs/operations.md) --------------
 HALLUXPATH_CLINIC_NAME = env_str("HALLUXPATH_CLINIC_NAME", "The foot clinic")

@@ -22,7 +22,10 @@ urlpatterns = [
     path("", include("halluxpath.imaging.urls")),
     path("", include("halluxpath.surgery.urls")),
     path("", include("halluxpath.aftercare.urls")),
+    path("", include("halluxpath.complications.urls")),
     path("", include("halluxpath.reminders.urls")),
     path("dashboards/", include("halluxpath.registry.urls")),
+    path("", include("halluxpath.research.urls")),
+    path("", include("halluxpath.outcomes.urls")),
     path("api/v1/", api.urls),
 ]

@@ -250,27 +250,35 @@ def _one(episode: Episode, rng: random.Random, report: dict[str, int]) -> None:
         report["amended"] += 1
 
 
-def load_demo_surgery(seed: int = DEMO_SEED) -> SurgeryDemoReport:
-    """Make the surgical records of demo episodes that have none yet."""
-    episodes = (
-        Episode.objects.filter(
-            status__in=ASSESSED_OR_LATER,
-            patient__hospital_number__startswith="DEMO",
-            assessment__isnull=True,
+class SurgeryDemo:
+    """The surgical records, one episode at a time, with the running counts.
+
+    ``add(episode)`` makes one episode's records; the composer calls it as
+    soon as that episode's films are stored, so the records are written while
+    the film workers draw the next films (issue 13: a quick first load).
+    Episodes must come in ``pk`` order, as ``load_demo_surgery`` takes them,
+    so which record is amended does not depend on how the demo was loaded.
+    """
+
+    def __init__(self, seed: int = DEMO_SEED) -> None:
+        self.seed = seed
+        self.counts = dict.fromkeys(
+            ("assessments", "plans", "signed_records", "amended", "skipped"), 0
         )
-        .select_related("patient", "responsible_surgeon")
-        .prefetch_related("status_changes")
-        .order_by("pk")
-    )
-    report = dict.fromkeys(("assessments", "plans", "signed_records", "amended", "skipped"), 0)
-    for episode in episodes:
-        rng = random.Random(seed * 7919 + episode.pk)
+
+    def add(self, episode: Episode) -> None:
+        demo_patient = episode.patient.hospital_number.startswith("DEMO")
+        if episode.status not in ASSESSED_OR_LATER or not demo_patient:
+            return
+        if PreoperativeAssessment.objects.filter(episode=episode).exists():
+            return
+        rng = random.Random(self.seed * 7919 + episode.pk)
         try:
-            _one(episode, rng, report)
+            _one(episode, rng, self.counts)
         except ValidationError as refusal:
             # A demo episode the rules refuse (no measured film, say) keeps
             # what it has; the rest of the demo goes on.
-            report["skipped"] += 1
+            self.counts["skipped"] += 1
             record(
                 Actor(user=None),
                 "create",
@@ -278,6 +286,26 @@ def load_demo_surgery(seed: int = DEMO_SEED) -> SurgeryDemoReport:
                 object_id=episode.pk,
                 detail={"reason": "; ".join(refusal.messages)},
             )
-    if any(report.values()):
-        record(Actor(user=None), "create", object_type="demo_surgery", detail=report)
-    return SurgeryDemoReport(**report)
+
+    def finish(self) -> SurgeryDemoReport:
+        """The episodes not added yet (none, when every one came through ``add``); the report."""
+        episodes = (
+            Episode.objects.filter(
+                status__in=ASSESSED_OR_LATER,
+                patient__hospital_number__startswith="DEMO",
+                assessment__isnull=True,
+            )
+            .select_related("patient", "responsible_surgeon")
+            .prefetch_related("status_changes")
+            .order_by("pk")
+        )
+        for episode in episodes:
+            self.add(episode)
+        if any(self.counts.values()):
+            record(Actor(user=None), "create", object_type="demo_surgery", detail=self.counts)
+        return SurgeryDemoReport(**self.counts)
+
+
+def load_demo_surgery(seed: int = DEMO_SEED) -> SurgeryDemoReport:
+    """Make the surgical records of demo episodes that have none yet."""
+    return SurgeryDemo(seed).finish()

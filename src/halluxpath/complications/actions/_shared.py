@@ -38,11 +38,13 @@ FIELDS = (
 
 def _operation_date(actor: Actor, episode: Episode) -> dt.date | None:
     """The day of the operation: the operative record's, else the aftercare plan's (booked)."""
-    record = OPERATIVE_RECORDS.find(actor, episode=episode)
-    if record is not None:
-        return record.operated_on
-    plan = AFTERCARE_PLANS.find(actor, episode=episode)
-    return plan.operated_on if plan is not None else None
+    # Read to check a date, not shown: no view event (the action records its own).
+    recorded = OPERATIVE_RECORDS.queryset(actor).filter(episode=episode)
+    operated_on = recorded.values_list("operated_on", flat=True).first()
+    if operated_on is not None:
+        return operated_on
+    booked = AFTERCARE_PLANS.queryset(actor).filter(episode=episode)
+    return booked.values_list("operated_on", flat=True).first()
 
 
 def _check_complication(actor: Actor, episode: Episode, data: ComplicationInput) -> None:

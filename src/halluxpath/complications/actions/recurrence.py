@@ -56,7 +56,8 @@ def propose_recurrence(actor: Actor, measurement: Measurement) -> RecurrenceProp
     """
     radiograph = measurement.radiograph
     episode = radiograph.episode
-    operative_record = OPERATIVE_RECORDS.find(actor, episode=episode)
+    # Read, not shown: no view event (the proposal's own event names the film).
+    operative_record = OPERATIVE_RECORDS.queryset(actor).filter(episode=episode).first()
     if operative_record is None:
         return None
     days = (radiograph.acquired_on - operative_record.operated_on).days
@@ -69,12 +70,7 @@ def propose_recurrence(actor: Actor, measurement: Measurement) -> RecurrenceProp
     threshold = episode.patient.site.recurrence_hva_threshold
     if not recurrence_proposed(film, threshold) or film.hva_deg is None:
         return None
-    recorded = (
-        COMPLICATIONS.queryset(actor)
-        .filter(episode=episode, kind=Kind.RECURRENCE, entered_in_error=False)
-        .exists()
-    )
-    if recorded:
+    if _recorded_recurrence(actor, episode.pk) is not None:
         return None
     proposal = RecurrenceProposal.objects.create(
         episode=episode,
@@ -98,6 +94,15 @@ def propose_recurrence(actor: Actor, measurement: Measurement) -> RecurrenceProp
         },
     )
     return proposal
+
+
+def _recorded_recurrence(actor: Actor, episode_id: int) -> Complication | None:
+    """The episode's recorded recurrence (not entered in error), if there is one."""
+    return (
+        COMPLICATIONS.queryset(actor)
+        .filter(episode_id=episode_id, kind=Kind.RECURRENCE, entered_in_error=False)
+        .first()
+    )
 
 
 def _decider(actor: Actor) -> User:
@@ -134,6 +139,12 @@ def confirm_recurrence(
         raise ValidationError({"grade": f"{words}: choose one of {codes}."})
     with transaction.atomic():
         proposal = _locked_open(actor, proposal_id, expected_version)
+        recorded = _recorded_recurrence(actor, proposal.episode_id)
+        if recorded is not None:
+            raise ValidationError(
+                f"Recurrence is already recorded for this episode (onset "
+                f"{date_format(recorded.onset_on)}): reject this proposal as already recorded."
+            )
         film = proposal.radiograph
         values = {
             "kind": Kind.RECURRENCE.value,

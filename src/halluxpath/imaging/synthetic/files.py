@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -56,7 +56,7 @@ SPACING_TAGS = ("PixelSpacing", "ImagerPixelSpacing", "none")
 
 def write_dicom(
     film: SyntheticFilm,
-    path: Path,
+    path: Path | BinaryIO,
     *,
     transfer_syntax: str = "explicit_little",
     patient_name: str = "SYNTHETIC^PATIENT",
@@ -74,6 +74,7 @@ def write_dicom(
     radiography systems do, so the picture looks the same after the viewer's inversion.
     ``jpeg_baseline`` stores 8 bits (the VOI window applied first), the others 12.
     ``extra`` sets further attributes by keyword after everything else; ``None`` removes one.
+    ``path`` may be an open binary file (the demo writes to memory).
     """
     if transfer_syntax not in _SYNTAXES:
         raise ValueError(f"unknown transfer syntax {transfer_syntax!r}; one of {TRANSFER_SYNTAXES}")
@@ -87,7 +88,8 @@ def write_dicom(
     meta.MediaStorageSOPClassUID = DX_FOR_PRESENTATION
     meta.MediaStorageSOPInstanceUID = generate_uid()
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = FileDataset(str(path), {}, file_meta=meta, preamble=b"\0" * 128)
+    name = str(path) if isinstance(path, Path) else ""
+    ds = FileDataset(name, {}, file_meta=meta, preamble=b"\0" * 128)
     ds.SOPClassUID = DX_FOR_PRESENTATION
     ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
     ds.StudyInstanceUID = study_uid or generate_uid()

@@ -62,5 +62,18 @@ class Command(BaseCommand):
                 f"demo check-ins: {result.check_ins} sent by recently operated patients "
                 "(some with alerts open on the triage list)"
             )
+        if result.questionnaires is not None and result.questionnaires.completed:
+            asked = result.questionnaires
+            self.stdout.write(
+                f"demo questionnaires: {asked.completed} completed ({asked.on_paper} from paper), "
+                f"{asked.in_progress} left half way"
+            )
+        if result.complications is not None and result.complications.recorded:
+            found = result.complications
+            self.stdout.write(
+                f"demo complications: {found.recorded} recorded on {found.operated_feet} operated "
+                f"feet ({found.reoperations} reoperations, {found.recurrences_confirmed} "
+                f"recurrences confirmed, {found.proposals_waiting} proposals on the worklist)"
+            )
         names = ", ".join(a.username for a in DEMO_ACCOUNTS if a.can_sign_in)
         self.stdout.write(f"demo accounts: {names}; password: halluxpath-demo")

@@ -1,0 +1,114 @@
+"""The first ``make run``'s demo load against the bare install (issue 13, item 7).
+
+Bare install (the baseline): start Django and ``migrate`` an empty SQLite
+database, what ``make setup`` does before it loads the demo. Ours: that, then
+the whole demo load (``halluxpath.demo.load_everything``: sites, accounts and
+patients, films, surgical records, aftercare plans, check-ins, and whatever
+later parts the composer gains), each part timed. Both run in this process
+on a fresh database in a scratch directory, so no other data is touched.
+
+Budget: the whole (migrate plus demo) at most 30 s on a two-core machine.
+Wall time is what a newcomer waits; CPU time (this process and its film
+workers) is printed beside it, because on a shared machine the wall time
+also counts other people's work: when CPU exceeds wall, the cores were used
+in parallel; when wall far exceeds CPU / cores, the machine was busy.
+
+    python benchmarks/bench_demo_load.py [size]
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BUDGET_S = 30.0
+SIZE = int(sys.argv[1]) if len(sys.argv) > 1 else None
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the film workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, float, float]] = []
+
+    def time(self, name: str, work: Callable[[], Any]) -> Any:
+        wall, cpu = time.perf_counter(), cpu_s()
+        result = work()
+        self.parts.append((name, time.perf_counter() - wall, cpu_s() - cpu))
+        return result
+
+    def timed(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            return self.time(name, lambda: function(*args, **kwargs))
+
+        return run
+
+
+def main() -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="halluxpath-bench-demo-"))
+    os.environ["HALLUXPATH_DATA_DIR"] = str(scratch)
+    os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'demo.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "halluxpath.site.settings")
+    clock = Clock()
+    wall, cpu = time.perf_counter(), cpu_s()
+    import django
+
+    clock.time("django start-up", django.setup)
+    from django.core.management import call_command
+
+    clock.time("migrate (empty database)", lambda: call_command("migrate", verbosity=0))
+    bare_wall, bare_cpu = time.perf_counter() - wall, cpu_s() - cpu
+
+    from halluxpath import demo
+
+    # Each part of the composer timed where the composer calls it.
+    for name in (
+        "load_demo",
+        "refresh_planner_statistics",
+        "load_demo_films",
+        "load_demo_surgery",
+        "load_demo_plans",
+        "book_demo_theatre_day",
+        "load_demo_check_ins",
+    ):
+        if hasattr(demo, name):  # an older composer may lack a part
+            setattr(demo, name, clock.timed(name, getattr(demo, name)))
+    # The composer makes each episode's surgical records as its films are
+    # stored: their time is inside the films' line too.
+    if hasattr(demo, "SurgeryDemo"):
+        records = demo.SurgeryDemo
+        records.add = clock.timed("  of which surgical records", records.add)
+        records.finish = clock.timed("surgical records (the rest)", records.finish)
+    size = SIZE if SIZE is not None else demo.DEFAULT_SIZE
+    clock.time("demo load (whole)", lambda: demo.load_everything(size))
+    total_wall, total_cpu = time.perf_counter() - wall, cpu_s() - cpu
+
+    print(f"{'part':34} {'wall s':>8} {'cpu s':>8}")
+    merged: dict[str, tuple[float, float]] = {}
+    for name, part_wall, part_cpu in clock.parts:
+        was = merged.get(name, (0.0, 0.0))
+        merged[name] = (was[0] + part_wall, was[1] + part_cpu)
+    for name, (part_wall, part_cpu) in merged.items():
+        print(f"{name:34} {part_wall:8.2f} {part_cpu:8.2f}")
+    demo_wall = merged["demo load (whole)"][0]
+    print(f"{'bare install (start-up + migrate)':34} {bare_wall:8.2f} {bare_cpu:8.2f}")
+    print(f"{'whole (bare install + demo)':34} {total_wall:8.2f} {total_cpu:8.2f}")
+    print(f"ratio demo load / bare install: {demo_wall / bare_wall:.1f}")
+    print(f"cores: {len(os.sched_getaffinity(0))}; load average {os.getloadavg()[0]:.1f}")
+    verdict = "within" if total_wall <= BUDGET_S else "OVER"
+    print(f"whole {total_wall:.1f} s: {verdict} the {BUDGET_S:.0f} s budget (size {size})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,825 @@
+"""A registry-sized synthetic dataset, written fast: the dashboards' load test (issue 13).
+
+The clinic demo (``halluxpath load_demo``) makes a few hundred patients through
+the real actions, films and all; it shows every page. A registry holds a
+million episodes, and the dashboards must answer in under a second at that
+size, so ``halluxpath load_volume_demo`` writes what the dashboards count, at
+tens of thousands of episodes a second, straight into the tables:
+
+- sites, each with its surgeons and a care team (through the ORM: a handful);
+- per episode: a patient, the episode, its ``registry.CaseSummary`` row
+  (technique, fixation, pre-operative and latest angles, operative and
+  fluoroscopy time, learning-curve values), questionnaire responses with
+  their scores (MOXFQ domains and index, NRS pain, as the default schedule of
+  core.schedule asks them; EQ-5D and the single items are left out) at the
+  time points whose window has opened, and complications near the published rates of DOMAIN §7
+  (recurrence where the latest film's HVA exceeds 15° at 6 months or later).
+
+Every value is synthetic (seeded, reproducible). The rows hold no item-level
+MOXFQ answers (only the scores: the item text is the site's, under licence),
+no operative record and no film: the clinic pages of a volume episode are
+thin; the dashboards, which read the summary, scores and complications, are
+complete. It bypasses the actions on purpose (no audit event per synthetic
+row) and is the one bulk writer besides the demos (tests/test_write_path.py).
+
+Rates and trajectories (all DOMAIN): any complication 16.6 % (§7, burr-based
+MIS), split by kind in proportion to §7's rates; questionnaire completion that
+falls over time but stays above the registry figures of §14 (HalluxPath means
+to beat them); MOXFQ-Index about 55 before and about 20 a year after the
+operation (§13: MCID 16/12/24 per domain).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+
+from halluxpath.accounts.models import CareTeam, Role, User
+from halluxpath.complications.models import Complication
+from halluxpath.core.grading import GRADES, HVA_BOUNDS_DEG, IMA_BOUNDS_DEG
+from halluxpath.core.planning import Technique
+from halluxpath.core.schedule import DEFAULT_INSTRUMENTS, OFFSET_DAYS, WINDOW_DAYS
+from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Score
+from halluxpath.outcomes.stored import ANSWERS
+from halluxpath.patients.models import Episode, Patient
+from halluxpath.patients.models import Status as EpisodeStatus
+from halluxpath.registry.learning import CURVES
+from halluxpath.registry.models import CaseSummary, Fixation
+from halluxpath.sites.models import Site
+
+CHUNK = 50_000  # episodes written per transaction
+YEARS = 8  # operations spread over the eight years before the reference date
+SLUG_PREFIX = "volume-"
+
+# Completion per time point (share of episodes whose window has opened).
+COMPLETION = {"baseline": 0.78, "6w": 0.55, "6m": 0.62, "12m": 0.52, "24m": 0.40}
+# MOXFQ-Index mean and SD by time point (before, then after the operation).
+MOXFQ_INDEX = {"baseline": (55.0, 15.0), "6w": (35.0, 15.0), "6m": (24.0, 14.0)}
+MOXFQ_INDEX |= {"12m": (20.0, 14.0), "24m": (19.0, 14.0)}
+NRS_PAIN = {"baseline": (6.2, 1.8), "6w": (3.5, 2.0), "6m": (2.4, 1.8), "12m": (2.0, 1.8)}
+NRS_PAIN |= {"24m": (1.9, 1.8)}
+MOXFQ_DOMAINS = (("walking_standing", 7), ("pain", 5), ("social", 4))
+
+# DOMAIN §7: any complication 16.6 %; kinds weighted by their rates there
+# (recurrence is not drawn: it follows the films, below).
+ANY_COMPLICATION = 0.166
+KIND_WEIGHTS = {
+    "infection_superficial": 1.1,
+    "nerve_injury": 2.2,
+    "delayed_wound_healing": 1.0,
+    "stiffness": 2.0,
+    "hardware_irritation": 6.2,
+    "transfer_metatarsalgia": 0.5,
+    "non_union": 0.4,
+    "malunion": 0.8,
+    "infection_deep": 0.3,
+    "venous_thrombosis": 0.8,
+    "crps": 0.6,
+    "hallux_varus": 0.1,
+}
+# kind → (onset: first and last day after the operation, grade, chance of a reoperation)
+KIND_COURSE = {
+    "infection_superficial": ((4, 30), "II", 0.0),
+    "infection_deep": ((10, 90), "IIIb", 0.6),
+    "nerve_injury": ((1, 42), "I", 0.0),
+    "delayed_wound_healing": ((10, 60), "I", 0.0),
+    "stiffness": ((42, 270), "I", 0.05),
+    "hardware_irritation": ((60, 400), "IIIa", 0.6),
+    "transfer_metatarsalgia": ((90, 400), "I", 0.05),
+    "non_union": ((90, 240), "IIIb", 0.7),
+    "malunion": ((42, 240), "IIIb", 0.3),
+    "venous_thrombosis": ((3, 42), "II", 0.0),
+    "crps": ((14, 120), "II", 0.0),
+    "hallux_varus": ((42, 365), "IIIb", 0.5),
+    "recurrence": ((182, 730), "IIIb", 0.2),
+}
+FAMILY_NAMES = ("Ashdown", "Brooke", "Carrow", "Delmar", "Evesham", "Fairlie", "Garside")
+GIVEN_NAMES = ("Alex", "Sam", "Jo", "Robin", "Morgan", "Casey", "Jamie", "Ellis")
+
+
+@dataclass
+class VolumeResult:
+    episodes: int = 0
+    responses: int = 0
+    scores: int = 0
+    complications: int = 0
+    seconds: float = 0.0
+
+    @property
+    def episodes_per_second(self) -> float:
+        return self.episodes / self.seconds if self.seconds else 0.0
+
+
+def generate(
+    episodes: int,
+    *,
+    seed: int = 2026,
+    sites: int = 5,
+    surgeons_per_site: int = 8,
+    reference_date: dt.date | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+) -> VolumeResult:
+    """Add ``episodes`` synthetic operated episodes across ``sites`` new volume sites."""
+    if episodes < 1:
+        raise ValueError("at least one episode")
+    started = time.perf_counter()
+    today = reference_date or dt.date(2026, 12, 1)
+    rng = np.random.default_rng(seed)
+    result = VolumeResult()
+    written = [Patient, Episode, QuestionnaireResponse, Score, Complication, CaseSummary]
+    # All or nothing: one transaction, so a failure leaves the database as it was
+    # (indexes included: both SQLite and PostgreSQL roll DDL back).
+    with transaction.atomic():
+        teams, surgeon_ids = _people(sites, surgeons_per_site)
+        cohort = _cohort(rng, episodes, today, surgeon_ids)
+        ids = _first_ids()
+        writer = _Writer()
+        with writer.indexes_rebuilt_after(written):
+            for start in range(0, episodes, chunk):
+                part = slice(start, min(start + chunk, episodes))
+                counts = _write_chunk(writer, rng, cohort, part, ids, teams, today)
+                result.episodes += part.stop - part.start
+                result.responses += counts[0]
+                result.scores += counts[1]
+                result.complications += counts[2]
+                if progress is not None:
+                    progress(result.episodes, episodes)
+        writer.finish(written)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _people(sites: int, surgeons_per_site: int) -> tuple[dict[int, int], np.ndarray]:
+    """New volume sites with their surgeons and one care team each (a few ORM writes)."""
+    existing = Site.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    teams: dict[int, int] = {}  # surgeon id → care team id
+    surgeon_ids: list[int] = []
+    for number in range(existing + 1, existing + sites + 1):
+        site = Site.objects.create(
+            slug=f"{SLUG_PREFIX}{number}",
+            name=f"Volume site {number}",
+            second_factor_required=False,
+        )
+        team = CareTeam.objects.create(site=site, name="Foot and ankle")
+        for index in range(1, surgeons_per_site + 1):
+            surgeon = User.objects.create(
+                username=f"volume-{number}-surgeon-{index}",
+                first_name="Surgeon",
+                last_name=f"{number}.{index}",
+                role=Role.SURGEON,
+                site=site,
+            )
+            surgeon.set_unusable_password()
+            surgeon.save(update_fields=["password"])
+            team.members.add(surgeon)
+            teams[surgeon.pk] = team.pk
+            surgeon_ids.append(surgeon.pk)
+    return teams, np.array(surgeon_ids)
+
+
+@dataclass
+class _Cohort:
+    """Every episode's per-episode values, as arrays in episode order."""
+
+    surgeon: np.ndarray
+    site: np.ndarray
+    operated: np.ndarray  # datetime64[D]
+    age: np.ndarray
+    female: np.ndarray
+    right: np.ndarray
+    technique: np.ndarray
+    akin: np.ndarray
+    fixation: np.ndarray
+    pre_hva: np.ndarray
+    pre_ima: np.ndarray
+    severity: np.ndarray
+    post_days: np.ndarray  # -1: no post-operative film
+    post_hva: np.ndarray
+    post_ima: np.ndarray
+    minutes: np.ndarray
+    fluoro: np.ndarray
+    case_number: np.ndarray  # 0: not an MIS distal osteotomy
+    cusum: dict[str, np.ndarray]
+
+
+def _cohort(rng: np.random.Generator, n: int, today: dt.date, surgeon_ids: np.ndarray) -> _Cohort:
+    site_of = dict(User.objects.filter(pk__in=surgeon_ids.tolist()).values_list("pk", "site_id"))
+    surgeon = rng.choice(surgeon_ids, n)
+    site = np.array([site_of[int(s)] for s in surgeon_ids])[np.searchsorted(surgeon_ids, surgeon)]
+    last = np.datetime64(today, "D") - 1
+    operated = last - rng.integers(0, YEARS * 365, n).astype("timedelta64[D]")
+    techniques = np.array(
+        [
+            Technique.MIS_DISTAL.value,
+            Technique.LAPIDUS.value,
+            Technique.OPEN_PROXIMAL.value,
+            Technique.MTP_ARTHRODESIS.value,
+        ]
+    )
+    technique = techniques[rng.choice(4, n, p=[0.82, 0.08, 0.06, 0.04])]
+    fixations = np.array(
+        [
+            Fixation.SCREW.value,
+            Fixation.K_WIRE.value,
+            Fixation.MIXED.value,
+            Fixation.NONE.value,
+            Fixation.PLATE.value,
+        ]
+    )
+    fixation = fixations[rng.choice(5, n, p=[0.84, 0.07, 0.04, 0.02, 0.03])]
+    pre_hva = np.clip(rng.normal(31.0, 7.5, n), 12.0, 60.0).round(1)
+    pre_ima = np.clip(0.35 * pre_hva + rng.normal(3.5, 2.2, n), 6.0, 25.0).round(1)
+    rank = np.maximum(
+        np.searchsorted(np.array(HVA_BOUNDS_DEG), pre_hva, side="right"),
+        np.searchsorted(np.array(IMA_BOUNDS_DEG), pre_ima, side="right"),
+    )
+    severity = np.array(GRADES)[np.minimum(rank, len(GRADES) - 1)]
+    elapsed = (last - operated).astype(int) + 1
+    film_day = rng.choice(np.array([42, 182, 365, 730]), n, p=[0.3, 0.3, 0.3, 0.1])
+    film_day = np.minimum(film_day + rng.integers(-14, 15, n), elapsed)
+    has_film = (rng.random(n) < 0.9) & (film_day >= 14)
+    post_days = np.where(has_film, film_day, -1)
+    # Correction by severity, with a tail that recurs (DOMAIN §7: 2-5 %, more when severe).
+    drift = np.where(rng.random(n) < np.where(severity == "severe", 0.12, 0.04), 12.0, 0.0)
+    post_hva = np.clip(
+        pre_hva * 0.3 + rng.normal(1.0, 3.5, n) + drift * np.minimum(post_days, 365) / 365, -8, 45
+    ).round(1)
+    post_ima = np.clip(pre_ima * 0.55 + rng.normal(0.0, 1.8, n), 2.0, 20.0).round(1)
+    order = np.lexsort((np.arange(n), operated, surgeon))
+    mis = technique == Technique.MIS_DISTAL.value
+    case_number = np.zeros(n, dtype=np.int64)
+    experience = np.zeros(n)
+    sorted_surgeon, sorted_mis = surgeon[order], mis[order]
+    running = _grouped_cumsum(sorted_mis.astype(np.int64), sorted_surgeon)
+    case_number[order] = np.where(sorted_mis, running, 0)
+    experience = case_number.astype(float)
+    # Learning: time and fluoroscopy fall over the first ~40 cases (DOMAIN §10).
+    minutes = (38.0 + 30.0 * np.exp(-experience / 18.0)) * rng.lognormal(0.0, 0.22, n)
+    fluoro = (55.0 + 50.0 * np.exp(-experience / 20.0)) * rng.lognormal(0.0, 0.3, n)
+    cusum: dict[str, np.ndarray] = {}
+    for curve in CURVES:
+        measure = minutes if curve.measure == "operative_time_min" else fluoro
+        step = np.where(measure > curve.target, 1.0 - curve.limits.s, -curve.limits.s)
+        sorted_step = np.where(sorted_mis, step[order], 0.0)
+        values = np.full(n, np.nan)
+        values[order] = np.where(sorted_mis, _grouped_cumsum(sorted_step, sorted_surgeon), np.nan)
+        cusum[curve.key] = values.round(4)
+    return _Cohort(
+        surgeon=surgeon,
+        site=site,
+        operated=operated,
+        age=np.clip(rng.normal(57.0, 13.0, n), 18, 96).astype(int),
+        female=rng.random(n) < 0.86,
+        right=rng.random(n) < 0.5,
+        technique=technique,
+        akin=rng.random(n) < 0.6,
+        fixation=fixation,
+        pre_hva=pre_hva,
+        pre_ima=pre_ima,
+        severity=severity,
+        post_days=post_days,
+        post_hva=post_hva,
+        post_ima=post_ima,
+        minutes=minutes.round(0),
+        fluoro=fluoro.round(0),
+        case_number=case_number,
+        cusum=cusum,
+    )
+
+
+def _grouped_cumsum(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Running sums of ``values`` restarting at every change of ``groups`` (sorted)."""
+    total = np.cumsum(values)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    before = np.r_[0, total[starts[1:] - 1]] if len(starts) else np.array([0])
+    lengths = np.diff(np.r_[starts, len(values)])
+    return np.asarray(total - np.repeat(before, lengths))
+
+
+def _first_ids() -> dict[str, int]:
+    """The next free primary key of each table this writes ids into."""
+    found: dict[str, int] = {}
+    for model in (Patient, Episode, QuestionnaireResponse):
+        top = model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+        found[model._meta.label] = int(top) + 1
+    return found
+
+
+def _write_chunk(
+    writer: _Writer,
+    rng: np.random.Generator,
+    c: _Cohort,
+    part: slice,
+    ids: dict[str, int],
+    teams: dict[int, int],
+    today: dt.date,
+) -> tuple[int, int, int]:
+    n = part.stop - part.start
+    first = ids[Patient._meta.label]
+    patient_ids = np.arange(first, first + n)
+    ids[Patient._meta.label] += n
+    episode_ids = np.arange(ids[Episode._meta.label], ids[Episode._meta.label] + n)
+    ids[Episode._meta.label] += n
+    operated = c.operated[part]
+    surgeon = c.surgeon[part]
+    stamp = writer.timestamp(today)
+    births = operated - (c.age[part] * 365.25 + rng.integers(0, 365, n)).astype("timedelta64[D]")
+    iso = np.datetime_as_string
+    writer.insert(
+        Patient,
+        [
+            "id",
+            "site_id",
+            "hospital_number",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "phone",
+            "email",
+            "reminders",
+            "user_id",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+        zip(
+            patient_ids.tolist(),
+            c.site[part].tolist(),
+            [f"VOL-{pk:08d}" for pk in patient_ids.tolist()],
+            [GIVEN_NAMES[i % len(GIVEN_NAMES)] for i in patient_ids.tolist()],
+            [FAMILY_NAMES[i % len(FAMILY_NAMES)] for i in patient_ids.tolist()],
+            iso(births).tolist(),
+            np.where(c.female[part], "female", "male").tolist(),
+            [""] * n,
+            [""] * n,
+            ["none"] * n,
+            [None] * n,
+            [1] * n,
+            [stamp] * n,
+            [stamp] * n,
+            strict=True,
+        ),
+    )
+    discharged = (np.datetime64(today, "D") - operated).astype(int) > 400
+    writer.insert(
+        Episode,
+        [
+            "id",
+            "patient_id",
+            "side",
+            "diagnosis",
+            "responsible_surgeon_id",
+            "care_team_id",
+            "status",
+            "referred_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+        zip(
+            episode_ids.tolist(),
+            patient_ids.tolist(),
+            np.where(c.right[part], "right", "left").tolist(),
+            ["Hallux valgus"] * n,
+            surgeon.tolist(),
+            [teams[int(s)] for s in surgeon.tolist()],
+            np.where(
+                discharged, EpisodeStatus.DISCHARGED.value, EpisodeStatus.FOLLOW_UP.value
+            ).tolist(),
+            iso(operated - 75).tolist(),
+            [1] * n,
+            [stamp] * n,
+            [stamp] * n,
+            strict=True,
+        ),
+    )
+    responses, scores, last_answer = _questionnaires(writer, rng, episode_ids, operated, ids, today)
+    complications, last_event = _complications(writer, rng, c, part, episode_ids, stamp, today)
+    post_days = c.post_days[part]
+    has_film = post_days >= 0
+    film_seen = np.where(has_film, post_days, 0)
+    last_seen = operated + np.maximum(np.maximum(film_seen, last_answer), last_event).astype(
+        "timedelta64[D]"
+    )
+    months = operated.astype("datetime64[M]").astype("datetime64[D]")
+    mis = c.case_number[part] > 0
+    writer.insert(
+        CaseSummary,
+        [
+            "episode_id",
+            "site_id",
+            "surgeon_id",
+            "technique",
+            "akin",
+            "fixation",
+            "operated_on",
+            "operated_month",
+            "severity",
+            "pre_hva_deg",
+            "pre_ima_deg",
+            "post_hva_deg",
+            "post_ima_deg",
+            "post_film_days",
+            "hva_change_deg",
+            "ima_change_deg",
+            "operative_time_min",
+            "fluoro_time_s",
+            "conversion_to_open",
+            "mis_case_number",
+            *(curve.key for curve in CURVES),
+            "last_seen_on",
+            "refreshed_at",
+        ],
+        zip(
+            episode_ids.tolist(),
+            c.site[part].tolist(),
+            surgeon.tolist(),
+            c.technique[part].tolist(),
+            c.akin[part].tolist(),
+            c.fixation[part].tolist(),
+            iso(operated).tolist(),
+            iso(months).tolist(),
+            c.severity[part].tolist(),
+            c.pre_hva[part].tolist(),
+            c.pre_ima[part].tolist(),
+            _nullable(c.post_hva[part], has_film),
+            _nullable(c.post_ima[part], has_film),
+            _nullable(post_days, has_film),
+            _nullable((c.pre_hva[part] - c.post_hva[part]).round(1), has_film),
+            _nullable((c.pre_ima[part] - c.post_ima[part]).round(1), has_film),
+            c.minutes[part].tolist(),
+            c.fluoro[part].tolist(),
+            [False] * n,
+            _nullable(c.case_number[part], mis),
+            *(_nullable(c.cusum[curve.key][part], mis) for curve in CURVES),
+            iso(last_seen).tolist(),
+            [stamp] * n,
+            strict=True,
+        ),
+    )
+    return responses, scores, complications
+
+
+def _nullable(values: np.ndarray, present: np.ndarray) -> list[object]:
+    listed: list[object] = values.tolist()
+    return [v if p else None for v, p in zip(listed, present.tolist(), strict=True)]
+
+
+def _questionnaires(
+    writer: _Writer,
+    rng: np.random.Generator,
+    episode_ids: np.ndarray,
+    operated: np.ndarray,
+    ids: dict[str, int],
+    today: dt.date,
+) -> tuple[int, int, np.ndarray]:
+    """MOXFQ and NRS pain at each opened time point, completed at the falling rates above.
+
+    Built as arrays and written in index order (episode, then response and
+    domain), so the unique indexes grow at their end instead of all over.
+    """
+    n = len(episode_ids)
+    elapsed = (np.datetime64(today, "D") - operated).astype(int)
+    last_answer = np.zeros(n, dtype=np.int64)
+    baseline_index = np.clip(rng.normal(*MOXFQ_INDEX["baseline"], n), 0, 100)
+    empty = json.dumps(ANSWERS.stamp({"answers": {}}))
+    pain_answers = np.array(
+        [json.dumps(ANSWERS.stamp({"answers": {"pain": v}})) for v in range(11)], dtype=object
+    )
+    # One entry per response: its episode, instrument, time point, day, answers and scores.
+    parts: dict[str, list[np.ndarray]] = {
+        key: [] for key in ("episode", "instrument", "time_point", "day", "answers", "tag")
+    }
+    scores: list[tuple[np.ndarray, str, np.ndarray]] = []  # (response tags, domain, values)
+    tag = 0  # a response's number before the sort
+    for time_point, offset in OFFSET_DAYS.items():
+        day = -14 if time_point == "baseline" else offset
+        opened = elapsed >= day - WINDOW_DAYS if time_point != "baseline" else elapsed >= 0
+        where = np.flatnonzero(opened & (rng.random(n) < COMPLETION[time_point]))
+        if not len(where):
+            continue
+        answered = np.minimum(day + rng.integers(-10, 11, len(where)), elapsed[where])
+        last_answer[where] = np.maximum(last_answer[where], answered)
+        mean, sd = MOXFQ_INDEX[time_point]
+        if time_point == "baseline":
+            index = baseline_index[where]
+        else:
+            # Patients with a worse start improve more (regression towards the mean).
+            spread = rng.normal(0, sd * 0.8, len(where))
+            index = np.clip(mean + 0.45 * (baseline_index[where] - 55.0) + spread, 0, 100)
+        pain_mean, pain_sd = NRS_PAIN[time_point]
+        noise = rng.normal(0, pain_sd * 0.7, len(where))
+        pain = np.clip(np.round(pain_mean + (index - mean) / 12.0 + noise), 0, 10).astype(int)
+        instruments = ["nrs_pain"]
+        if "moxfq" in DEFAULT_INSTRUMENTS[time_point]:  # not at 6 weeks
+            instruments.insert(0, "moxfq")
+        for instrument in instruments:
+            tags = np.arange(tag, tag + len(where))
+            tag += len(where)
+            parts["episode"].append(episode_ids[where])
+            parts["instrument"].append(np.full(len(where), instrument, dtype=object))
+            parts["time_point"].append(np.full(len(where), time_point, dtype=object))
+            parts["day"].append(operated[where] + answered.astype("timedelta64[D]"))
+            parts["tag"].append(tags)
+            if instrument == "nrs_pain":
+                parts["answers"].append(pain_answers[pain])
+                scores.append((tags, "pain", pain.astype(float)))
+                continue
+            parts["answers"].append(np.full(len(where), empty, dtype=object))
+            points = np.zeros(len(where))
+            for key, size in MOXFQ_DOMAINS:
+                domain = np.clip(index + rng.normal(0.0, 9.0, len(where)), 0, 100)
+                steps = np.round(domain * 4 * size / 100)  # whole item points, as answered
+                scores.append((tags, key, (steps * 100 / (4 * size)).round(1)))
+                points += steps
+            scores.append((tags, "index", (points * 100 / 64).round(1)))
+    if not parts["episode"]:
+        return 0, 0, last_answer
+    episode = np.concatenate(parts["episode"])
+    order = np.argsort(episode, kind="stable")
+    first_id = ids[QuestionnaireResponse._meta.label]
+    count = len(episode)
+    ids[QuestionnaireResponse._meta.label] += count
+    new_id = np.empty(count, dtype=np.int64)  # tag → id, ids in episode order
+    new_id[np.concatenate(parts["tag"])[order]] = np.arange(first_id, first_id + count)
+    stamp = writer.timestamp(today)
+    writer.insert(
+        QuestionnaireResponse,
+        [
+            "id",
+            "episode_id",
+            "instrument",
+            "instrument_version",
+            "time_point",
+            "status",
+            "answers",
+            "completed_on",
+            "on_paper",
+            "entered_by_id",
+            "started_at",
+            "updated_at",
+            "version",
+        ],
+        zip(
+            range(first_id, first_id + count),
+            episode[order].tolist(),
+            (sorted_names := np.concatenate(parts["instrument"])[order]).tolist(),
+            np.where(sorted_names == "moxfq", "scoring-1", "1").tolist(),
+            np.concatenate(parts["time_point"])[order].tolist(),
+            repeat(ResponseStatus.COMPLETED.value, count),
+            np.concatenate(parts["answers"])[order].tolist(),
+            np.datetime_as_string(np.concatenate(parts["day"])[order]).tolist(),
+            repeat(False, count),
+            repeat(None, count),
+            repeat(stamp, count),
+            repeat(stamp, count),
+            repeat(1, count),
+            strict=False,  # the repeats are endless; the range bounds the rows
+        ),
+    )
+    domain_codes = {key: i for i, key in enumerate(("walking_standing", "pain", "social", "index"))}
+    response = np.concatenate([new_id[tags] for tags, _, _ in scores])
+    domain = np.concatenate([np.full(len(tags), key, dtype=object) for tags, key, _ in scores])
+    code = np.concatenate([np.full(len(tags), domain_codes[key]) for tags, key, _ in scores])
+    value = np.concatenate([values for _, _, values in scores])
+    score_order = np.lexsort((code, response))
+    response = response[score_order]
+    by_id = np.empty(count, dtype=np.int64)
+    by_id[new_id - first_id] = np.concatenate(parts["episode"])
+    names = np.concatenate(parts["instrument"])
+    instrument_of = np.empty(count, dtype=object)
+    instrument_of[new_id - first_id] = names
+    score_instrument = instrument_of[response - first_id]
+    total = len(response)
+    writer.insert(
+        Score,
+        [
+            "response_id",
+            "episode_id",
+            "instrument",
+            "domain",
+            "time_point",
+            "value",
+            "reason",
+            "profile",
+        ],
+        zip(
+            response.tolist(),
+            by_id[response - first_id].tolist(),
+            score_instrument.tolist(),
+            domain[score_order].tolist(),
+            _time_points(parts, new_id, first_id, count)[response - first_id].tolist(),
+            value[score_order].tolist(),
+            repeat("", total),
+            repeat("", total),
+            strict=True,
+        ),
+    )
+    return count, total, last_answer
+
+
+def _time_points(
+    parts: dict[str, list[np.ndarray]], new_id: np.ndarray, first_id: int, count: int
+) -> np.ndarray:
+    """Each response's time point, indexed by id − first id."""
+    found = np.empty(count, dtype=object)
+    found[new_id - first_id] = np.concatenate(parts["time_point"])
+    return found
+
+
+def _complications(
+    writer: _Writer,
+    rng: np.random.Generator,
+    c: _Cohort,
+    part: slice,
+    episode_ids: np.ndarray,
+    stamp: str,
+    today: dt.date,
+) -> tuple[int, np.ndarray]:
+    """Complications near DOMAIN §7's rates, and recurrence where the films show it."""
+    n = len(episode_ids)
+    operated = c.operated[part]
+    elapsed = (np.datetime64(today, "D") - operated).astype(int)
+    kinds = np.array(list(KIND_WEIGHTS))
+    weights = np.array(list(KIND_WEIGHTS.values()))
+    drawn = rng.random(n) < ANY_COMPLICATION
+    kind = np.where(drawn, kinds[rng.choice(len(kinds), n, p=weights / weights.sum())], "")
+    post_days = c.post_days[part]
+    recurred = (post_days >= 182) & (c.post_hva[part] > 15.0)
+    last_event = np.zeros(n, dtype=np.int64)
+    rows: list[tuple[object, ...]] = []
+    for chosen, onset_of in (
+        (kind != "", None),
+        (recurred, post_days),
+    ):
+        where = np.flatnonzero(chosen)
+        if not len(where):
+            continue
+        which = kind[where] if onset_of is None else np.full(len(where), "recurrence")
+        low = np.array([KIND_COURSE[k][0][0] for k in which.tolist()])
+        high = np.array([KIND_COURSE[k][0][1] for k in which.tolist()])
+        onset = low + (rng.random(len(where)) * (high - low)).astype(int)
+        if onset_of is not None:
+            onset = onset_of[where]
+        keep = onset <= elapsed[where]
+        where, which, onset = where[keep], which[keep], onset[keep]
+        chance = np.array([KIND_COURSE[k][2] for k in which.tolist()])
+        reoperated = rng.random(len(where)) < chance
+        reop_day = onset + rng.integers(14, 180, len(where))
+        reoperated &= reop_day <= elapsed[where]
+        resolved_day = onset + rng.integers(7, 200, len(where))
+        resolved = (rng.random(len(where)) < 0.8) & (resolved_day <= elapsed[where])
+        last_event[where] = np.maximum(last_event[where], np.where(reoperated, reop_day, onset))
+        base = operated[where]
+        onset_on = np.datetime_as_string(base + onset.astype("timedelta64[D]")).tolist()
+        reop_on = np.datetime_as_string(base + reop_day.astype("timedelta64[D]")).tolist()
+        resolved_on = np.datetime_as_string(base + resolved_day.astype("timedelta64[D]")).tolist()
+        surgeons = c.surgeon[part][where].tolist()
+        removed = reoperated & np.isin(which, ["hardware_irritation", "infection_deep"])
+        for i, episode in enumerate(episode_ids[where].tolist()):
+            grade = KIND_COURSE[which[i]][1] if not reoperated[i] else "IIIb"
+            rows.append(
+                (
+                    episode,
+                    str(which[i]),
+                    "",
+                    onset_on[i],
+                    "clavien_dindo",
+                    grade,
+                    "",
+                    bool(reoperated[i]),
+                    reop_on[i] if reoperated[i] else None,
+                    "Synthetic reoperation" if reoperated[i] else "",
+                    bool(removed[i]),
+                    resolved_on[i] if resolved[i] else None,
+                    None,
+                    surgeons[i],
+                    stamp,
+                    False,
+                    1,
+                )
+            )
+    writer.insert(
+        Complication,
+        [
+            "episode_id",
+            "kind",
+            "description",
+            "onset_on",
+            "grade_system",
+            "grade",
+            "treatment",
+            "reoperation",
+            "reoperated_on",
+            "reoperation_reason",
+            "implant_removed",
+            "resolved_on",
+            "alert_id",
+            "recorded_by_id",
+            "recorded_at",
+            "entered_in_error",
+            "version",
+        ],
+        rows,
+    )
+    return len(rows), last_event
+
+
+class _Writer:
+    """Bulk rows into a table: ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
+
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+        if self.vendor == "sqlite":
+            # A large page cache keeps the secondary indexes' pages in memory while
+            # they grow in random order (the default 2 MB cache rereads them).
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -524288")  # 512 MB, for this connection
+
+    @contextmanager
+    def indexes_rebuilt_after(self, written: Sequence[type[models.Model]]) -> Iterator[None]:
+        """Drop the tables' secondary indexes while the rows go in, then build them again.
+
+        Building an index once over sorted rows is many times faster than
+        growing it a row at a time in random order. On SQLite every index but
+        the primary key's goes (a unique one, built again, checks again); on
+        PostgreSQL those that back a constraint stay.
+        """
+        tables = [model._meta.db_table for model in written]
+        with connection.cursor() as cursor:
+            if self.vendor == "sqlite":
+                cursor.execute(
+                    "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index'"
+                    " AND sql IS NOT NULL"
+                )
+                found = [(n, sql) for n, sql, table in cursor.fetchall() if table in tables]
+            else:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no 20-million-row queue
+                cursor.execute(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s)"
+                    " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+                    " WHERE c.conindid = (quote_ident(i.schemaname) || '.' ||"
+                    " quote_ident(i.indexname))::regclass)",
+                    [tables],
+                )
+                found = cursor.fetchall()
+            for name, _ in found:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        with connection.cursor() as cursor:
+            for _, definition in found:
+                cursor.execute(definition)
+
+    def timestamp(self, day: dt.date) -> str:
+        # SQLite keeps aware datetimes as naive UTC text; PostgreSQL reads the offset.
+        return f"{day.isoformat()} 00:00:00" + ("" if self.vendor == "sqlite" else "+00")
+
+    def insert(
+        self, model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> None:
+        table = model._meta.db_table
+        columns = [_column(model, f) for f in fields]
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                with raw.copy(
+                    f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
+        connection.ensure_connection()
+        # Table and column names come from the models, never from input.
+        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})"  # noqa: S608
+        connection.connection.executemany(sql, rows)
+
+    def finish(self, written: Sequence[type[models.Model]]) -> None:
+        """Move the id sequences past the ids written, and refresh the planner's statistics."""
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(written)):
+                cursor.execute(statement)
+            if self.vendor == "sqlite":
+                cursor.execute("PRAGMA analysis_limit = 2000")  # sampled: seconds, not minutes
+            cursor.execute("ANALYZE")
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of a field named as in ``Model.objects.values()`` (``site_id``)."""
+    field = model._meta.get_field(name[:-3] if name.endswith("_id") and name != "id" else name)
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return column
