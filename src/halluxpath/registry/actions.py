@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -283,3 +283,34 @@ def refresh_all(batch: int = BATCH) -> int:
         for surgeon_id in set(CaseSummary.objects.values_list("surgeon_id", flat=True).distinct()):
             renumber_surgeon(surgeon_id)
     return kept
+
+
+def summarise_learning() -> int:
+    """Rebuild every surgeon's ``LearningSummary`` from the curves stored on the case rows.
+
+    One GROUP BY over the cases, for a bulk loader that wrote the curves itself
+    (registry.volume); ``renumber_surgeon`` keeps them in step case by case.
+    """
+    sums: dict[str, Any] = {"mis_cases": Count("*"), "site": Min("site_id")}
+    for curve in CURVES:
+        limits = curve.limits
+        sums[f"{curve.key}_cases"] = Count(curve.key)
+        sums[f"{curve.key}_h0_case"] = Min(
+            "mis_case_number", filter=Q(**{f"{curve.key}__lte": limits.h0 + 1e-12})
+        )
+        sums[f"{curve.key}_h1_case"] = Min(
+            "mis_case_number", filter=Q(**{f"{curve.key}__gte": limits.h1 - 1e-12})
+        )
+    rows = (
+        CaseSummary.objects.filter(mis_case_number__isnull=False)
+        .order_by()
+        .values("surgeon_id")
+        .annotate(**sums)
+    )
+    with transaction.atomic():
+        LearningSummary.objects.all().delete()
+        made = LearningSummary.objects.bulk_create(
+            LearningSummary(surgeon_id=row.pop("surgeon_id"), site_id=row.pop("site"), **row)
+            for row in rows
+        )
+    return len(made)

@@ -120,7 +120,9 @@ class CaseSummary(models.Model):
         null=True, blank=True, help_text="Learning curve of fluoroscopy time after this case."
     )
     complication_90d = models.BooleanField(
-        default=False, help_text="Any complication with onset within 90 days of the operation."
+        default=False,
+        db_default=False,
+        help_text="Any complication with onset within 90 days of the operation.",
     )
     complication_cusum = models.FloatField(
         null=True, blank=True, help_text="Learning curve of complications after this case."
@@ -132,13 +134,16 @@ class CaseSummary(models.Model):
         null=True, blank=True, help_text="Days from the operation to the first reoperation."
     )
     follow_up_days = models.IntegerField(
-        default=0, help_text="Days from the operation to the last news of the episode."
+        default=0,
+        db_default=0,
+        help_text="Days from the operation to the last news of the episode.",
     )
-    proms_baseline = models.BooleanField(default=False)
-    proms_6w = models.BooleanField(default=False)
-    proms_6m = models.BooleanField(default=False)
-    proms_12m = models.BooleanField(default=False)
-    proms_24m = models.BooleanField(default=False)
+    # db_default: a bulk loader that names only the older columns still inserts rows.
+    proms_baseline = models.BooleanField(default=False, db_default=False)
+    proms_6w = models.BooleanField(default=False, db_default=False)
+    proms_6m = models.BooleanField(default=False, db_default=False)
+    proms_12m = models.BooleanField(default=False, db_default=False)
+    proms_24m = models.BooleanField(default=False, db_default=False)
     last_seen_on = models.DateField()
     refreshed_at = models.DateTimeField()
 
