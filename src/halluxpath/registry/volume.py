@@ -415,9 +415,8 @@ def _write_chunk(
     post_days = c.post_days[part]
     has_film = post_days >= 0
     film_seen = np.where(has_film, post_days, 0)
-    last_seen = operated + np.maximum(np.maximum(film_seen, last_answer), last_event).astype(
-        "timedelta64[D]"
-    )
+    follow_up = np.maximum(np.maximum(film_seen, last_answer), last_event)
+    last_seen = operated + follow_up.astype("timedelta64[D]")
     months = operated.astype("datetime64[M]").astype("datetime64[D]")
     mis = c.case_number[part] > 0
     writer.insert(
@@ -444,6 +443,7 @@ def _write_chunk(
             "conversion_to_open",
             "mis_case_number",
             *(curve.key for curve in CURVES),
+            "follow_up_days",
             "last_seen_on",
             "refreshed_at",
         ],
@@ -472,6 +472,7 @@ def _write_chunk(
                 _nullable(c.cusum[curve.key][part], mis & ~np.isnan(c.cusum[curve.key][part]))
                 for curve in CURVES
             ),
+            follow_up.astype(int).tolist(),
             iso(last_seen).tolist(),
             [stamp] * n,
             strict=True,
