@@ -52,6 +52,7 @@ from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Sc
 from halluxpath.outcomes.stored import ANSWERS
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.patients.models import Status as EpisodeStatus
+from halluxpath.registry.actions import summarise_learning
 from halluxpath.registry.learning import CURVES
 from halluxpath.registry.models import CaseSummary, Fixation
 from halluxpath.sites.models import Site
@@ -155,6 +156,7 @@ def generate(
                 if progress is not None:
                     progress(result.episodes, episodes)
         writer.finish(written)
+        summarise_learning()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -267,8 +269,12 @@ def _cohort(rng: np.random.Generator, n: int, today: dt.date, surgeon_ids: np.nd
     minutes = (38.0 + 30.0 * np.exp(-experience / 18.0)) * rng.lognormal(0.0, 0.22, n)
     fluoro = (55.0 + 50.0 * np.exp(-experience / 20.0)) * rng.lognormal(0.0, 0.3, n)
     cusum: dict[str, np.ndarray] = {}
+    measured = {"operative_time_min": minutes, "fluoro_time_s": fluoro}
     for curve in CURVES:
-        measure = minutes if curve.measure == "operative_time_min" else fluoro
+        measure = measured.get(curve.measure)
+        if measure is None:  # the complication curve: left to summarise the records
+            cusum[curve.key] = np.full(n, np.nan)
+            continue
         step = np.where(measure > curve.target, 1.0 - curve.limits.s, -curve.limits.s)
         sorted_step = np.where(sorted_mis, step[order], 0.0)
         values = np.full(n, np.nan)
@@ -409,9 +415,8 @@ def _write_chunk(
     post_days = c.post_days[part]
     has_film = post_days >= 0
     film_seen = np.where(has_film, post_days, 0)
-    last_seen = operated + np.maximum(np.maximum(film_seen, last_answer), last_event).astype(
-        "timedelta64[D]"
-    )
+    follow_up = np.maximum(np.maximum(film_seen, last_answer), last_event)
+    last_seen = operated + follow_up.astype("timedelta64[D]")
     months = operated.astype("datetime64[M]").astype("datetime64[D]")
     mis = c.case_number[part] > 0
     writer.insert(
@@ -438,6 +443,7 @@ def _write_chunk(
             "conversion_to_open",
             "mis_case_number",
             *(curve.key for curve in CURVES),
+            "follow_up_days",
             "last_seen_on",
             "refreshed_at",
         ],
@@ -462,7 +468,11 @@ def _write_chunk(
             c.fluoro[part].tolist(),
             [False] * n,
             _nullable(c.case_number[part], mis),
-            *(_nullable(c.cusum[curve.key][part], mis) for curve in CURVES),
+            *(
+                _nullable(c.cusum[curve.key][part], mis & ~np.isnan(c.cusum[curve.key][part]))
+                for curve in CURVES
+            ),
+            follow_up.astype(int).tolist(),
             iso(last_seen).tolist(),
             [stamp] * n,
             strict=True,
