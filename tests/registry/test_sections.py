@@ -103,8 +103,11 @@ def test_the_learning_curve_follows_the_bolsin_form(
     if key == "time-cusum":  # over 60 min in cases 1, 3, 4
         assert values[3] == pytest.approx(3 - 4 * s, abs=0.01)
         assert values[-1] == pytest.approx(3 - 10 * s, abs=0.01)
-    else:  # over 86 s in cases 1 and 3
+    elif key == "fluoro-cusum":  # over 86 s in cases 1 and 3
         assert values[-1] == pytest.approx(2 - 10 * s, abs=0.01)
+    else:  # a complication within 90 days in case 2 only (tests/registry/world.py)
+        s = CURVES[2].limits.s
+        assert values[-1] == pytest.approx(1 - 10 * s, abs=0.01)
     assert len(values) == 10
 
 
@@ -142,3 +145,73 @@ def test_a_site_admin_sees_a_chosen_surgeons_curve(registry_world: RegistryWorld
 
 def test_sections_module_names_every_angle() -> None:
     assert [key for key, _ in sections.ANGLES] == ["hva", "ima"]
+
+
+TODAY = dt.date(2026, 12, 2)
+
+
+def test_complication_rates_count_feet_with_wilson_intervals(
+    registry_world: RegistryWorld,
+) -> None:
+    found = section(registry_world.alpha, Dashboard.SURGEON, "complications")
+    rows = {row[0]: row for row in found.table.rows}
+    header = found.table.header
+    infection = dict(zip(header, rows["Infection, superficial (wound)"], strict=True))
+    assert (infection["Feet"], infection["With it"], infection["%"]) == ("10", "1", "10.0")
+    assert infection["95 % CI (%)"] == "1.8 to 40.4"  # Wilson, 1 of 10
+    assert "1.1 % MIS [78]" in infection["Published (DOMAIN §7)"]
+    assert dict(zip(header, rows["Any complication"], strict=True))["With it"] == "2"
+    assert dict(zip(header, rows["Nerve injury or numbness"], strict=True))["With it"] == "0"
+
+
+def test_a_researcher_sees_no_rate_that_gives_away_a_small_count(
+    registry_world: RegistryWorld,
+) -> None:
+    found = section(registry_world.researcher, Dashboard.SITE, "complications")
+    nerve = next(row for row in found.table.rows if row[0] == "Nerve injury or numbness")
+    assert nerve[1:5] == ["15", "*", "*", "*"]
+
+
+def test_recurrence_free_survival_counts_the_one_recurrence(
+    registry_world: RegistryWorld,
+) -> None:
+    """Follow-up ends at the last news: case 1 at day 250 (its reoperation), cases 2-6 at
+    day 182 (the 6-month questionnaire), cases 7-8 at day 180 (the film), cases 9-10 at day 0.
+    The one foot still followed at day 200 recurred then, so the estimate falls to 0."""
+    found = section(registry_world.alpha, Dashboard.SURGEON, "recurrence-free")
+    rows = {row[0]: row[1:] for row in found.table.rows}
+    assert [rows[f"{m} months"][0] for m in (0, 3, 6, 12, 24)] == ["10", "8", "6", "0", "0"]
+    assert rows["6 months"][1:3] == ["0", "1.000"]
+    assert rows["12 months"][1:3] == ["1", "0.000"]
+    reoperation = section(registry_world.alpha, Dashboard.SURGEON, "reoperation-free")
+    assert {row[0]: row for row in reoperation.table.rows}["12 months"][2] == "1"
+
+
+def test_questionnaire_medians_and_quartiles_are_the_worked_values(
+    registry_world: RegistryWorld,
+) -> None:
+    found = section(registry_world.alpha, Dashboard.SURGEON, "questionnaires")
+    rows = {(row[0], row[1]): row[2:] for row in found.table.rows}
+    assert rows[("NRS pain", "Before the operation")] == ["8", "6.5", "5.8", "7.2"]
+    assert rows[("NRS pain", "6 months")] == ["6", "3.5", "2.2", "4.8"]
+
+
+def test_the_mcid_share_is_three_of_six(registry_world: RegistryWorld) -> None:
+    found = section(registry_world.alpha, Dashboard.SURGEON, "mcid")
+    row = dict(zip(found.table.header, found.table.rows[0], strict=True))
+    assert row["MCID"] == "2.0"
+    assert (row["With both"], row["Reached"], row["%"]) == ("6", "3", "50.0")
+    assert row["Baseline, no follow-up"] == "2"
+
+
+def test_completion_is_counted_among_feet_due_beside_bofas(registry_world: RegistryWorld) -> None:
+    scope = scope_for(Actor(registry_world.alpha), Dashboard.SURGEON)
+    found = dashboards.section(scope, Filters(), registry_world.alpha.pk, "completion", TODAY)
+    assert found is not None
+    rows = {row[0]: row for row in found.table.rows}
+    assert rows["Before the operation"][1:4] == ["10", "8", "80.0"]
+    assert rows["Before the operation"][5] == "52.5"
+    # 6 months closes at day 212: due are the January to April operations and the two
+    # answered early (May, June): 6 of 6.
+    assert rows["6 months"][1:4] == ["6", "6", "100.0"]
+    assert rows["12 months"][5] == "15.7"

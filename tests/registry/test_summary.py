@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from halluxpath.accounts.models import Role
 from halluxpath.patients.models import Episode
-from halluxpath.registry.actions import refresh_all, refresh_case
-from halluxpath.registry.models import CaseSummary, Fixation, fixation_of
+from halluxpath.registry.actions import refresh_all, refresh_case, summarise_learning
+from halluxpath.registry.models import CaseSummary, Fixation, LearningSummary, fixation_of
 from halluxpath.surgery.models import OperativeRecord
 from tests.conftest import Clinic
 from tests.registry.world import RegistryWorld, operated_case
@@ -83,3 +83,13 @@ def test_fixation_is_one_type_or_mixed() -> None:
     assert fixation_of(["bevel_tip_screw", "solid_screw"]) == Fixation.SCREW
     assert fixation_of(["k_wire", "bevel_tip_screw"]) == Fixation.MIXED
     assert fixation_of(["staple"]) == Fixation.OTHER
+
+
+def test_the_bulk_learning_summary_agrees_with_the_case_by_case_one(
+    registry_world: RegistryWorld,
+) -> None:
+    fields = [f.name for f in LearningSummary._meta.fields if f.name != "surgeon"]
+    before = {s.surgeon_id: [getattr(s, f) for f in fields] for s in LearningSummary.objects.all()}
+    assert summarise_learning() == len(before) == 3
+    after = {s.surgeon_id: [getattr(s, f) for f in fields] for s in LearningSummary.objects.all()}
+    assert after == before

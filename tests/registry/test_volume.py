@@ -102,3 +102,37 @@ def test_a_second_load_adds_new_sites_and_keeps_ids_unique() -> None:
     generate(50, sites=1, reference_date=TODAY)
     assert Episode.objects.count() == 100
     assert not CaseSummary.objects.filter(~Q(site__slug__startswith="volume-")).exists()
+
+
+@pytest.mark.usefixtures("volume")
+def test_the_summary_columns_agree_with_the_rows_they_summarise() -> None:
+    recurred = set(
+        Complication.objects.filter(kind="recurrence").values_list("episode_id", flat=True)
+    )
+    assert recurred == set(
+        CaseSummary.objects.filter(recurrence_days__isnull=False).values_list(
+            "episode_id", flat=True
+        )
+    )
+    reoperated = set(
+        Complication.objects.filter(reoperation=True).values_list("episode_id", flat=True)
+    )
+    assert reoperated == set(
+        CaseSummary.objects.filter(reoperation_days__isnull=False).values_list(
+            "episode_id", flat=True
+        )
+    )
+    answered = set(
+        QuestionnaireResponse.objects.filter(time_point="baseline").values_list(
+            "episode_id", flat=True
+        )
+    )
+    assert answered == set(
+        CaseSummary.objects.filter(proms_baseline=True).values_list("episode_id", flat=True)
+    )
+    for summary in CaseSummary.objects.filter(complication_90d=True):
+        assert (
+            Complication.objects.filter(episode_id=summary.episode_id)
+            .exclude(kind="recurrence")
+            .exists()
+        )

@@ -9,6 +9,16 @@ The first eight have pre- and post-operative films whose HVA differences are
 DOMAIN §17's worked example (42, 24, 55, 26, 26, 41, 48, 21: mean 35.4,
 95 % CI 24.7 to 46.0); the last two have no post-operative film (excluded).
 Surgeon "beta" (team B): three cases. Site 2, surgeon "gamma": two cases.
+
+Complications (recorded through the complications action): alpha's case 2,
+a superficial infection 20 days after the operation; alpha's case 1, a
+recurrence 200 days after, reoperated 250 days after; beta's first case, a
+nerve injury 10 days after.
+
+Questionnaires (NRS pain, higher = worse, MCID 2): alpha's first eight cases
+answered at baseline (7, 6, 8, 5, 7, 6, 9, 4: median 6.5, quartiles 5.75 and
+7.25), the first six again at 6 months (2, 5, 3, 4, 1, 6: median 3.5,
+quartiles 2.25 and 4.75; changes 5, 1, 5, 1, 6, 0, so 3 of 6 reached the MCID).
 """
 
 from __future__ import annotations
@@ -18,9 +28,15 @@ from dataclasses import dataclass
 from itertools import count
 
 from halluxpath.accounts.models import CareTeam, Role, User
+from halluxpath.audit.context import Actor
+from halluxpath.complications.actions import record_complication
+from halluxpath.complications.schemas import NewComplicationInput
+from halluxpath.core.complications import GradeSystem, Kind
 from halluxpath.core.planning import Technique
 from halluxpath.core.radiograph import TimePoint
 from halluxpath.imaging.models import Measurement, Radiograph, SourceFormat
+from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Score
+from halluxpath.outcomes.stored import ANSWERS
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.registry.actions import refresh_case
 from halluxpath.registry.models import CaseSummary
@@ -193,5 +209,67 @@ def build() -> RegistryWorld:
         operated_case(beta, team_b, dt.date(2026, 2 + i, 3), implants=("k_wire",), pre=(25.0, 12.0))
     for i in range(2):
         operated_case(gamma, team_c, dt.date(2026, 3 + i, 5), pre=(45.0, 18.0))
+    complicate(alpha, world.alpha_cases[1], Kind.INFECTION_SUPERFICIAL, 20)
+    complicate(alpha, world.alpha_cases[0], Kind.RECURRENCE, 200, reoperated_after=250)
+    beta_first = Episode.objects.filter(responsible_surgeon=beta).order_by("pk").first()
+    assert beta_first is not None
+    complicate(beta, beta_first, Kind.NERVE_INJURY, 10)
+    for i, episode in enumerate(world.alpha_cases[:8]):
+        answer(episode, "baseline", NRS_BASELINE[i])
+        if i < len(NRS_6M):
+            answer(episode, "6m", NRS_6M[i])
     assert CaseSummary.objects.count() == 15
     return world
+
+
+NRS_BASELINE = (7, 6, 8, 5, 7, 6, 9, 4)
+NRS_6M = (2, 5, 3, 4, 1, 6)
+
+
+def complicate(
+    surgeon: User,
+    episode: Episode,
+    kind: Kind,
+    after_days: int,
+    reoperated_after: int | None = None,
+) -> None:
+    operated_on = OperativeRecord.objects.get(episode=episode).operated_on
+    record_complication(
+        Actor(surgeon),
+        episode.pk,
+        NewComplicationInput(
+            kind=kind,
+            onset_on=operated_on + dt.timedelta(days=after_days),
+            grade_system=GradeSystem.CLAVIEN_DINDO,
+            grade="II" if reoperated_after is None else "IIIb",
+            reoperation=reoperated_after is not None,
+            reoperated_on=operated_on + dt.timedelta(days=reoperated_after)
+            if reoperated_after is not None
+            else None,
+            reoperation_reason="Revision" if reoperated_after is not None else "",
+        ),
+    )
+
+
+def answer(episode: Episode, time_point: str, pain: float) -> None:
+    """A completed NRS pain response and its score, as the questionnaire actions will store them."""
+    operated_on = OperativeRecord.objects.get(episode=episode).operated_on
+    offset = {"baseline": -10, "6m": 182}[time_point]
+    response = QuestionnaireResponse.objects.create(
+        episode=episode,
+        instrument="nrs_pain",
+        instrument_version="1",
+        time_point=time_point,
+        status=ResponseStatus.COMPLETED,
+        answers=ANSWERS.stamp({"answers": {"pain": pain}}),
+        completed_on=operated_on + dt.timedelta(days=offset),
+    )
+    Score.objects.create(
+        response=response,
+        episode=episode,
+        instrument="nrs_pain",
+        domain="pain",
+        time_point=time_point,
+        value=pain,
+    )
+    refresh_case(episode.pk)

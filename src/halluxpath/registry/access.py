@@ -68,6 +68,7 @@ class Scope:
     across_sites: bool
     heading: str
     site_id: int | None  # the one site of the scope; None across sites
+    surgeon_id: int | None = None  # the one surgeon of the scope (the surgeon dashboard)
 
     @property
     def suppressed(self) -> bool:
@@ -94,6 +95,7 @@ def scope_for(actor: Actor, dashboard: Dashboard) -> Scope:
             across_sites=False,
             heading=f"Cases of {user.get_full_name() or user.username}",
             site_id=user.site_id,
+            surgeon_id=user.pk,
         )
     if dashboard is Dashboard.SITE:
         if not permissions.may_view_site_dashboard(user):

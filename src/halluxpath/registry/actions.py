@@ -2,7 +2,10 @@
 
 ``refresh_case(episode_id)`` is called, one line each, by the actions that
 change a summary's inputs: the operative record saved, signed or amended
-(surgery.actions.operation) and a film's reading saved (imaging.actions).
+(surgery.actions.operation), a film's reading or details saved
+(imaging.actions), a complication recorded, amended, marked in error or a
+recurrence confirmed (complications.actions), and a questionnaire completed
+(outcomes, once its actions call it).
 It takes no actor: it derives, it does not decide, and it writes no audit
 event (the records it reads carry theirs). ``refresh_all`` rebuilds every
 row in batches (``halluxpath refresh_registry``), for a new installation, a
@@ -23,21 +26,26 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from halluxpath.complications.models import Complication
+from halluxpath.core.complications import Kind
 from halluxpath.core.grading import severity
 from halluxpath.core.landmarks import FilmView
 from halluxpath.core.planning import Technique
 from halluxpath.core.radiograph import TimePoint
+from halluxpath.core.schedule import TIME_POINTS
 from halluxpath.imaging.models import Measurement
+from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus
 from halluxpath.patients.models import Episode
-from halluxpath.registry.figures import cusum_value
 from halluxpath.registry.learning import CURVES
-from halluxpath.registry.models import NOT_RECORDED, CaseSummary, fixation_of
+from halluxpath.registry.models import NOT_RECORDED, CaseSummary, LearningSummary, fixation_of
 from halluxpath.surgery.models import OperativeRecord, SurgicalPlan
 
 BATCH = 500
+EARLY_COMPLICATION_DAYS = 90  # the learning curve's complication indicator (registry.learning)
 BEFORE_OPERATION = (TimePoint.PRE_OPERATIVE.value,)
 NOT_FOLLOW_UP = (TimePoint.PRE_OPERATIVE.value, TimePoint.INTRA_OPERATIVE.value)
 
@@ -84,6 +92,31 @@ def _post_reading(episode_id: int, operated_on: dt.date) -> Measurement | None:
     )
 
 
+def _events(episode_id: int, operated_on: dt.date) -> dict[str, Any]:
+    """Complications (entered-in-error left out): the first recurrence and reoperation, in
+    days from the operation, any complication within 90 days, and the latest date known."""
+    found = Complication.objects.filter(episode_id=episode_id, entered_in_error=False)
+    dates = found.aggregate(
+        recurrence=Min("onset_on", filter=Q(kind=Kind.RECURRENCE.value)),
+        reoperation=Min(Coalesce("reoperated_on", "onset_on"), filter=Q(reoperation=True)),
+        last_onset=Max("onset_on"),
+        last_resolved=Max("resolved_on"),
+        last_reoperated=Max("reoperated_on"),
+    )
+    early = operated_on + dt.timedelta(days=EARLY_COMPLICATION_DAYS)
+    news = [dates[k] for k in ("last_onset", "last_resolved", "last_reoperated") if dates[k]]
+
+    def days(on: dt.date | None) -> int | None:
+        return None if on is None else max(0, (on - operated_on).days)
+
+    return {
+        "recurrence_days": days(dates["recurrence"]),
+        "reoperation_days": days(dates["reoperation"]),
+        "complication_90d": found.filter(onset_on__lte=early).exists(),
+        "last_news": max(news) if news else None,
+    }
+
+
 def _technique(plan: SurgicalPlan | None, content: dict[str, Any]) -> str:
     """The plan's technique; without a plan, a burr osteotomy of M1 is the MIS distal one."""
     if plan is not None:
@@ -104,6 +137,18 @@ def summary_values(episode: Episode, record: OperativeRecord) -> dict[str, Any]:
     last_film = (
         _standing_readings(episode.pk).aggregate(last=Max("radiograph__acquired_on"))["last"]
         or record.operated_on
+    )
+    events = _events(episode.pk, record.operated_on)
+    completed = set(
+        QuestionnaireResponse.objects.filter(
+            episode_id=episode.pk, status=ResponseStatus.COMPLETED
+        ).values_list("time_point", flat=True)
+    )
+    last_answer = QuestionnaireResponse.objects.filter(
+        episode_id=episode.pk, status=ResponseStatus.COMPLETED
+    ).aggregate(last=Max("completed_on"))["last"]
+    last_seen = max(
+        d for d in (last_film, last_answer, events.pop("last_news"), record.operated_on) if d
     )
     return {
         "site_id": episode.patient.site_id,
@@ -130,7 +175,10 @@ def summary_values(episode: Episode, record: OperativeRecord) -> dict[str, Any]:
         "operative_time_min": _number(content.get("operative_time_min")),
         "fluoro_time_s": _number(content.get("fluoro_time_s")),
         "conversion_to_open": content.get("conversion_to_open") is True,
-        "last_seen_on": max(last_film, record.operated_on),
+        **events,
+        **{f"proms_{key}": key in completed for key in TIME_POINTS},
+        "follow_up_days": (last_seen - record.operated_on).days,
+        "last_seen_on": last_seen,
         "refreshed_at": timezone.now(),
     }
 
@@ -139,33 +187,40 @@ def renumber_surgeon(surgeon_id: int) -> None:
     """Number the surgeon's MIS distal osteotomies 1, 2, 3... in operating order and
     recompute their learning curves (DOMAIN §10, registry.learning)."""
     rows = CaseSummary.objects.filter(surgeon_id=surgeon_id)
-    measures = [curve.measure for curve in CURVES]
-    mis = rows.filter(technique=Technique.MIS_DISTAL.value).order_by("operated_on", "episode_id")
-    changed = []
-    cases = dict.fromkeys(measures, 0)
-    failures = dict.fromkeys(measures, 0)
-    for number, row in enumerate(
-        mis.values("episode_id", "mis_case_number", *measures, *(c.key for c in CURVES)),
-        start=1,
-    ):
-        update: dict[str, float | None] = {"mis_case_number": number}
-        for curve in CURVES:
-            value = row[curve.measure]
-            if value is None:
-                update[curve.key] = None
-                continue
-            cases[curve.measure] += 1
-            failures[curve.measure] += curve.failed(value)
-            update[curve.key] = cusum_value(
-                failures[curve.measure], cases[curve.measure], curve.limits.s
-            )
-        if any(row[k] != v for k, v in update.items()):
-            changed.append(CaseSummary(episode_id=row["episode_id"], **update))
-    fields = ["mis_case_number", *(c.key for c in CURVES)]
-    CaseSummary.objects.bulk_update(changed, fields, batch_size=BATCH)
-    rows.exclude(technique=Technique.MIS_DISTAL.value).exclude(mis_case_number__isnull=True).update(
-        mis_case_number=None, **{c.key: None for c in CURVES}
+    keys = [c.key for c in CURVES]
+    mis = list(
+        rows.filter(technique=Technique.MIS_DISTAL.value)
+        .order_by("operated_on", "episode_id")
+        .values("episode_id", "mis_case_number", *(c.measure for c in CURVES), *keys)
     )
+    wanted: list[dict[str, float | None]] = [
+        {"mis_case_number": n, **dict.fromkeys(keys)} for n in range(1, len(mis) + 1)
+    ]
+    brief: dict[str, int | None] = {"mis_cases": len(mis)}
+    for curve in CURVES:
+        measured = [i for i, row in enumerate(mis) if row[curve.measure] is not None]
+        found = curve.curve([curve.failed(mis[i][curve.measure]) for i in measured])
+        for i, value in zip(measured, found.values, strict=True):
+            wanted[i][curve.key] = value
+        brief[f"{curve.key}_cases"] = len(measured)
+        for limit, at in (("h0", found.crossed_h0_at), ("h1", found.crossed_h1_at)):
+            brief[f"{curve.key}_{limit}_case"] = None if at is None else measured[at - 1] + 1
+    changed = [
+        CaseSummary(episode_id=row["episode_id"], **want)
+        for row, want in zip(mis, wanted, strict=True)
+        if any(row[k] != v for k, v in want.items())
+    ]
+    CaseSummary.objects.bulk_update(changed, ["mis_case_number", *keys], batch_size=BATCH)
+    rows.exclude(technique=Technique.MIS_DISTAL.value).exclude(mis_case_number__isnull=True).update(
+        mis_case_number=None, **dict.fromkeys(keys)
+    )
+    site_id = rows.values_list("site_id", flat=True).first()
+    if site_id is None:
+        LearningSummary.objects.filter(surgeon_id=surgeon_id).delete()
+    else:
+        LearningSummary.objects.update_or_create(
+            surgeon_id=surgeon_id, defaults={"site_id": site_id, **brief}
+        )
 
 
 def refresh_case(episode_id: int) -> CaseSummary | None:
@@ -232,9 +287,43 @@ def refresh_all(batch: int = BATCH) -> int:
     with transaction.atomic():
         signed = OperativeRecord.objects.filter(signed_at__isnull=False).values("episode_id")
         CaseSummary.objects.exclude(episode_id__in=signed).delete()
+        LearningSummary.objects.exclude(
+            surgeon_id__in=CaseSummary.objects.values("surgeon_id")
+        ).delete()
         for surgeon_id in set(CaseSummary.objects.values_list("surgeon_id", flat=True).distinct()):
             renumber_surgeon(surgeon_id)
     return kept
+
+
+def summarise_learning() -> int:
+    """Rebuild every surgeon's ``LearningSummary`` from the curves stored on the case rows.
+
+    One GROUP BY over the cases, for a bulk loader that wrote the curves itself
+    (registry.volume); ``renumber_surgeon`` keeps them in step case by case.
+    """
+    sums: dict[str, Any] = {"mis_cases": Count("*"), "site": Min("site_id")}
+    for curve in CURVES:
+        limits = curve.limits
+        sums[f"{curve.key}_cases"] = Count(curve.key)
+        sums[f"{curve.key}_h0_case"] = Min(
+            "mis_case_number", filter=Q(**{f"{curve.key}__lte": limits.h0 + 1e-12})
+        )
+        sums[f"{curve.key}_h1_case"] = Min(
+            "mis_case_number", filter=Q(**{f"{curve.key}__gte": limits.h1 - 1e-12})
+        )
+    rows = (
+        CaseSummary.objects.filter(mis_case_number__isnull=False)
+        .order_by()
+        .values("surgeon_id")
+        .annotate(**sums)
+    )
+    with transaction.atomic():
+        LearningSummary.objects.all().delete()
+        made = LearningSummary.objects.bulk_create(
+            LearningSummary(surgeon_id=row.pop("surgeon_id"), site_id=row.pop("site"), **row)
+            for row in rows
+        )
+    return len(made)
 
 
 # Deferred refreshes (issue 13 item 7: the demo load). Each refresh_case

@@ -73,12 +73,15 @@ class CaseSummary(models.Model):
     when both exist, so the paired figures use patients with both films only.
     ``mis_case_number`` is the surgeon's n-th MIS distal osteotomy in
     operating order (the learning curve's x axis, DOMAIN §10), null for other
-    techniques; ``time_cusum`` and ``fluoro_cusum`` are the surgeon's
+    techniques; ``time_cusum``, ``fluoro_cusum`` and ``complication_cusum`` are the surgeon's
     learning curves after this case (``registry.learning``), kept here so a
     dashboard reads a curve and its crossings without a window over every
     case. ``last_seen_on`` is the latest date the episode is known
     about (follow-up film, questionnaire, complication): where a survival
-    curve censors it.
+    curve censors it (``follow_up_days`` after the operation); ``recurrence_days``
+    and ``reoperation_days`` are the first such event, from the complications
+    register (entered-in-error rows left out). ``proms_<time point>`` says a
+    questionnaire of that time point was completed (core.schedule keys).
     """
 
     episode = models.OneToOneField(
@@ -116,6 +119,31 @@ class CaseSummary(models.Model):
     fluoro_cusum = models.FloatField(
         null=True, blank=True, help_text="Learning curve of fluoroscopy time after this case."
     )
+    complication_90d = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Any complication with onset within 90 days of the operation.",
+    )
+    complication_cusum = models.FloatField(
+        null=True, blank=True, help_text="Learning curve of complications after this case."
+    )
+    recurrence_days = models.IntegerField(
+        null=True, blank=True, help_text="Days from the operation to the first recurrence."
+    )
+    reoperation_days = models.IntegerField(
+        null=True, blank=True, help_text="Days from the operation to the first reoperation."
+    )
+    follow_up_days = models.IntegerField(
+        default=0,
+        db_default=0,
+        help_text="Days from the operation to the last news of the episode.",
+    )
+    # db_default: a bulk loader that names only the older columns still inserts rows.
+    proms_baseline = models.BooleanField(default=False, db_default=False)
+    proms_6w = models.BooleanField(default=False, db_default=False)
+    proms_6m = models.BooleanField(default=False, db_default=False)
+    proms_12m = models.BooleanField(default=False, db_default=False)
+    proms_24m = models.BooleanField(default=False, db_default=False)
     last_seen_on = models.DateField()
     refreshed_at = models.DateTimeField()
 
@@ -128,6 +156,15 @@ class CaseSummary(models.Model):
             models.Index(fields=["technique", "operated_month"], name="case_technique_month"),
             models.Index(fields=["fixation", "operated_month"], name="case_fixation_month"),
             models.Index(fields=["severity", "operated_month"], name="case_severity_month"),
+            # Survival: events per day, and censorings per day among the feet without one.
+            models.Index(fields=["recurrence_days", "follow_up_days"], name="case_recurrence"),
+            models.Index(fields=["reoperation_days", "follow_up_days"], name="case_reoperation"),
+            models.Index(
+                fields=["site", "recurrence_days", "follow_up_days"], name="case_site_recurrence"
+            ),
+            models.Index(
+                fields=["site", "reoperation_days", "follow_up_days"], name="case_site_reoperation"
+            ),
             # The learning curve walks one surgeon's cases in operating order.
             models.Index(fields=["surgeon", "mis_case_number"], name="case_surgeon_number"),
         ]
@@ -139,3 +176,32 @@ class CaseSummary(models.Model):
 
     def __str__(self) -> str:
         return f"case summary of episode {self.episode_id}"
+
+
+class LearningSummary(models.Model):
+    """One surgeon's learning curves in brief: MIS cases, and where each curve first crossed.
+
+    Written with the curves themselves (``registry.actions.renumber_surgeon``),
+    so the learning-curve table of a site or of the registry reads one row per
+    surgeon instead of walking every case. ``<curve>_cases`` counts the cases
+    with the curve's measure recorded; ``<curve>_h0_case`` / ``_h1_case`` is
+    the MIS case number at which it first reached h₀ / h₁ (null: not yet).
+    """
+
+    surgeon = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
+    mis_cases = models.PositiveIntegerField(default=0)
+    time_cusum_cases = models.PositiveIntegerField(default=0)
+    time_cusum_h0_case = models.PositiveIntegerField(null=True, blank=True)
+    time_cusum_h1_case = models.PositiveIntegerField(null=True, blank=True)
+    fluoro_cusum_cases = models.PositiveIntegerField(default=0)
+    fluoro_cusum_h0_case = models.PositiveIntegerField(null=True, blank=True)
+    fluoro_cusum_h1_case = models.PositiveIntegerField(null=True, blank=True)
+    complication_cusum_cases = models.PositiveIntegerField(default=0)
+    complication_cusum_h0_case = models.PositiveIntegerField(null=True, blank=True)
+    complication_cusum_h1_case = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"learning curves of surgeon {self.surgeon_id}"

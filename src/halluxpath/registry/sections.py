@@ -13,13 +13,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Aggregate, Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 
 from halluxpath.core.planning import Technique
 from halluxpath.registry.access import Scope, pseudonym
 from halluxpath.registry.figures import paired_from_sums
 from halluxpath.registry.learning import CURVES, Curve
-from halluxpath.registry.models import CaseSummary
+from halluxpath.registry.models import CaseSummary, LearningSummary
 from halluxpath.registry.tables import NOT_AVAILABLE, Column, Section, Shown, Table
 
 # More months than this are counted per year (the chart stays readable on a phone).
@@ -67,6 +67,15 @@ def surgeon_label(scope: Scope, surgeon_id: int, names: dict[int, str]) -> str:
 # --- case volume ---------------------------------------------------------------------------
 
 
+def _every_month(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every first-of-month from ``first`` to ``last``: a month without cases shows as 0."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
 def case_volume(scope: Scope, filters: Filters) -> Section:
     """Operated episodes per month (per year beyond three years of months)."""
     show = shown_for(scope)
@@ -74,12 +83,14 @@ def case_volume(scope: Scope, filters: Filters) -> Section:
         filters.apply(scope.cases)
         .order_by()
         .values_list("operated_month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("operated_month", "n")
     )
-    per_year = len(by_month) > MONTHS_SHOWN
+    months = _every_month(min(by_month), max(by_month)) if by_month else []
+    per_year = len(months) > MONTHS_SHOWN
     counts: dict[str, int] = {}
-    for month, n in sorted(by_month.items()):
+    for month in months:
+        n = by_month.get(month, 0)
         label = f"{month:%Y}" if per_year else f"{month:%Y-%m}"
         counts[label] = counts.get(label, 0) + n
     period = "Year" if per_year else "Month"
@@ -115,7 +126,7 @@ ANGLES = (
 def correction(scope: Scope, filters: Filters) -> Section:
     """Pre vs latest post-operative HVA and IMA: paired mean difference with 95 % CI."""
     show = shown_for(scope)
-    sums: dict[str, Aggregate] = {"cases": Count("pk")}
+    sums: dict[str, Aggregate] = {"cases": Count("*")}
     for key, _label in ANGLES:
         change = f"{key}_change_deg"
         both = Q(**{f"{change}__isnull": False})
@@ -198,24 +209,22 @@ def _mis(cases: QuerySet[CaseSummary]) -> QuerySet[CaseSummary]:
 def learning_summary(scope: Scope, filters: Filters, names: dict[int, str]) -> Section:
     """Per surgeon: MIS cases on each curve and the case at which it first crossed a limit."""
     show = shown_for(scope)
-    cases = _mis(Filters(surgeon_id=filters.surgeon_id, site_id=filters.site_id).apply(scope.cases))
-    sums: dict[str, Aggregate] = {"cases": Count("pk")}
-    for curve in CURVES:
-        sums[f"{curve.key}_n"] = Count(curve.key)
-        sums[f"{curve.key}_low"] = Min(
-            "mis_case_number", filter=Q(**{f"{curve.key}__lte": curve.limits.h0})
-        )
-        sums[f"{curve.key}_high"] = Min(
-            "mis_case_number", filter=Q(**{f"{curve.key}__gte": curve.limits.h1})
-        )
-    per_surgeon = cases.order_by().values("surgeon_id").annotate(**sums)
+    briefs = LearningSummary.objects.filter(mis_cases__gt=0)
+    if scope.site_id is not None:
+        briefs = briefs.filter(site_id=scope.site_id)
+    if scope.surgeon_id is not None:
+        briefs = briefs.filter(surgeon_id=scope.surgeon_id)
+    if filters.surgeon_id is not None:
+        briefs = briefs.filter(surgeon_id=filters.surgeon_id)
+    if filters.site_id is not None:
+        briefs = briefs.filter(site_id=filters.site_id)
     rows = []
-    for row in per_surgeon:
-        cells = [surgeon_label(scope, row["surgeon_id"], names), show.count(row["cases"])]
+    for brief in briefs:
+        cells = [surgeon_label(scope, brief.surgeon_id, names), show.count(brief.mis_cases)]
         for curve in CURVES:
-            cells.append(show.count(row[f"{curve.key}_n"]))
-            for limit in ("low", "high"):
-                crossed = row[f"{curve.key}_{limit}"]
+            cells.append(show.count(getattr(brief, f"{curve.key}_cases")))
+            for limit in ("h0", "h1"):
+                crossed = getattr(brief, f"{curve.key}_{limit}_case")
                 cells.append("not crossed" if crossed is None else f"case {show.count(crossed)}")
         rows.append(cells)
     rows.sort(key=lambda r: r[0])
@@ -245,8 +254,9 @@ def learning_summary(scope: Scope, filters: Filters, names: dict[int, str]) -> S
 def _curve_terms(curve: Curve) -> str:
     lim = curve.limits
     return (
-        f"{curve.title.lower()}: failure = {curve.failure}, p₀ {lim.p0:.2f}, p₁ {lim.p1:.2f}, "
-        f"α {lim.alpha:.2f}, β {lim.beta:.2f} (h₀ {lim.h0:.2f}, h₁ {lim.h1:+.2f})"
+        f"{curve.title.lower()}: failure = {curve.failure}, p₀ {curve.p0:.2f}, "
+        f"p₁ {curve.p1:.2f}, α {curve.alpha:.2f}, β {curve.beta:.2f} "
+        f"(h₀ {lim.h0:.2f}, h₁ {lim.h1:+.2f})"
     )
 
 
@@ -261,7 +271,12 @@ def learning_curve(scope: Scope, surgeon_id: int, curve: Curve, label: str) -> S
     rows, xs, ys = [], [], []
     for number, value, cusum in rows_q:
         rows.append(
-            [str(number), f"{value:.1f}", "yes" if curve.failed(value) else "no", f"{cusum:.2f}"]
+            [
+                str(number),
+                curve.shown(value),
+                "yes" if curve.failed(value) else "no",
+                f"{cusum:.2f}",
+            ]
         )
         xs.append(number)
         ys.append(cusum)
@@ -271,17 +286,19 @@ def learning_curve(scope: Scope, surgeon_id: int, curve: Curve, label: str) -> S
         title=f"Learning curve: {curve.title.lower()} ({label})",
         about=f"CUSUM of cases with {curve.failure}: up 1 − s = {1 - lim.s:.3f} for each such "
         f"case, down s = {lim.s:.3f} for each other. Climbing while learning; crossing h₀ "
-        f"({lim.h0:.2f}) is performance consistent with p₀ = {lim.p0:.0%}, crossing h₁ "
-        f"(+{lim.h1:.2f}) with p₁ = {lim.p1:.0%}.",
+        f"({lim.h0:.2f}) is performance consistent with p₀ = {curve.p0:.0%}, crossing h₁ "
+        f"(+{lim.h1:.2f}) with p₁ = {curve.p1:.0%}.",
         source=curve.source,
-        limits="Not risk-adjusted: harder feet take longer. Cases without the measure "
-        "recorded are left out. α = β = 0.10, p₀ and p₁ are project defaults.",
+        limits="Not risk-adjusted: harder feet take longer and carry more risk. Cases "
+        "without the measure recorded are left out; a complication counts once recorded, so "
+        "the latest cases may still gain one. α = β = 0.10; see the learning-curve summary "
+        "for which rates are project defaults.",
         table=Table(
             f"{curve.title} CUSUM",
             (
                 Column("MIS case"),
-                Column(f"{curve.title} ({curve.unit})"),
-                Column(f"Over {curve.target:g} {curve.unit}", numeric=False),
+                Column(f"{curve.title} ({curve.unit})" if curve.unit else curve.title),
+                Column(f"Failure ({curve.failure})", numeric=False),
                 Column("CUSUM"),
             ),
             rows,

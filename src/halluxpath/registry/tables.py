@@ -14,6 +14,7 @@ looks like a whole number.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,9 @@ class Column:
     numeric: bool = True
 
 
+PAGE_ROWS = 100  # a longer table is thinned on the page (every k-th row); its CSV has all
+
+
 @dataclass(frozen=True)
 class Table:
     caption: str
@@ -37,6 +41,19 @@ class Table:
     @property
     def header(self) -> list[str]:
         return [c.label for c in self.columns]
+
+    @property
+    def every(self) -> int:
+        """1, or the k of "every k-th row" when the page thins a long table."""
+        return 1 if len(self.rows) <= PAGE_ROWS else math.ceil(len(self.rows) / PAGE_ROWS)
+
+    @property
+    def page_rows(self) -> list[list[str]]:
+        """The rows the page shows: all, or every k-th and the last (a case-by-case curve)."""
+        if self.every == 1:
+            return self.rows
+        shown = self.rows[:: self.every]
+        return shown if shown[-1] is self.rows[-1] else [*shown, self.rows[-1]]
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Sc
 from halluxpath.outcomes.stored import ANSWERS
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.patients.models import Status as EpisodeStatus
+from halluxpath.registry.actions import summarise_learning
 from halluxpath.registry.learning import CURVES
 from halluxpath.registry.models import CaseSummary, Fixation
 from halluxpath.sites.models import Site
@@ -155,6 +156,7 @@ def generate(
                 if progress is not None:
                     progress(result.episodes, episodes)
         writer.finish(written)
+        summarise_learning()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -210,6 +212,9 @@ class _Cohort:
     fluoro: np.ndarray
     case_number: np.ndarray  # 0: not an MIS distal osteotomy
     cusum: dict[str, np.ndarray]
+    kind: np.ndarray  # the complication drawn ("" for none; recurrence follows the films)
+    onset: np.ndarray  # its onset, days after the operation
+    complication_90d: np.ndarray
 
 
 def _cohort(rng: np.random.Generator, n: int, today: dt.date, surgeon_ids: np.ndarray) -> _Cohort:
@@ -266,9 +271,26 @@ def _cohort(rng: np.random.Generator, n: int, today: dt.date, surgeon_ids: np.nd
     # Learning: time and fluoroscopy fall over the first ~40 cases (DOMAIN §10).
     minutes = (38.0 + 30.0 * np.exp(-experience / 18.0)) * rng.lognormal(0.0, 0.22, n)
     fluoro = (55.0 + 50.0 * np.exp(-experience / 20.0)) * rng.lognormal(0.0, 0.3, n)
+    # DOMAIN §7: any complication 16.6 %, kinds weighted by their rates, each
+    # with its usual onset; drawn here so the learning curve can count them.
+    kinds = np.array(list(KIND_WEIGHTS))
+    weights = np.array(list(KIND_WEIGHTS.values()))
+    kind_index = rng.choice(len(kinds), n, p=weights / weights.sum())
+    drawn = rng.random(n) < ANY_COMPLICATION
+    lows = np.array([KIND_COURSE[k][0][0] for k in kinds])
+    highs = np.array([KIND_COURSE[k][0][1] for k in kinds])
+    onset = lows[kind_index] + (rng.random(n) * (highs - lows)[kind_index]).astype(int)
+    drawn &= onset <= elapsed - 1
+    kind = np.where(drawn, kinds[kind_index], "")
+    complication_90d = drawn & (onset <= 90)
     cusum: dict[str, np.ndarray] = {}
+    measured = {
+        "operative_time_min": minutes,
+        "fluoro_time_s": fluoro,
+        "complication_90d": complication_90d.astype(float),
+    }
     for curve in CURVES:
-        measure = minutes if curve.measure == "operative_time_min" else fluoro
+        measure = measured[curve.measure]
         step = np.where(measure > curve.target, 1.0 - curve.limits.s, -curve.limits.s)
         sorted_step = np.where(sorted_mis, step[order], 0.0)
         values = np.full(n, np.nan)
@@ -294,6 +316,9 @@ def _cohort(rng: np.random.Generator, n: int, today: dt.date, surgeon_ids: np.nd
         fluoro=fluoro.round(0),
         case_number=case_number,
         cusum=cusum,
+        kind=kind,
+        onset=onset,
+        complication_90d=complication_90d,
     )
 
 
@@ -404,14 +429,17 @@ def _write_chunk(
             strict=True,
         ),
     )
-    responses, scores, last_answer = _questionnaires(writer, rng, episode_ids, operated, ids, today)
-    complications, last_event = _complications(writer, rng, c, part, episode_ids, stamp, today)
+    responses, scores, last_answer, answered_at = _questionnaires(
+        writer, rng, episode_ids, operated, ids, today
+    )
+    complications, last_event, recurrence_day, reoperation_day = _complications(
+        writer, rng, c, part, episode_ids, stamp, today
+    )
     post_days = c.post_days[part]
     has_film = post_days >= 0
     film_seen = np.where(has_film, post_days, 0)
-    last_seen = operated + np.maximum(np.maximum(film_seen, last_answer), last_event).astype(
-        "timedelta64[D]"
-    )
+    follow_up = np.maximum(np.maximum(film_seen, last_answer), last_event)
+    last_seen = operated + follow_up.astype("timedelta64[D]")
     months = operated.astype("datetime64[M]").astype("datetime64[D]")
     mis = c.case_number[part] > 0
     writer.insert(
@@ -438,6 +466,11 @@ def _write_chunk(
             "conversion_to_open",
             "mis_case_number",
             *(curve.key for curve in CURVES),
+            "complication_90d",
+            "recurrence_days",
+            "reoperation_days",
+            *(f"proms_{time_point}" for time_point in OFFSET_DAYS),
+            "follow_up_days",
             "last_seen_on",
             "refreshed_at",
         ],
@@ -462,7 +495,15 @@ def _write_chunk(
             c.fluoro[part].tolist(),
             [False] * n,
             _nullable(c.case_number[part], mis),
-            *(_nullable(c.cusum[curve.key][part], mis) for curve in CURVES),
+            *(
+                _nullable(c.cusum[curve.key][part], mis & ~np.isnan(c.cusum[curve.key][part]))
+                for curve in CURVES
+            ),
+            c.complication_90d[part].tolist(),
+            _nullable(recurrence_day, recurrence_day >= 0),
+            _nullable(reoperation_day, reoperation_day >= 0),
+            *(answered_at[time_point].tolist() for time_point in OFFSET_DAYS),
+            follow_up.astype(int).tolist(),
             iso(last_seen).tolist(),
             [stamp] * n,
             strict=True,
@@ -483,7 +524,7 @@ def _questionnaires(
     operated: np.ndarray,
     ids: dict[str, int],
     today: dt.date,
-) -> tuple[int, int, np.ndarray]:
+) -> tuple[int, int, np.ndarray, dict[str, np.ndarray]]:
     """MOXFQ and NRS pain at each opened time point, completed at the falling rates above.
 
     Built as arrays and written in index order (episode, then response and
@@ -502,6 +543,7 @@ def _questionnaires(
         key: [] for key in ("episode", "instrument", "time_point", "day", "answers", "tag")
     }
     scores: list[tuple[np.ndarray, str, np.ndarray]] = []  # (response tags, domain, values)
+    answered_at = {time_point: np.zeros(n, dtype=bool) for time_point in OFFSET_DAYS}
     tag = 0  # a response's number before the sort
     for time_point, offset in OFFSET_DAYS.items():
         day = -14 if time_point == "baseline" else offset
@@ -509,6 +551,7 @@ def _questionnaires(
         where = np.flatnonzero(opened & (rng.random(n) < COMPLETION[time_point]))
         if not len(where):
             continue
+        answered_at[time_point][where] = True
         answered = np.minimum(day + rng.integers(-10, 11, len(where)), elapsed[where])
         last_answer[where] = np.maximum(last_answer[where], answered)
         mean, sd = MOXFQ_INDEX[time_point]
@@ -545,7 +588,7 @@ def _questionnaires(
                 points += steps
             scores.append((tags, "index", (points * 100 / 64).round(1)))
     if not parts["episode"]:
-        return 0, 0, last_answer
+        return 0, 0, last_answer, answered_at
     episode = np.concatenate(parts["episode"])
     order = np.argsort(episode, kind="stable")
     first_id = ids[QuestionnaireResponse._meta.label]
@@ -626,7 +669,7 @@ def _questionnaires(
             strict=True,
         ),
     )
-    return count, total, last_answer
+    return count, total, last_answer, answered_at
 
 
 def _time_points(
@@ -646,18 +689,17 @@ def _complications(
     episode_ids: np.ndarray,
     stamp: str,
     today: dt.date,
-) -> tuple[int, np.ndarray]:
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Complications near DOMAIN §7's rates, and recurrence where the films show it."""
     n = len(episode_ids)
     operated = c.operated[part]
     elapsed = (np.datetime64(today, "D") - operated).astype(int)
-    kinds = np.array(list(KIND_WEIGHTS))
-    weights = np.array(list(KIND_WEIGHTS.values()))
-    drawn = rng.random(n) < ANY_COMPLICATION
-    kind = np.where(drawn, kinds[rng.choice(len(kinds), n, p=weights / weights.sum())], "")
+    kind = c.kind[part]
     post_days = c.post_days[part]
     recurred = (post_days >= 182) & (c.post_hva[part] > 15.0)
     last_event = np.zeros(n, dtype=np.int64)
+    recurrence_day = np.full(n, -1, dtype=np.int64)  # -1: none (the survival curves' events)
+    reoperation_day = np.full(n, -1, dtype=np.int64)
     rows: list[tuple[object, ...]] = []
     for chosen, onset_of in (
         (kind != "", None),
@@ -667,11 +709,7 @@ def _complications(
         if not len(where):
             continue
         which = kind[where] if onset_of is None else np.full(len(where), "recurrence")
-        low = np.array([KIND_COURSE[k][0][0] for k in which.tolist()])
-        high = np.array([KIND_COURSE[k][0][1] for k in which.tolist()])
-        onset = low + (rng.random(len(where)) * (high - low)).astype(int)
-        if onset_of is not None:
-            onset = onset_of[where]
+        onset = c.onset[part][where] if onset_of is None else onset_of[where]
         keep = onset <= elapsed[where]
         where, which, onset = where[keep], which[keep], onset[keep]
         chance = np.array([KIND_COURSE[k][2] for k in which.tolist()])
@@ -681,6 +719,13 @@ def _complications(
         resolved_day = onset + rng.integers(7, 200, len(where))
         resolved = (rng.random(len(where)) < 0.8) & (resolved_day <= elapsed[where])
         last_event[where] = np.maximum(last_event[where], np.where(reoperated, reop_day, onset))
+        if onset_of is not None:
+            recurrence_day[where] = onset
+        again = where[reoperated]
+        earlier = reoperation_day[again]
+        reoperation_day[again] = np.where(
+            earlier < 0, reop_day[reoperated], np.minimum(earlier, reop_day[reoperated])
+        )
         base = operated[where]
         onset_on = np.datetime_as_string(base + onset.astype("timedelta64[D]")).tolist()
         reop_on = np.datetime_as_string(base + reop_day.astype("timedelta64[D]")).tolist()
@@ -733,7 +778,7 @@ def _complications(
         ],
         rows,
     )
-    return len(rows), last_event
+    return len(rows), last_event, recurrence_day, reoperation_day
 
 
 class _Writer:

@@ -38,6 +38,7 @@ from halluxpath.core.landmarks import FilmView
 from halluxpath.frontdoor import page_only
 from halluxpath.imaging.models import Measurement
 from halluxpath.records import check_version
+from halluxpath.registry.actions import refresh_case
 from halluxpath.surgery.access import OPERATIVE_RECORDS
 
 DECIDER_REFUSAL = "Only a surgeon confirms or rejects a proposed recurrence."
@@ -183,6 +184,7 @@ def confirm_recurrence(
             patient_id=patient_id,
             detail={"status": proposal.status, "complication": complication.pk},
         )
+        refresh_case(complication.episode_id)
     return complication
 
 

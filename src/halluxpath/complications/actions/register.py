@@ -37,6 +37,7 @@ from halluxpath.complications.schemas import (
 from halluxpath.frontdoor import page_only
 from halluxpath.patients.access import episode_for
 from halluxpath.records import change_detail, check_version, field_changes
+from halluxpath.registry.actions import refresh_case
 
 
 @page_only(PAGE_ONLY)
@@ -75,6 +76,7 @@ def record_complication(actor: Actor, episode_id: int, data: NewComplicationInpu
             patient_id=episode.patient_id,
             detail={"values": as_json(values), "alert": alert.pk if alert else None},
         )
+        refresh_case(complication.episode_id)
     return complication
 
 
@@ -125,6 +127,7 @@ def amend_complication(
             patient_id=complication.episode.patient_id,
             detail={**detail, "reason": reason},
         )
+        refresh_case(complication.episode_id)
     return complication
 
 
@@ -160,4 +163,5 @@ def mark_entered_in_error(
             patient_id=complication.episode.patient_id,
             detail={"version": complication.version, "changes": changes, "reason": reason},
         )
+        refresh_case(complication.episode_id)
     return complication
