@@ -28,13 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Case, Count, F, Max, Q, QuerySet, When
 
 from halluxpath.complications.models import Complication
 from halluxpath.core.complications import PUBLISHED_RATES, Kind
@@ -373,64 +367,62 @@ def trajectories(scope: Scope, filters: Filters) -> Section:
 
 
 def _paired_counts(
-    follow_ups: QuerySet[Score, dict[str, Any]], with_mcid: list[tuple[Instrument, Domain]]
-) -> list[tuple[str, str, str, int, int]]:
-    """Pairs and pairs reaching the MCID per score and follow-up time point.
+    scores: QuerySet[Score], with_mcid: list[tuple[Instrument, Domain]]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str, str], tuple[int, int]]]:
+    """Baselines per score, and pairs and pairs reaching the MCID per score and follow-up.
 
-    The follow-up scores, each with its baseline (one correlated lookup per
-    row), are counted by an outer aggregate over them as a derived table: the
-    ORM would repeat the lookup in every filtered count. Parameters bound.
+    One pass: the scores are grouped per episode and domain into one row holding
+    the baseline and each follow-up (conditional aggregation: at most one score
+    per episode, domain and time point), and an outer aggregate counts these
+    rows per domain. No lookup per score, no self-join. Parameters bound.
     """
-    inner, params = follow_ups.query.sql_with_params()
-    conditions, condition_params = [], []
-    for instrument, domain in with_mcid:
-        change = (
-            "base - value >= %s"
-            if instrument.direction is Direction.HIGHER_WORSE
-            else ("value - base >= %s")
+    per_time_point = {
+        f"v_{i}": Max(Case(When(time_point=time_point, then=F("value"))))
+        for i, time_point in enumerate(TIME_POINTS)
+    }
+    grouped = scores.values("episode_id", "instrument", "domain").annotate(**per_time_point)
+    inner, params = grouped.query.sql_with_params()
+    base = f"v_{TIME_POINTS.index(BASELINE)}"
+    counts, count_params = [f"COUNT({base})"], []
+    for i, time_point in enumerate(TIME_POINTS):
+        if time_point == BASELINE:
+            continue
+        reached = []
+        for instrument, domain in with_mcid:
+            change = (
+                f"{base} - v_{i} >= %s"
+                if instrument.direction is Direction.HIGHER_WORSE
+                else f"v_{i} - {base} >= %s"
+            )
+            reached.append(f"(instrument = %s AND domain = %s AND {change})")
+            count_params += [instrument.key, domain.key, domain.mcid]
+        counts.append(f"COUNT(CASE WHEN {base} IS NOT NULL THEN v_{i} END)")
+        counts.append(
+            f"SUM(CASE WHEN {base} IS NOT NULL AND v_{i} IS NOT NULL "
+            f"AND ({' OR '.join(reached) or '1 = 0'}) THEN 1 ELSE 0 END)"
         )
-        conditions.append(f"(instrument = %s AND domain = %s AND {change})")
-        condition_params += [instrument.key, domain.key, domain.mcid]
-    reached = " OR ".join(conditions) or "1 = 0"
     sql = (
-        f"SELECT instrument, domain, time_point, COUNT(*), "  # noqa: S608 (bound parameters)
-        f"SUM(CASE WHEN {reached} THEN 1 ELSE 0 END) FROM ({inner}) paired "
-        "WHERE base IS NOT NULL AND value IS NOT NULL GROUP BY instrument, domain, time_point"
+        f"SELECT instrument, domain, {', '.join(counts)} "  # noqa: S608 (bound parameters)
+        f"FROM ({inner}) paired GROUP BY instrument, domain"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*condition_params, *params])
-        return [(i, d, t, int(p), int(r or 0)) for i, d, t, p, r in cursor.fetchall()]
+        cursor.execute(sql, [*count_params, *params])
+        rows = cursor.fetchall()
+    baselines: dict[tuple[str, str], int] = {}
+    got: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for instrument_key, domain_key, n_base, *pairs_and_hits in rows:
+        baselines[(instrument_key, domain_key)] = int(n_base or 0)
+        follow_ups = iter(pairs_and_hits)
+        for time_point in FOLLOW_UPS:
+            pairs, hits = next(follow_ups), next(follow_ups)
+            got[(instrument_key, domain_key, time_point)] = (int(pairs or 0), int(hits or 0))
+    return baselines, got
 
 
 def mcid_share(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
-    scores = _scores(scope, filters)
-    baseline = (
-        Score.objects.filter(
-            episode_id=OuterRef("episode_id"),
-            instrument=OuterRef("instrument"),
-            domain=OuterRef("domain"),
-            time_point=BASELINE,
-            value__isnull=False,
-        )
-        .order_by()
-        .values("value")[:1]
-    )
     with_mcid = [(i, d) for i, d in _charted_pairs() if d.mcid is not None]
-    baselines = {
-        (i, d): n
-        for i, d, n in scores.filter(time_point=BASELINE)
-        .values("instrument", "domain")
-        .annotate(n=Count("pk"))  # one score per episode, domain and time point
-        .values_list("instrument", "domain", "n")
-    }
-    paired = _paired_counts(
-        scores.exclude(time_point=BASELINE)
-        .annotate(base=Subquery(baseline))
-        .values("instrument", "domain", "time_point", "value", "base"),
-        with_mcid,
-    )
-    got = {(i, d, t): (p, r) for i, d, t, p, r in paired}
+    baselines, got = _paired_counts(_scores(scope, filters), with_mcid)
     rows, plot = [], []
     for instrument, domain in with_mcid:
         for time_point in FOLLOW_UPS:
