@@ -28,18 +28,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, F, Max, Q, QuerySet, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, When
 
 from halluxpath.complications.models import Complication
 from halluxpath.core.complications import PUBLISHED_RATES, Kind
-from halluxpath.core.instruments import SHIPPED, SITE_LOADED, Direction, Domain, Instrument
+from halluxpath.core.instruments import Domain, Instrument
 from halluxpath.core.schedule import DEFAULT, OFFSET_DAYS, TIME_POINTS, TimePointKey
 from halluxpath.core.stats import wilson
 from halluxpath.core.survival import AT_RISK_DAYS, AT_RISK_MONTHS
 from halluxpath.outcomes.models import Score
+from halluxpath.registry import tallies
 from halluxpath.registry.access import Scope
 from halluxpath.registry.figures import at_risk_at, kaplan_meier_grouped, survival_at
-from halluxpath.registry.models import CaseSummary
+from halluxpath.registry.models import CaseSummary, PairTally, ScoreTally
 from halluxpath.registry.sections import Filters, shown_for
 from halluxpath.registry.tables import NOT_AVAILABLE, Column, Section, Shown, Table
 
@@ -48,11 +49,6 @@ SHORT_TIME_POINTS = {t: "Baseline" if t == BASELINE else TimePointKey(t).label f
 FOLLOW_UPS = tuple(t for t in TIME_POINTS if t != BASELINE)
 # DOMAIN §14: BOFAS registry, first-MTP *fusion* pathway (n = 459, 2014–2019), MOXFQ completion.
 BOFAS_FUSION_COMPLETION_PCT = {"baseline": 52.5, "6m": 27.2, "12m": 15.7}
-# Instruments whose scores are charted (satisfaction and return-to-activity days are not scales).
-CHARTED: tuple[Instrument, ...] = (
-    *(i for k, i in SHIPPED.items() if k not in ("satisfaction", "return_to_activity")),
-    *SITE_LOADED.values(),
-)
 
 
 def _pct(x: float | None) -> str:
@@ -248,8 +244,7 @@ def survival(scope: Scope, filters: Filters, event: Event) -> Section:
 # --- questionnaires ------------------------------------------------------------------------
 
 
-def _charted_pairs() -> list[tuple[Instrument, Domain]]:
-    return [(i, d) for i in CHARTED for d in i.domains]
+_charted_pairs = tallies.charted_pairs
 
 
 SHORT_NAMES = {
@@ -268,6 +263,32 @@ def _label(instrument: Instrument, domain: Domain) -> str:
     if len(instrument.domains) == 1:
         return name
     return f"{name}: {domain.label}"
+
+
+def _tallied(scope: Scope, filters: Filters) -> dict[str, int] | None:
+    """The tallies' site and surgeon filter for this view, or None when it narrows by
+    anything else (technique, fixation, severity, period): then the scores are counted."""
+    if any(
+        v is not None
+        for v in (
+            filters.technique,
+            filters.fixation,
+            filters.severity,
+            filters.month_from,
+            filters.month_to,
+        )
+    ):
+        return None
+    found: dict[str, int] = {}
+    for key, a, b in (
+        ("site_id", scope.site_id, filters.site_id),
+        ("surgeon_id", scope.surgeon_id, filters.surgeon_id),
+    ):
+        if a is not None and b is not None and a != b:
+            return {"pk": -1}  # nothing matches
+        if a is not None or b is not None:
+            found[key] = a if a is not None else b  # type: ignore[assignment]
+    return found
 
 
 def _scores(scope: Scope, filters: Filters) -> QuerySet[Score]:
@@ -301,13 +322,20 @@ def quantile(frequencies: Sequence[tuple[float, int]], q: float) -> float:
 def trajectories(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
     table: dict[tuple[str, str, str], list[tuple[float, int]]] = defaultdict(list)
-    for key, domain_key, time_point, value, n in (
+    where = _tallied(scope, filters)
+    counted: Any = (
         _scores(scope, filters)
         .values("instrument", "domain", "time_point", "value")
         .annotate(n=Count("pk"))
-        .order_by("instrument", "domain", "time_point", "value")
-        .values_list("instrument", "domain", "time_point", "value", "n")
-    ):
+        if where is None
+        else ScoreTally.objects.filter(**where)
+        .order_by()
+        .values("instrument", "domain", "time_point", "value")
+        .annotate(n=Sum("patients"))
+    )
+    for key, domain_key, time_point, value, n in counted.order_by(
+        "instrument", "domain", "time_point", "value"
+    ).values_list("instrument", "domain", "time_point", "value", "n"):
         if value is not None:
             table[(key, domain_key, time_point)].append((float(value), int(n)))
     rows, series = [], []
@@ -382,29 +410,7 @@ def _paired_counts(
     }
     grouped = scores.values("episode_id", "instrument", "domain").annotate(**per_time_point)
     inner, params = grouped.query.sql_with_params()
-    base = f"v_{TIME_POINTS.index(BASELINE)}"
-    counts, count_params = [f"COUNT({base})"], []
-    for i, time_point in enumerate(TIME_POINTS):
-        if time_point == BASELINE:
-            continue
-        reached = []
-        for instrument, domain in with_mcid:
-            change = (
-                f"{base} - v_{i} >= %s"
-                if instrument.direction is Direction.HIGHER_WORSE
-                else f"v_{i} - {base} >= %s"
-            )
-            reached.append(f"(instrument = %s AND domain = %s AND {change})")
-            count_params += [instrument.key, domain.key, domain.mcid]
-        counts.append(f"COUNT(CASE WHEN {base} IS NOT NULL THEN v_{i} END)")
-        counts.append(
-            f"SUM(CASE WHEN {base} IS NOT NULL AND v_{i} IS NOT NULL "
-            f"AND ({' OR '.join(reached) or '1 = 0'}) THEN 1 ELSE 0 END)"
-        )
-    sql = (
-        f"SELECT instrument, domain, {', '.join(counts)} "  # noqa: S608 (bound parameters)
-        f"FROM ({inner}) paired GROUP BY instrument, domain"
-    )
+    sql, count_params = tallies.paired_sql(inner, (), with_mcid)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*count_params, *params])
         rows = cursor.fetchall()
@@ -422,7 +428,22 @@ def _paired_counts(
 def mcid_share(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
     with_mcid = [(i, d) for i, d in _charted_pairs() if d.mcid is not None]
-    baselines, got = _paired_counts(_scores(scope, filters), with_mcid)
+    where = _tallied(scope, filters)
+    if where is None:
+        baselines, got = _paired_counts(_scores(scope, filters), with_mcid)
+    else:
+        baselines, got = {}, {}
+        for i, d, t, pairs, hits in (
+            PairTally.objects.filter(**where)
+            .order_by()
+            .values("instrument", "domain", "time_point")
+            .annotate(p=Sum("pairs"), r=Sum("reached"))
+            .values_list("instrument", "domain", "time_point", "p", "r")
+        ):
+            if t == BASELINE:
+                baselines[(i, d)] = int(pairs or 0)
+            else:
+                got[(i, d, t)] = (int(pairs or 0), int(hits or 0))
     rows, plot = [], []
     for instrument, domain in with_mcid:
         for time_point in FOLLOW_UPS:
