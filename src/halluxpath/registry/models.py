@@ -165,6 +165,16 @@ class CaseSummary(models.Model):
             models.Index(
                 fields=["site", "reoperation_days", "follow_up_days"], name="case_site_reoperation"
             ),
+            # The surgeon dashboard's survival: the same per-day counts among one surgeon's cases
+            # (site too, as the scope filters both), read from the index alone.
+            models.Index(
+                fields=["surgeon", "site", "recurrence_days", "follow_up_days"],
+                name="case_surgeon_recurrence",
+            ),
+            models.Index(
+                fields=["surgeon", "site", "reoperation_days", "follow_up_days"],
+                name="case_surgeon_reoperation",
+            ),
             # The learning curve walks one surgeon's cases in operating order.
             models.Index(fields=["surgeon", "mis_case_number"], name="case_surgeon_number"),
         ]
