@@ -8,7 +8,7 @@ import pytest
 
 from halluxpath.accounts.models import User
 from halluxpath.audit.context import Actor
-from halluxpath.registry import dashboards, sections
+from halluxpath.registry import dashboards, outcome_sections, sections
 from halluxpath.registry.access import Dashboard, pseudonym, scope_for
 from halluxpath.registry.learning import CURVES
 from halluxpath.registry.sections import Filters
@@ -215,3 +215,44 @@ def test_completion_is_counted_among_feet_due_beside_bofas(registry_world: Regis
     # answered early (May, June): 6 of 6.
     assert rows["6 months"][1:4] == ["6", "6", "100.0"]
     assert rows["12 months"][5] == "15.7"
+
+
+@pytest.mark.parametrize(
+    ("who", "dashboard"),
+    [
+        ("alpha", Dashboard.SURGEON),
+        ("admin", Dashboard.SITE),
+        ("researcher", Dashboard.REGISTRY),
+    ],
+)
+@pytest.mark.parametrize("slug", ["questionnaires", "mcid"])
+def test_the_tallies_give_the_figures_the_scores_give(
+    registry_world: RegistryWorld,
+    who: str,
+    dashboard: Dashboard,
+    slug: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """registry.tallies sum to what counting the scores themselves gives, per viewer."""
+    user = getattr(registry_world, who)
+    tallied = section(user, dashboard, slug)
+    for pick in (Filters(), Filters(surgeon_id=registry_world.alpha.pk)):
+        monkeypatch.setattr(outcome_sections, "_tallied", lambda _s, _f: None)
+        counted = section(user, dashboard, slug, pick)
+        monkeypatch.undo()
+        assert section(user, dashboard, slug, pick).table.rows == counted.table.rows
+    assert tallied.table.rows
+    assert tallied.table.rows == section(user, dashboard, slug, Filters()).table.rows
+
+
+def test_scoring_a_response_brings_the_tallies_up_to_date(registry_world: RegistryWorld) -> None:
+    from halluxpath.outcomes.models import Score
+    from halluxpath.registry.actions import refresh_scores
+    from halluxpath.registry.models import ScoreTally
+
+    before = ScoreTally.objects.filter(surgeon=registry_world.alpha).count()
+    episode = registry_world.alpha_cases[0]
+    Score.objects.filter(episode=episode).update(value=9.5)
+    refresh_scores(episode.pk)
+    assert ScoreTally.objects.filter(surgeon=registry_world.alpha, value=9.5).exists()
+    assert ScoreTally.objects.filter(surgeon=registry_world.alpha).count() >= before - 2

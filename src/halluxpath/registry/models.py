@@ -165,6 +165,16 @@ class CaseSummary(models.Model):
             models.Index(
                 fields=["site", "reoperation_days", "follow_up_days"], name="case_site_reoperation"
             ),
+            # The surgeon dashboard's survival: the same per-day counts among one surgeon's cases
+            # (site too, as the scope filters both), read from the index alone.
+            models.Index(
+                fields=["surgeon", "site", "recurrence_days", "follow_up_days"],
+                name="case_surgeon_recurrence",
+            ),
+            models.Index(
+                fields=["surgeon", "site", "reoperation_days", "follow_up_days"],
+                name="case_surgeon_reoperation",
+            ),
             # The learning curve walks one surgeon's cases in operating order.
             models.Index(fields=["surgeon", "mis_case_number"], name="case_surgeon_number"),
         ]
@@ -205,3 +215,54 @@ class LearningSummary(models.Model):
 
     def __str__(self) -> str:
         return f"learning curves of surgeon {self.surgeon_id}"
+
+
+class ScoreTally(models.Model):
+    """How many patients had each questionnaire score value, per surgeon and time point.
+
+    The questionnaire sections' frequency tables (median and quartiles per time
+    point) summed over a dashboard's surgeons, so a page reads a few thousand
+    tally rows instead of every score (millions at registry size). Rebuilt per
+    surgeon by ``registry.tallies.rebuild`` whenever a case or its scores change;
+    derived data, like ``CaseSummary``.
+    """
+
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    instrument = models.CharField(max_length=40)
+    domain = models.CharField(max_length=40)
+    time_point = models.CharField(max_length=10)
+    value = models.FloatField()
+    patients = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["site", "surgeon"], name="score_tally_site_surgeon")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument}.{self.domain} {self.time_point} = {self.value}: {self.patients}"
+
+
+class PairTally(models.Model):
+    """Patients with a baseline and a follow-up score, and how many reached the MCID, per surgeon.
+
+    At ``time_point`` baseline, ``pairs`` counts the patients with a baseline
+    score (``reached`` 0). Rebuilt with ``ScoreTally``.
+    """
+
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    instrument = models.CharField(max_length=40)
+    domain = models.CharField(max_length=40)
+    time_point = models.CharField(max_length=10)
+    pairs = models.PositiveIntegerField()
+    reached = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["site", "surgeon"], name="pair_tally_site_surgeon")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument}.{self.domain} {self.time_point}: {self.reached}/{self.pairs}"

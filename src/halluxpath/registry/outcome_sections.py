@@ -28,24 +28,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, When
 
 from halluxpath.complications.models import Complication
 from halluxpath.core.complications import PUBLISHED_RATES, Kind
-from halluxpath.core.instruments import SHIPPED, SITE_LOADED, Direction, Domain, Instrument
+from halluxpath.core.instruments import Domain, Instrument
 from halluxpath.core.schedule import DEFAULT, OFFSET_DAYS, TIME_POINTS, TimePointKey
 from halluxpath.core.stats import wilson
 from halluxpath.core.survival import AT_RISK_DAYS, AT_RISK_MONTHS
 from halluxpath.outcomes.models import Score
+from halluxpath.registry import tallies
 from halluxpath.registry.access import Scope
 from halluxpath.registry.figures import at_risk_at, kaplan_meier_grouped, survival_at
-from halluxpath.registry.models import CaseSummary
+from halluxpath.registry.models import CaseSummary, PairTally, ScoreTally
 from halluxpath.registry.sections import Filters, shown_for
 from halluxpath.registry.tables import NOT_AVAILABLE, Column, Section, Shown, Table
 
@@ -54,11 +49,6 @@ SHORT_TIME_POINTS = {t: "Baseline" if t == BASELINE else TimePointKey(t).label f
 FOLLOW_UPS = tuple(t for t in TIME_POINTS if t != BASELINE)
 # DOMAIN §14: BOFAS registry, first-MTP *fusion* pathway (n = 459, 2014–2019), MOXFQ completion.
 BOFAS_FUSION_COMPLETION_PCT = {"baseline": 52.5, "6m": 27.2, "12m": 15.7}
-# Instruments whose scores are charted (satisfaction and return-to-activity days are not scales).
-CHARTED: tuple[Instrument, ...] = (
-    *(i for k, i in SHIPPED.items() if k not in ("satisfaction", "return_to_activity")),
-    *SITE_LOADED.values(),
-)
 
 
 def _pct(x: float | None) -> str:
@@ -99,7 +89,13 @@ def complication_rates(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
     cases = filters.apply(scope.cases)
     n = cases.count()
-    found = Complication.objects.filter(entered_in_error=False, episode_id__in=_episodes(cases))
+    found = Complication.objects.filter(entered_in_error=False)
+    if scope.across_sites:
+        # Most cases count: walk the complications, each checked against its case row (a
+        # primary-key probe), rather than every case probing the complications (1M probes).
+        found = found.filter(Exists(cases.order_by().filter(episode_id=OuterRef("episode_id"))))
+    else:
+        found = found.filter(episode_id__in=_episodes(cases))
     by_kind = dict(
         found.order_by().values_list("kind").annotate(feet=Count("episode_id", distinct=True))
     )
@@ -254,8 +250,7 @@ def survival(scope: Scope, filters: Filters, event: Event) -> Section:
 # --- questionnaires ------------------------------------------------------------------------
 
 
-def _charted_pairs() -> list[tuple[Instrument, Domain]]:
-    return [(i, d) for i in CHARTED for d in i.domains]
+_charted_pairs = tallies.charted_pairs
 
 
 SHORT_NAMES = {
@@ -274,6 +269,32 @@ def _label(instrument: Instrument, domain: Domain) -> str:
     if len(instrument.domains) == 1:
         return name
     return f"{name}: {domain.label}"
+
+
+def _tallied(scope: Scope, filters: Filters) -> dict[str, int] | None:
+    """The tallies' site and surgeon filter for this view, or None when it narrows by
+    anything else (technique, fixation, severity, period): then the scores are counted."""
+    if any(
+        v is not None
+        for v in (
+            filters.technique,
+            filters.fixation,
+            filters.severity,
+            filters.month_from,
+            filters.month_to,
+        )
+    ):
+        return None
+    found: dict[str, int] = {}
+    for key, a, b in (
+        ("site_id", scope.site_id, filters.site_id),
+        ("surgeon_id", scope.surgeon_id, filters.surgeon_id),
+    ):
+        if a is not None and b is not None and a != b:
+            return {"pk": -1}  # nothing matches
+        if a is not None or b is not None:
+            found[key] = a if a is not None else b  # type: ignore[assignment]
+    return found
 
 
 def _scores(scope: Scope, filters: Filters) -> QuerySet[Score]:
@@ -307,13 +328,20 @@ def quantile(frequencies: Sequence[tuple[float, int]], q: float) -> float:
 def trajectories(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
     table: dict[tuple[str, str, str], list[tuple[float, int]]] = defaultdict(list)
-    for key, domain_key, time_point, value, n in (
+    where = _tallied(scope, filters)
+    counted: Any = (
         _scores(scope, filters)
         .values("instrument", "domain", "time_point", "value")
         .annotate(n=Count("pk"))
-        .order_by("instrument", "domain", "time_point", "value")
-        .values_list("instrument", "domain", "time_point", "value", "n")
-    ):
+        if where is None
+        else ScoreTally.objects.filter(**where)
+        .order_by()
+        .values("instrument", "domain", "time_point", "value")
+        .annotate(n=Sum("patients"))
+    )
+    for key, domain_key, time_point, value, n in counted.order_by(
+        "instrument", "domain", "time_point", "value"
+    ).values_list("instrument", "domain", "time_point", "value", "n"):
         if value is not None:
             table[(key, domain_key, time_point)].append((float(value), int(n)))
     rows, series = [], []
@@ -373,64 +401,55 @@ def trajectories(scope: Scope, filters: Filters) -> Section:
 
 
 def _paired_counts(
-    follow_ups: QuerySet[Score, dict[str, Any]], with_mcid: list[tuple[Instrument, Domain]]
-) -> list[tuple[str, str, str, int, int]]:
-    """Pairs and pairs reaching the MCID per score and follow-up time point.
+    scores: QuerySet[Score], with_mcid: list[tuple[Instrument, Domain]]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str, str], tuple[int, int]]]:
+    """Baselines per score, and pairs and pairs reaching the MCID per score and follow-up.
 
-    The follow-up scores, each with its baseline (one correlated lookup per
-    row), are counted by an outer aggregate over them as a derived table: the
-    ORM would repeat the lookup in every filtered count. Parameters bound.
+    One pass: the scores are grouped per episode and domain into one row holding
+    the baseline and each follow-up (conditional aggregation: at most one score
+    per episode, domain and time point), and an outer aggregate counts these
+    rows per domain. No lookup per score, no self-join. Parameters bound.
     """
-    inner, params = follow_ups.query.sql_with_params()
-    conditions, condition_params = [], []
-    for instrument, domain in with_mcid:
-        change = (
-            "base - value >= %s"
-            if instrument.direction is Direction.HIGHER_WORSE
-            else ("value - base >= %s")
-        )
-        conditions.append(f"(instrument = %s AND domain = %s AND {change})")
-        condition_params += [instrument.key, domain.key, domain.mcid]
-    reached = " OR ".join(conditions) or "1 = 0"
-    sql = (
-        f"SELECT instrument, domain, time_point, COUNT(*), "  # noqa: S608 (bound parameters)
-        f"SUM(CASE WHEN {reached} THEN 1 ELSE 0 END) FROM ({inner}) paired "
-        "WHERE base IS NOT NULL AND value IS NOT NULL GROUP BY instrument, domain, time_point"
-    )
+    per_time_point = {
+        f"v_{i}": Max(Case(When(time_point=time_point, then=F("value"))))
+        for i, time_point in enumerate(TIME_POINTS)
+    }
+    grouped = scores.values("episode_id", "instrument", "domain").annotate(**per_time_point)
+    inner, params = grouped.query.sql_with_params()
+    sql, count_params = tallies.paired_sql(inner, (), with_mcid)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*condition_params, *params])
-        return [(i, d, t, int(p), int(r or 0)) for i, d, t, p, r in cursor.fetchall()]
+        cursor.execute(sql, [*count_params, *params])
+        rows = cursor.fetchall()
+    baselines: dict[tuple[str, str], int] = {}
+    got: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for instrument_key, domain_key, n_base, *pairs_and_hits in rows:
+        baselines[(instrument_key, domain_key)] = int(n_base or 0)
+        follow_ups = iter(pairs_and_hits)
+        for time_point in FOLLOW_UPS:
+            pairs, hits = next(follow_ups), next(follow_ups)
+            got[(instrument_key, domain_key, time_point)] = (int(pairs or 0), int(hits or 0))
+    return baselines, got
 
 
 def mcid_share(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
-    scores = _scores(scope, filters)
-    baseline = (
-        Score.objects.filter(
-            episode_id=OuterRef("episode_id"),
-            instrument=OuterRef("instrument"),
-            domain=OuterRef("domain"),
-            time_point=BASELINE,
-            value__isnull=False,
-        )
-        .order_by()
-        .values("value")[:1]
-    )
     with_mcid = [(i, d) for i, d in _charted_pairs() if d.mcid is not None]
-    baselines = {
-        (i, d): n
-        for i, d, n in scores.filter(time_point=BASELINE)
-        .values("instrument", "domain")
-        .annotate(n=Count("pk"))  # one score per episode, domain and time point
-        .values_list("instrument", "domain", "n")
-    }
-    paired = _paired_counts(
-        scores.exclude(time_point=BASELINE)
-        .annotate(base=Subquery(baseline))
-        .values("instrument", "domain", "time_point", "value", "base"),
-        with_mcid,
-    )
-    got = {(i, d, t): (p, r) for i, d, t, p, r in paired}
+    where = _tallied(scope, filters)
+    if where is None:
+        baselines, got = _paired_counts(_scores(scope, filters), with_mcid)
+    else:
+        baselines, got = {}, {}
+        for i, d, t, pairs, hits in (
+            PairTally.objects.filter(**where)
+            .order_by()
+            .values("instrument", "domain", "time_point")
+            .annotate(p=Sum("pairs"), r=Sum("reached"))
+            .values_list("instrument", "domain", "time_point", "p", "r")
+        ):
+            if t == BASELINE:
+                baselines[(i, d)] = int(pairs or 0)
+            else:
+                got[(i, d, t)] = (int(pairs or 0), int(hits or 0))
     rows, plot = [], []
     for instrument, domain in with_mcid:
         for time_point in FOLLOW_UPS:

@@ -52,7 +52,7 @@ from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Sc
 from halluxpath.outcomes.stored import ANSWERS
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.patients.models import Status as EpisodeStatus
-from halluxpath.registry.actions import summarise_learning
+from halluxpath.registry.actions import rebuild_tallies, summarise_learning
 from halluxpath.registry.learning import CURVES
 from halluxpath.registry.models import CaseSummary, Fixation
 from halluxpath.sites.models import Site
@@ -157,6 +157,7 @@ def generate(
                     progress(result.episodes, episodes)
         writer.finish(written)
         summarise_learning()
+        rebuild_tallies()
     result.seconds = time.perf_counter() - started
     return result
 

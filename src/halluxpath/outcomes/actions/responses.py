@@ -50,6 +50,7 @@ from halluxpath.outcomes.schemas import (
 )
 from halluxpath.patients.access import episode_for
 from halluxpath.patients.models import Episode
+from halluxpath.registry.actions import refresh_scores
 from halluxpath.reminders.models import OutboxMessage, Status
 
 PATIENT_ONLY = "Questionnaires are answered by the patient; staff enter a paper form."
@@ -453,6 +454,7 @@ def _finish(
             for domain, result in zip(asked.instrument.domains, scores, strict=True)
         ]
     )
+    refresh_scores(asked.episode.pk)  # the dashboards' questionnaire tallies
     cancelled = _cancel_reminders_if_done(asked) if cancel else 0
     detail: dict[str, object] = {
         "completed": True,
