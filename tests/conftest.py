@@ -220,6 +220,16 @@ def world(db: None) -> World:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Cheap password hashing for the whole run (tests/hashers.py says why)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [
+        "tests.hashers.QuickArgon2PasswordHasher",
+        *(name for name in settings.PASSWORD_HASHERS if not name.endswith(".Argon2PasswordHasher")),
+    ]
+
+
 def pytest_report_header() -> str:
     from django.conf import settings
 
