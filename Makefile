@@ -8,6 +8,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 WORKERS ?= 2
+# pytest processes for the test runs (pytest-xdist; each has its own test
+# database and its own browser): 2 for the project's 2-core machines.
+TEST_WORKERS ?= 2
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
@@ -100,13 +103,13 @@ typecheck: install-test
 	$(BIN)/mypy src tests benchmarks scripts
 
 test-sqlite: install-test system-test-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The browser journeys run once, on SQLite: they drive the pages, and what
 # differs on PostgreSQL (locking, types, constraints) is below the pages,
 # where the rest of the suite runs on both.
 test-postgres: install-test system-test-deps
-	$(BIN)/python scripts/pgtemp.py -- $(BIN)/pytest -m "not browser"
+	$(BIN)/python scripts/pgtemp.py -- $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
 
 test: lint typecheck test-sqlite test-postgres
 

@@ -10,9 +10,11 @@ their current values as a browser would submit them, then, field by field,
 replaces one value with each boundary value of that field's type (earliest
 and latest dates, the longest text the field allows and one longer, non-
 numeric and non-finite numbers, a choice that does not exist, hostile
-strings) and posts. The valid values are read again before each post, so a
+strings) and posts. The valid values are read again after each post that may
+have changed the record (anything but the form again with an error), so a
 success (a new record version) does not turn the rest of the sweep into
-edit conflicts.
+edit conflicts; a refused post changes nothing, so the values read before it
+still hold (and the pages reloaded after each field would show it if it did).
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ def boundary_values(form_field: forms.Field) -> tuple[str, ...]:
     if isinstance(form_field, forms.FloatField | forms.DecimalField):
         return NUMBERS
     if isinstance(form_field, forms.CharField):
-        longest = form_field.max_length or 20_000
+        if form_field.max_length is None:  # no limit: one over a long text is not a boundary
+            return ("", "x" * 20_000, "word " * 4_000, *HOSTILE)
+        longest = form_field.max_length
         return ("", "x" * longest, "x" * (longest + 1), "word " * (longest // 5), *HOSTILE)
     return ("", "x" * 5000, *HOSTILE[:2])
 
@@ -150,20 +154,40 @@ class SweepResult:
         assert not self.errors, "\n".join(self.errors[:30])
 
 
-def _values_now(case: FormCase) -> dict[str, list[str]]:
+def _page_values(case: FormCase) -> dict[str, list[str]]:
     page = case.client.get(case.page)
     assert page.status_code == 200, f"{case.name}: GET {case.page} answered {page.status_code}"
-    data = current_values(page, case.fields)
+    return current_values(page, case.fields)
+
+
+def _with_valid(case: FormCase, values: dict[str, list[str]]) -> dict[str, list[str]]:
+    data = {key: list(value) for key, value in values.items()}
     for key, value in case.valid().items():
         data[key] = [value] if isinstance(value, str) else list(value)
     return data
 
 
-def _reload(case: FormCase, result: SweepResult, after: str) -> None:
+def _refused(response: HttpResponse) -> bool:
+    """The form again with an error: nothing was saved, the page's values still hold."""
+    if response.status_code != 200:
+        return False
+    return any(
+        item.total_error_count() if isinstance(item, forms.BaseFormSet) else item.errors
+        for item in _rendered(response)
+        if item.is_bound
+    )
+
+
+def _reload(case: FormCase, result: SweepResult, after: str) -> dict[str, list[str]] | None:
+    """GET the page and the record's other pages; the page's values, if it rendered."""
+    values = None
     for url in [case.page, *case.reload()]:
         response = case.client.get(url)
         if response.status_code != 200:
             result.errors.append(f"{case.name}: after {after}, GET {url} -> {response.status_code}")
+        elif url == case.page and values is None:
+            values = current_values(response, case.fields)
+    return values
 
 
 def sweep(case: FormCase, only: str | None = None) -> SweepResult:
@@ -174,11 +198,14 @@ def sweep(case: FormCase, only: str | None = None) -> SweepResult:
     assert page.status_code == 200, f"{case.name}: GET {case.page} answered {page.status_code}"
     targets = {**fields_of(page, case.fields), **case.declared}
     assert targets, f"{case.name}: no form fields found on {case.page}"
+    values: dict[str, list[str]] | None = current_values(page, case.fields)
     for name, form_field in targets.items():
         if name in case.skip or (only and name != only):
             continue
         for value in boundary_values(form_field):
-            data = _values_now(case)
+            if values is None:
+                values = _page_values(case)
+            data = _with_valid(case, values)
             data[name] = [value]
             response = send(case.post_to or case.page, data)
             result.posts += 1
@@ -187,5 +214,7 @@ def sweep(case: FormCase, only: str | None = None) -> SweepResult:
             )
             if response.status_code >= 500:
                 result.errors.append(f"{case.name}: {name}={value[:40]!r} -> 500")
-        _reload(case, result, f"sweeping {name}")
+            if case.method != "get" and not _refused(response):
+                values = None  # it may have saved: read the record's values again
+        values = _reload(case, result, f"sweeping {name}")
     return result

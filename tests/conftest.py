@@ -7,15 +7,49 @@ mentions one. ``world`` adds a second site for the site rule (docs/access.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import pytest
-from pytest_django import Settings
+from django.db import transaction
+from pytest_django import DjangoDbBlocker, Settings
 
 from halluxpath.accounts.models import CareTeam, Role, User
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.sites.models import Site
+
+T = TypeVar("T")
+
+
+def loaded_once(django_db_blocker: DjangoDbBlocker, load: Callable[[], T]) -> Iterator[T]:
+    """Rows loaded once for a class of tests (or a module), rolled back after its last test.
+
+    For a class-scoped fixture (``yield from loaded_once(django_db_blocker, load)``)
+    where a load is slow (the demo) and several tests check what it made. The load
+    runs in a transaction held open around the tests, as Django's
+    ``TestCase.setUpTestData`` does; each test still runs in its own savepoint
+    inside it (pytest-django's ``db``), so whatever a test writes is gone before
+    the next one starts, and the tests pass in any order. Share only records,
+    never Python objects a test changes; not for ``transactional_db`` or
+    ``live_server`` tests (their data must be committed).
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # type: ignore[attr-defined]  # durable blocks allowed inside, as in TestCase
+        atomic.__enter__()
+        try:
+            value = load()
+        except BaseException as error:
+            atomic.__exit__(type(error), error, error.__traceback__)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def first_site() -> Site:
@@ -218,6 +252,16 @@ def world(db: None) -> World:
         p_other_team=make_patient("W-0003", surgeon_b, team_b, given="Grace"),
         p_other_site=make_patient("W-0001", surgeon_c, team_c, given="Edith"),
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Cheap password hashing for the whole run (tests/hashers.py says why)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [
+        "tests.hashers.QuickArgon2PasswordHasher",
+        *(name for name in settings.PASSWORD_HASHERS if not name.endswith(".Argon2PasswordHasher")),
+    ]
 
 
 def pytest_report_header() -> str:

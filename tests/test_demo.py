@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from halluxpath.accounts.models import User
 from halluxpath.aftercare.models import Alert, CheckIn
@@ -16,25 +18,43 @@ from halluxpath.audit.chain import verify
 from halluxpath.audit.models import AuditEvent
 from halluxpath.complications.models import RecurrenceProposal
 from halluxpath.core.checklist import PHASES
-from halluxpath.demo import load_everything
+from halluxpath.demo import DemoResult, load_everything
 from halluxpath.imaging.models import Measurement
 from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode
 from halluxpath.registry.models import CaseSummary
+from tests.conftest import loaded_once
 
 pytestmark = pytest.mark.django_db
 
 OPERATED = ("operated", "follow_up", "discharged")
 
 
-def test_the_demo_shows_a_whole_clinic() -> None:
-    """One load (it takes a while), three checks."""
-    load_everything(30)
-    every_operated_foot_has_its_whole_surgical_record()
-    recently_operated_feet_have_check_ins_and_alerts()
-    films_are_dated_where_they_belong_in_the_episode()
-    follow_up_films_are_read_through_the_action_and_summarised()
-    every_page_of_an_operated_demo_foot_renders()
+@pytest.fixture(scope="class")
+def loaded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoResult]:
+    """One load for the class below (it takes a while), rolled back after its last test."""
+    yield from loaded_once(django_db_blocker, lambda: load_everything(30))
+
+
+class TestTheDemo:
+    def test_the_demo_shows_a_whole_clinic(self, loaded: DemoResult) -> None:
+        """Five checks of what the one load made."""
+        every_operated_foot_has_its_whole_surgical_record()
+        recently_operated_feet_have_check_ins_and_alerts()
+        films_are_dated_where_they_belong_in_the_episode()
+        follow_up_films_are_read_through_the_action_and_summarised()
+        every_page_of_an_operated_demo_foot_renders()
+
+    def test_loading_it_again_adds_nothing_and_the_audit_log_verifies(
+        self, loaded: DemoResult
+    ) -> None:
+        before = Episode.objects.filter(operative_record__isnull=False).count()
+        again = load_everything(30)
+        assert again.films == 0
+        assert again.surgery is not None
+        assert (again.surgery.assessments, again.surgery.signed_records) == (0, 0)
+        assert Episode.objects.filter(operative_record__isnull=False).count() == before
+        assert verify().ok
 
 
 def every_operated_foot_has_its_whole_surgical_record() -> None:
@@ -82,17 +102,6 @@ def films_are_dated_where_they_belong_in_the_episode() -> None:
                 assert film.acquired_on <= days["assessed"]
             else:
                 assert film.acquired_on > days["operated"]
-
-
-def test_loading_it_again_adds_nothing_and_the_audit_log_verifies() -> None:
-    load_everything(12)
-    before = Episode.objects.filter(operative_record__isnull=False).count()
-    again = load_everything(12)
-    assert again.films == 0
-    assert again.surgery is not None
-    assert (again.surgery.assessments, again.surgery.signed_records) == (0, 0)
-    assert Episode.objects.filter(operative_record__isnull=False).count() == before
-    assert verify().ok
 
 
 def follow_up_films_are_read_through_the_action_and_summarised() -> None:

@@ -42,6 +42,18 @@ def change(client: Client, current: str, new: str, again: str | None = None) -> 
     return response.content.decode()
 
 
+def test_the_site_hashes_passwords_with_full_cost_argon2_and_tests_only_cheapen_it() -> None:
+    """Production settings put Django's Argon2 first; the test run swaps in a cheap one."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hasher
+
+    from halluxpath.site import settings as site_settings
+
+    assert site_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert settings.PASSWORD_HASHERS[0] == "tests.hashers.QuickArgon2PasswordHasher"
+    assert get_hasher().algorithm == "argon2"
+
+
 def test_a_person_changes_their_password_and_stays_signed_in(client: Client, nurse: User) -> None:
     client.force_login(nurse)
     assert "Change your password" in client.get(reverse("people:account")).content.decode()
