@@ -19,6 +19,7 @@ runs over :func:`registered` so a new record type cannot skip it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -193,7 +194,17 @@ def register(access: RecordAccess[M]) -> RecordAccess[M]:
     return access
 
 
+@functools.cache
+def _discover() -> None:
+    """Import each installed app's ``access`` module, once a process (it registers its helpers).
+
+    Looking again on every call cost about 5 ms (mostly failed imports of apps
+    without one), several times a page.
+    """
+    autodiscover_modules("access")
+
+
 def registered() -> dict[str, RecordAccess[Any]]:
     """Every access helper, by object type: each installed app's ``access`` module is loaded."""
-    autodiscover_modules("access")
+    _discover()
     return dict(_REGISTRY)
