@@ -65,7 +65,8 @@ def test_each_dashboard_opens_on_a_phone_and_each_table_downloads(
         links = phone.locator("a.download")
         assert links.count() >= 3
         for index in range(links.count()):
-            with phone.expect_download() as caught:
+            # Generous: with two test workers the other may be loading a demo meanwhile.
+            with phone.expect_download(timeout=60_000) as caught:
                 links.nth(index).click()
             path = caught.value.path()
             rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
