@@ -264,7 +264,6 @@ def _cohort(rng: np.random.Generator, n: int, today: dt.date, surgeon_ids: np.nd
     order = np.lexsort((np.arange(n), operated, surgeon))
     mis = technique == Technique.MIS_DISTAL.value
     case_number = np.zeros(n, dtype=np.int64)
-    experience = np.zeros(n)
     sorted_surgeon, sorted_mis = surgeon[order], mis[order]
     running = _grouped_cumsum(sorted_mis.astype(np.int64), sorted_surgeon)
     case_number[order] = np.where(sorted_mis, running, 0)
@@ -598,6 +597,10 @@ def _questionnaires(
     new_id = np.empty(count, dtype=np.int64)  # tag → id, ids in episode order
     new_id[np.concatenate(parts["tag"])[order]] = np.arange(first_id, first_id + count)
     stamp = writer.timestamp(today)
+    # Each column in id order (position j holds the response with id first_id + j).
+    sorted_episode = episode[order]
+    sorted_names = np.concatenate(parts["instrument"])[order]
+    sorted_time_points = np.concatenate(parts["time_point"])[order]
     writer.insert(
         QuestionnaireResponse,
         [
@@ -617,10 +620,10 @@ def _questionnaires(
         ],
         zip(
             range(first_id, first_id + count),
-            episode[order].tolist(),
-            (sorted_names := np.concatenate(parts["instrument"])[order]).tolist(),
+            sorted_episode.tolist(),
+            sorted_names.tolist(),
             np.where(sorted_names == "moxfq", "scoring-1", "1").tolist(),
-            np.concatenate(parts["time_point"])[order].tolist(),
+            sorted_time_points.tolist(),
             repeat(ResponseStatus.COMPLETED.value, count),
             np.concatenate(parts["answers"])[order].tolist(),
             np.datetime_as_string(np.concatenate(parts["day"])[order]).tolist(),
@@ -639,12 +642,7 @@ def _questionnaires(
     value = np.concatenate([values for _, _, values in scores])
     score_order = np.lexsort((code, response))
     response = response[score_order]
-    by_id = np.empty(count, dtype=np.int64)
-    by_id[new_id - first_id] = np.concatenate(parts["episode"])
-    names = np.concatenate(parts["instrument"])
-    instrument_of = np.empty(count, dtype=object)
-    instrument_of[new_id - first_id] = names
-    score_instrument = instrument_of[response - first_id]
+    at = response - first_id  # each score's response, as a position in id order
     total = len(response)
     writer.insert(
         Score,
@@ -660,10 +658,10 @@ def _questionnaires(
         ],
         zip(
             response.tolist(),
-            by_id[response - first_id].tolist(),
-            score_instrument.tolist(),
+            sorted_episode[at].tolist(),
+            sorted_names[at].tolist(),
             domain[score_order].tolist(),
-            _time_points(parts, new_id, first_id, count)[response - first_id].tolist(),
+            sorted_time_points[at].tolist(),
             value[score_order].tolist(),
             repeat("", total),
             repeat("", total),
@@ -671,15 +669,6 @@ def _questionnaires(
         ),
     )
     return count, total, last_answer, answered_at
-
-
-def _time_points(
-    parts: dict[str, list[np.ndarray]], new_id: np.ndarray, first_id: int, count: int
-) -> np.ndarray:
-    """Each response's time point, indexed by id − first id."""
-    found = np.empty(count, dtype=object)
-    found[new_id - first_id] = np.concatenate(parts["time_point"])
-    return found
 
 
 def _complications(
