@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
+
+from halluxpath.records import EditConflict
 
 M = TypeVar("M", bound=Model)
 
@@ -53,3 +57,38 @@ def typed_input(form: forms.BaseForm, schema: type[S], **extra: object) -> S | N
             field = str(problem["loc"][0]) if problem["loc"] else None
             form.add_error(field if field in form.fields else None, problem["msg"])
         return None
+
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Done(Generic[R]):
+    """What the action returned, once it has accepted the form (the value may be None)."""
+
+    value: R
+
+
+def submit(
+    form: forms.BaseForm, schema: type[S], act: Callable[[S], R], **extra: object
+) -> Done[R] | None:
+    """Check ``form``, hand its typed input to ``act`` (the action), show any refusal on it.
+
+    The one shape of a page's POST: the form's own checks, then the typed
+    input (``typed_input``), then the action. An edit conflict (someone saved
+    the record since the form was opened) or the action's ``ValidationError``
+    is shown on the form, nothing saved; the caller then shows the form again.
+    Returns ``Done(result)`` when the action ran, else None.
+    """
+    if not form.is_valid():
+        return None
+    data = typed_input(form, schema, **extra)
+    if data is None:
+        return None
+    try:
+        return Done(act(data))
+    except EditConflict as conflict:
+        form.add_error(None, str(conflict))
+    except ValidationError as error:
+        add_validation_errors(form, error)
+    return None

@@ -53,9 +53,9 @@ from halluxpath.core.complications import (
     kind_for_alert_rule,
     recurrence_definition,
 )
-from halluxpath.forms import add_validation_errors, typed_input
+from halluxpath.forms import add_validation_errors, submit, typed_input
 from halluxpath.patients.access import episode_for
-from halluxpath.records import EditConflict, SchemaError
+from halluxpath.records import SchemaError
 
 FIELDS = tuple(f for f in FIELD_LABELS if f != "entered_in_error")
 
@@ -237,17 +237,13 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     complication = COMPLICATIONS.get(actor, pk, purpose="edit")
     form = AmendComplicationForm(request.POST, prefix="amend")
-    data = typed_input(form, ComplicationAmendmentInput) if form.is_valid() else None
-    if data is not None:
-        try:
-            actions.amend_complication(actor, pk, form.cleaned_data["version"], data)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Amendment saved; the history below keeps what it was.")
-            return redirect("complications:detail", pk=pk)
+    if submit(
+        form,
+        ComplicationAmendmentInput,
+        lambda data: actions.amend_complication(actor, pk, form.cleaned_data["version"], data),
+    ):
+        messages.success(request, "Amendment saved; the history below keeps what it was.")
+        return redirect("complications:detail", pk=pk)
     return _detail_page(request, complication, amend_form=form)
 
 
@@ -257,17 +253,13 @@ def entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     complication = COMPLICATIONS.get(actor, pk, purpose="edit")
     form = EnteredInErrorForm(request.POST, prefix="error")
-    data = typed_input(form, EnteredInErrorInput) if form.is_valid() else None
-    if data is not None:
-        try:
-            actions.mark_entered_in_error(actor, pk, form.cleaned_data["version"], data)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Marked as entered in error; it is kept, not counted.")
-            return redirect("complications:detail", pk=pk)
+    if submit(
+        form,
+        EnteredInErrorInput,
+        lambda data: actions.mark_entered_in_error(actor, pk, form.cleaned_data["version"], data),
+    ):
+        messages.success(request, "Marked as entered in error; it is kept, not counted.")
+        return redirect("complications:detail", pk=pk)
     return _detail_page(request, complication, error_form=form)
 
 
@@ -312,17 +304,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     found = RECURRENCE_PROPOSALS.get(actor, pk, purpose="edit")
     form = ConfirmRecurrenceForm(request.POST, prefix="confirm")
-    data = typed_input(form, ConfirmRecurrenceInput) if form.is_valid() else None
-    if data is not None:
-        try:
-            complication = actions.confirm_recurrence(actor, pk, form.cleaned_data["version"], data)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Recurrence confirmed and recorded as a complication.")
-            return redirect("complications:detail", pk=complication.pk)
+    done = submit(
+        form,
+        ConfirmRecurrenceInput,
+        lambda data: actions.confirm_recurrence(actor, pk, form.cleaned_data["version"], data),
+    )
+    if done:
+        messages.success(request, "Recurrence confirmed and recorded as a complication.")
+        return redirect("complications:detail", pk=done.value.pk)
     return _proposal_page(request, found, confirm_form=form)
 
 
@@ -332,15 +321,11 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     found = RECURRENCE_PROPOSALS.get(actor, pk, purpose="edit")
     form = RejectRecurrenceForm(request.POST, prefix="reject")
-    data = typed_input(form, RejectRecurrenceInput) if form.is_valid() else None
-    if data is not None:
-        try:
-            actions.reject_recurrence(actor, pk, form.cleaned_data["version"], data)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Proposal rejected; the reason is kept.")
-            return redirect("complications:proposal", pk=pk)
+    if submit(
+        form,
+        RejectRecurrenceInput,
+        lambda data: actions.reject_recurrence(actor, pk, form.cleaned_data["version"], data),
+    ):
+        messages.success(request, "Proposal rejected; the reason is kept.")
+        return redirect("complications:proposal", pk=pk)
     return _proposal_page(request, found, reject_form=form)
