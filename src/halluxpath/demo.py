@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from halluxpath.aftercare.demo import book_demo_theatre_day, load_demo_check_ins, load_demo_plans
 from halluxpath.complications.demo import DemoComplications, load_demo_complications
+from halluxpath.imaging import storage
 from halluxpath.imaging.demo import load_demo_films
 from halluxpath.outcomes.demo import DemoQuestionnaires, load_demo_questionnaires
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
@@ -69,6 +70,13 @@ def refresh_planner_statistics() -> None:
 def load_everything(
     size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, *, films: bool = True
 ) -> DemoResult:
+    # The films, display copies and sheets synced to disk once, at the end,
+    # not one by one (imaging.storage.synced_once: 15 s of waiting otherwise).
+    with storage.synced_once():
+        return _load_everything(size, seed, films=films)
+
+
+def _load_everything(size: int, seed: int, *, films: bool) -> DemoResult:
     people = load_demo(size, seed)
     refresh_planner_statistics()
     surgery: SurgeryDemoReport | None = None
