@@ -89,6 +89,9 @@ def _load_everything(size: int, seed: int, *, films: bool) -> DemoResult:
             # Each episode's surgical records right after its films, while the
             # film workers draw ahead; statistics refreshed as the tables fill.
             records = SurgeryDemo(seed)
+            # The consent sheets drawn by a worker process (before the film
+            # workers start: no other thread may run when it forks).
+            records.draw_sheets_ahead()
             done = [0]
 
             def records_of(episode: Episode) -> None:
