@@ -56,9 +56,14 @@ def test_inside_the_block_the_files_are_synced_once_on_leaving(
 
 def test_a_failing_block_still_syncs_what_it_wrote(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _count(monkeypatch)
-    with pytest.raises(RuntimeError), storage.synced_once():
-        storage.store_document(b"one", ".pdf", folder="consent")
-        raise RuntimeError("stop")
+
+    def fail_inside() -> None:
+        with storage.synced_once():
+            storage.store_document(b"one", ".pdf", folder="consent")
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        fail_inside()
     assert calls["sync"] == 1
 
 

@@ -45,16 +45,24 @@ def _ovoid_everywhere(ovoid: _Ovoid, xs: Grid, ys: Grid) -> tuple[Grid, Grid]:
     dx, dy = xs - ovoid.centre.x, ys - ovoid.centre.y
     p = np.abs(dx * a.x + dy * a.y) / ovoid.along
     q = np.abs(dx * b.x + dy * b.y) / ovoid.across
-    r = np.hypot(p, q) if ovoid.power == 2.0 else (p**ovoid.power + q**ovoid.power) ** (1 / ovoid.power)
+    r = (
+        np.hypot(p, q)
+        if ovoid.power == 2.0
+        else (p**ovoid.power + q**ovoid.power) ** (1 / ovoid.power)
+    )
     keep = max(1.0 - ovoid.cortex / min(ovoid.along, ovoid.across), 0.01)
-    one = np.ones_like(r)
-    return 2 * ovoid.depth * _chord(one, r), 2 * ovoid.depth * keep * _chord(one, r / keep)
+    one: Grid = np.ones_like(r, dtype=np.float64)
+    outer: Grid = 2 * ovoid.depth * _chord(one, r)
+    inner: Grid = 2 * ovoid.depth * keep * _chord(one, r / keep)
+    return outer, inner
 
 
 def _grid(rng: random.Random) -> tuple[Grid, Grid]:
     step = rng.uniform(0.1, 1.0)
-    xs = ((np.arange(rng.randint(5, 120)) + 0.5) * step + rng.uniform(-30, 0))[np.newaxis, :]
-    ys = ((np.arange(rng.randint(5, 120)) + 0.5) * step + rng.uniform(-30, 0))[:, np.newaxis]
+    columns = np.arange(rng.randint(5, 120), dtype=np.float64)
+    rows = np.arange(rng.randint(5, 120), dtype=np.float64)
+    xs: Grid = ((columns + 0.5) * step + rng.uniform(-30, 0))[np.newaxis, :]
+    ys: Grid = ((rows + 0.5) * step + rng.uniform(-30, 0))[:, np.newaxis]
     return xs, ys
 
 
@@ -83,7 +91,8 @@ def test_shaft_paths_equal_the_whole_window_computation_on_random_shafts() -> No
         ).moved(_Placement(rng.uniform(-20, 20), rng.uniform(0.5, 1.5)))
         xs, ys = _grid(rng)
         fast, slow = shaft.paths(xs, ys), _shaft_everywhere(shaft, xs, ys)
-        assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+        assert np.array_equal(fast[0], slow[0])
+        assert np.array_equal(fast[1], slow[1])
 
 
 def test_ovoid_paths_equal_the_whole_window_computation_on_random_ovoids() -> None:
@@ -100,4 +109,5 @@ def test_ovoid_paths_equal_the_whole_window_computation_on_random_ovoids() -> No
         )
         xs, ys = _grid(rng)
         fast, slow = ovoid.paths(xs, ys), _ovoid_everywhere(ovoid, xs, ys)
-        assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+        assert np.array_equal(fast[0], slow[0])
+        assert np.array_equal(fast[1], slow[1])

@@ -126,13 +126,17 @@ def render(
     ahead = _DRAWN_AHEAD.pop(
         (content, sheet_number, prepared_by, prepared_on, date_of_birth, hospital_number), None
     )
-    return ahead if ahead is not None else draw(
-        content,
-        sheet_number=sheet_number,
-        prepared_by=prepared_by,
-        prepared_on=prepared_on,
-        date_of_birth=date_of_birth,
-        hospital_number=hospital_number,
+    return (
+        ahead
+        if ahead is not None
+        else draw(
+            content,
+            sheet_number=sheet_number,
+            prepared_by=prepared_by,
+            prepared_on=prepared_on,
+            date_of_birth=date_of_birth,
+            hospital_number=hospital_number,
+        )
     )
 
 
