@@ -103,3 +103,20 @@ def test_without_a_worker_every_sheet_is_drawn_here(monkeypatch: pytest.MonkeyPa
     report = records.finish()
     assert records.sheets_drawn_ahead == 0
     assert report.plans == ConsentSheet.objects.count()
+
+
+@pytest.mark.django_db
+def test_close_ends_a_worker_left_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    load_demo(16, 2026)
+    load_demo_films(2026)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(surgery_demo, "SHEETS_AHEAD_FROM", 2)
+    records = surgery_demo.SurgeryDemo(2026)
+    records.draw_sheets_ahead()
+    worker = records._worker
+    assert worker is not None
+    records.close()  # as after a failure, before any record was made
+    assert not worker.is_alive()
+    assert records._worker is None
+    assert consent_pdf._DRAWN_AHEAD == {}

@@ -104,8 +104,11 @@ def _load_everything(size: int, seed: int, *, films: bool) -> DemoResult:
             # episode's 6- and 12-month films after records_of(episode), and reads
             # them through imaging's save_measurement (recurrence proposals, the
             # registry's case summary), so they need no step of their own here.
-            added = load_demo_films(seed, then=records_of)
-            surgery = records.finish()
+            try:
+                added = load_demo_films(seed, then=records_of)
+                surgery = records.finish()
+            finally:
+                records.close()  # the sheets' worker, if a failure left it running
         plans = load_demo_plans() + book_demo_theatre_day()
         check_ins = load_demo_check_ins() if films else 0
         # Later parts go here, each after the records it needs. Follow-up films

@@ -413,6 +413,20 @@ class SurgeryDemo:
                 consent_pdf.drawn_ahead(key, pdf)
                 self.sheets_drawn_ahead += 1
 
+    def close(self) -> None:
+        """End the sheets' worker at once, if it still runs (after a failure: ``finish``
+        waits for it instead)."""
+        if self._worker is not None and self._worker.is_alive():
+            self._worker.terminate()
+        if self._sheets is not None:
+            self._sheets.close()
+            self._sheets = None
+        if self._worker is not None:
+            self._worker.join()
+            self._worker = None
+        self._ahead.clear()
+        consent_pdf.forget_drawn_ahead()
+
     def _stop_sheets(self) -> None:
         if self._sheets is not None:
             try:
