@@ -17,7 +17,9 @@ database's planner statistics are refreshed (``ANALYZE``). Without them
 SQLite's planner guesses at a freshly filled database and picks poor plans
 for the access helpers' care-team subqueries (a few milliseconds a query
 instead of a fraction of one), which was most of the database time of the
-surgical records. The films are drawn in worker processes (imaging.demo).
+surgical records. The films are drawn in worker processes (imaging.demo),
+the consent sheets' PDFs in another (surgery.demo), and every file written is
+synced to disk once, at the end (imaging.storage.synced_once).
 """
 
 from __future__ import annotations
