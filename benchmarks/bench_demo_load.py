@@ -13,7 +13,9 @@ Budget: the whole (migrate plus demo) at most 30 s on a two-core machine.
 Wall time is what a newcomer waits; CPU time (this process and its film
 workers) is printed beside it, because on a shared machine the wall time
 also counts other people's work: when CPU exceeds wall, the cores were used
-in parallel; when wall far exceeds CPU / cores, the machine was busy.
+in parallel; when wall far exceeds CPU / cores, the machine was busy. The
+consent sheets' worker is counted when it is joined, at the end of the
+surgical records: its CPU shows on the line "surgical records (the rest)".
 
     python benchmarks/bench_demo_load.py [size]
 """
@@ -140,7 +142,7 @@ def main() -> None:
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         f"cpu s: this process {own.ru_utime + own.ru_stime:.1f}, "
-        f"film workers {workers.ru_utime + workers.ru_stime:.1f}"
+        f"worker processes (films, consent sheets) {workers.ru_utime + workers.ru_stime:.1f}"
     )
     print(f"cores: {len(os.sched_getaffinity(0))}; load average {os.getloadavg()[0]:.1f}")
     verdict = "within" if total_wall <= BUDGET_S else "OVER"

@@ -17,7 +17,9 @@ database's planner statistics are refreshed (``ANALYZE``). Without them
 SQLite's planner guesses at a freshly filled database and picks poor plans
 for the access helpers' care-team subqueries (a few milliseconds a query
 instead of a fraction of one), which was most of the database time of the
-surgical records. The films are drawn in worker processes (imaging.demo).
+surgical records. The films are drawn in worker processes (imaging.demo),
+the consent sheets' PDFs in another (surgery.demo), and every file written is
+synced to disk once, at the end (imaging.storage.synced_once).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.utils import timezone
 
 from halluxpath.aftercare.demo import book_demo_theatre_day, load_demo_check_ins, load_demo_plans
 from halluxpath.complications.demo import DemoComplications, load_demo_complications
+from halluxpath.imaging import storage
 from halluxpath.imaging.demo import load_demo_films
 from halluxpath.outcomes.demo import DemoQuestionnaires, load_demo_questionnaires
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
@@ -69,6 +72,13 @@ def refresh_planner_statistics() -> None:
 def load_everything(
     size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, *, films: bool = True
 ) -> DemoResult:
+    # The films, display copies and sheets synced to disk once, at the end,
+    # not one by one (imaging.storage.synced_once: 15 s of waiting otherwise).
+    with storage.synced_once():
+        return _load_everything(size, seed, films=films)
+
+
+def _load_everything(size: int, seed: int, *, films: bool) -> DemoResult:
     people = load_demo(size, seed)
     refresh_planner_statistics()
     surgery: SurgeryDemoReport | None = None
@@ -81,6 +91,9 @@ def load_everything(
             # Each episode's surgical records right after its films, while the
             # film workers draw ahead; statistics refreshed as the tables fill.
             records = SurgeryDemo(seed)
+            # The consent sheets drawn by a worker process (before the film
+            # workers start: no other thread may run when it forks).
+            records.draw_sheets_ahead()
             done = [0]
 
             def records_of(episode: Episode) -> None:
@@ -93,8 +106,11 @@ def load_everything(
             # episode's 6- and 12-month films after records_of(episode), and reads
             # them through imaging's save_measurement (recurrence proposals, the
             # registry's case summary), so they need no step of their own here.
-            added = load_demo_films(seed, then=records_of)
-            surgery = records.finish()
+            try:
+                added = load_demo_films(seed, then=records_of)
+                surgery = records.finish()
+            finally:
+                records.close()  # the sheets' worker, if a failure left it running
         plans = load_demo_plans() + book_demo_theatre_day()
         check_ins = load_demo_check_ins() if films else 0
         # Later parts go here, each after the records it needs. Follow-up films

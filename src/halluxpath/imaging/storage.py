@@ -7,12 +7,16 @@ did not commit is removed by the caller (imaging.actions).
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import io
 import logging
 import os
 import tempfile
 import uuid
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,11 +29,14 @@ from PIL import Image
 log = logging.getLogger(__name__)
 
 FOLDER = "radiographs"
-# zlib level of the display copy (the same pixels at any level). Measured on a
-# demo film (480 x 624): level 1 takes 9.6 ms and 141 kB, level 3 13.7 ms and
-# 135 kB, level 6 35 ms and 119 kB; level 1 saves a third of the time for 5 %
-# more disk (issue 13: the demo load; uploads are quicker too).
+# zlib settings of the display copy (the same pixels at any setting). Measured
+# on a demo film (480 x 624), 2 December 2026: level 1 took 9.6 to 11.4 ms for
+# 141 to 160 kB (level 3 13.7 ms and 135 kB, level 6 35 ms and 119 kB); level 1
+# with zlib's run-length strategy (Z_RLE) takes 7.7 ms for 134 kB. A film's
+# grain leaves zlib few long matches to find, so searching for them is wasted
+# work (issue 13: the demo load; uploads are quicker too).
 DISPLAY_PNG_COMPRESSION = 1
+DISPLAY_PNG_STRATEGY = zlib.Z_RLE
 
 
 def media_path(relative: str) -> Path:
@@ -53,16 +60,56 @@ def open_for_download(relative: str) -> BinaryIO:
         raise Http404("The file is missing from storage.") from None
 
 
+# Files written inside ``synced_once()`` in this thread (None: sync each file).
+_UNSYNCED: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar(
+    "halluxpath_unsynced", default=None
+)
+
+
+@contextmanager
+def synced_once() -> Iterator[None]:
+    """Inside, files are written without a sync each; on leaving, all are synced at once.
+
+    For a bulk load (the demo's 1,400 films and sheets): one ``fsync`` a file
+    forces a journal commit each, about 10 ms of waiting apiece on an
+    ordinary disk (issue 13: 15 s of the demo load's wall time). Still
+    written to a temporary name and renamed, so a file is whole or absent;
+    a crash inside may lose recent files (the demo is loaded again). Only
+    this thread's writes are affected.
+    """
+    written: list[Path] = []
+    token = _UNSYNCED.set(written)
+    try:
+        yield
+    finally:
+        _UNSYNCED.reset(token)
+        if written:
+            _sync(written)
+
+
+def _sync(paths: list[Path]) -> None:
+    if hasattr(os, "sync"):
+        os.sync()  # one flush of everything written (POSIX)
+        return
+    for path in paths:  # pragma: no cover - not POSIX
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+
+
 def _write_atomically(relative: str, data: bytes) -> None:
     target = media_path(relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    unsynced = _UNSYNCED.get()
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if unsynced is None:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temporary, target)
+        if unsynced is not None:
+            unsynced.append(target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -70,7 +117,9 @@ def _write_atomically(relative: str, data: bytes) -> None:
 
 def encode_png(pixels: npt.NDArray[np.uint8]) -> bytes:
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG", compress_level=DISPLAY_PNG_COMPRESSION)
+    Image.fromarray(pixels).save(
+        buffer, "PNG", compress_level=DISPLAY_PNG_COMPRESSION, compress_type=DISPLAY_PNG_STRATEGY
+    )
     return buffer.getvalue()
 
 

@@ -85,6 +85,34 @@ def _risk_table(lines: tuple[RiskLine, ...], highlight: bool) -> Table:
     return risks
 
 
+SheetKey = tuple[ConsentContent, int, str, str, str, str]
+# Sheets drawn ahead, in another process, by ``render``'s exact inputs (the
+# demo loader's worker: issue 13). ``render`` takes one out instead of drawing
+# it again; inputs that differ in anything simply miss.
+_DRAWN_AHEAD: dict[SheetKey, bytes] = {}
+
+
+def sheet_key(
+    content: ConsentContent,
+    *,
+    sheet_number: int,
+    prepared_by: str,
+    prepared_on: str,
+    date_of_birth: str = "",
+    hospital_number: str = "",
+) -> SheetKey:
+    return (content, sheet_number, prepared_by, prepared_on, date_of_birth, hospital_number)
+
+
+def drawn_ahead(key: SheetKey, pdf: bytes) -> None:
+    """Hand ``render`` a sheet drawn elsewhere by ``render(**)`` from exactly these inputs."""
+    _DRAWN_AHEAD[key] = pdf
+
+
+def forget_drawn_ahead() -> None:
+    _DRAWN_AHEAD.clear()
+
+
 def render(
     content: ConsentContent,
     *,
@@ -95,6 +123,33 @@ def render(
     hospital_number: str = "",
 ) -> bytes:
     """The sheet as given to the patient; dates arrive already in the clinic's format."""
+    ahead = _DRAWN_AHEAD.pop(
+        (content, sheet_number, prepared_by, prepared_on, date_of_birth, hospital_number), None
+    )
+    return (
+        ahead
+        if ahead is not None
+        else draw(
+            content,
+            sheet_number=sheet_number,
+            prepared_by=prepared_by,
+            prepared_on=prepared_on,
+            date_of_birth=date_of_birth,
+            hospital_number=hospital_number,
+        )
+    )
+
+
+def draw(
+    content: ConsentContent,
+    *,
+    sheet_number: int,
+    prepared_by: str,
+    prepared_on: str,
+    date_of_birth: str = "",
+    hospital_number: str = "",
+) -> bytes:
+    """``render`` without the sheets drawn ahead: always lays the sheet out."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

@@ -12,19 +12,38 @@ moments back to where they belong in the episode's history (the day it was
 assessed, planned, operated), so nothing appears after the fact. Idempotent:
 episodes that already have an assessment are left alone. Runs after the films
 (a plan needs a measured film) and before the aftercare plans.
+
+Speed (issue 13: the first ``make run``): the consent sheets' PDFs are the
+slowest part of the records (reportlab's layout, about 15 ms a sheet). Their
+inputs are known before the records are made (the same random draws, in the
+same order), so ``SurgeryDemo.draw_sheets_ahead`` has one worker process
+draw them while this process writes the records; ``consent_pdf.render``
+takes a sheet drawn from exactly its inputs instead of drawing it again, and
+draws any other itself. The records are the same either way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+import multiprocessing
+import os
 import random
+import threading
+from collections import deque
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from halluxpath.audit import record
 from halluxpath.audit.context import Actor
+from halluxpath.core import consent, risk
 from halluxpath.core.checklist import Phase, items_of
 from halluxpath.core.episode import EpisodeStatus
 from halluxpath.core.operative import (
@@ -40,6 +59,7 @@ from halluxpath.core.planning import Bone, ImplantKind, Technique
 from halluxpath.core.risk import AsaGrade, Diabetes, Smoking
 from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode
+from halluxpath.surgery import consent_pdf, stored
 from halluxpath.surgery.actions import (
     complete_checklist_phase,
     issue_consent_sheet,
@@ -49,6 +69,7 @@ from halluxpath.surgery.actions import (
     save_plan,
     sign_operative_record,
 )
+from halluxpath.surgery.derived import core_assessment
 from halluxpath.surgery.models import (
     Amendment,
     ConsentSheet,
@@ -79,6 +100,8 @@ AMENDED_EVERY = 6  # one signed record in six is amended later (the first, the s
 ANAESTHETISTS = ("Dr Ines Duarte", "Dr Kwame Asante", "Dr Freya Lindqvist")
 SCRUB_NURSES = ("Olu Adeyemi (ODP)", "Mira Joshi", "Tom Fairweather (ODP)")
 DEMO_SEED = 2026
+# Below this many sheets a worker process costs more to start than it saves.
+SHEETS_AHEAD_FROM = 16
 
 
 @dataclass(frozen=True)
@@ -159,6 +182,66 @@ def _operative_fields(plan: SurgicalPlan, rng: random.Random) -> OperativeRecord
         incisions=incisions,
         implants=implants,
     )
+
+
+def _episode_rng(seed: int, episode: Episode) -> random.Random:
+    return random.Random(seed * 7919 + episode.pk)
+
+
+def _sheet_inputs(episode: Episode, seed: int, today: dt.date) -> consent_pdf.SheetKey | None:
+    """The consent sheet ``_one`` will issue for ``episode``, from the same draws; None if none.
+
+    Replays ``_one``'s first draws (the assessment, then the Akin choice) and
+    what the actions make of them (the risk flags as stored, the sheet's
+    content and header). Anything that differs only costs a sheet drawn
+    again: ``consent_pdf.render`` uses a sheet drawn ahead only for exactly
+    its inputs.
+    """
+    if episode.status not in PLANNED_OR_LATER:
+        return None
+    rng = _episode_rng(seed, episode)
+    data = _assessment(rng, reached(episode).get("assessed", episode.referred_on))
+    akin = rng.random() < 0.6
+    try:
+        found = risk.flags(core_assessment(episode, data, today), today=today)
+    except risk.AssessmentError:
+        return None
+    kept = stored.stamp_items(stored.ASSESSMENT_FLAGS, [dataclasses.asdict(f) for f in found])
+    flags = stored.read_items(
+        stored.ASSESSMENT_FLAGS, json.loads(json.dumps(kept, cls=DjangoJSONEncoder))
+    )
+    content = consent.build(
+        patient_name=episode.patient.full_name,
+        side=episode.get_side_display().lower(),
+        procedure=SurgicalPlan(technique=Technique.MIS_DISTAL).get_technique_display(),
+        akin=akin,
+        flags=flags,
+    )
+    surgeon = episode.responsible_surgeon
+    return consent_pdf.sheet_key(
+        content,
+        sheet_number=1,
+        prepared_by=surgeon.get_full_name() or surgeon.username,
+        prepared_on=date_format(timezone.localtime().date()),
+        date_of_birth=date_format(episode.patient.date_of_birth),
+        hospital_number=episode.patient.hospital_number,
+    )
+
+
+def _draw_sheets(keys: list[consent_pdf.SheetKey], out: Connection) -> None:
+    """In the worker: draw each sheet, in order, and send its PDF back."""
+    for content, number, by, on, born, hospital_number in keys:
+        out.send_bytes(
+            consent_pdf.draw(
+                content,
+                sheet_number=number,
+                prepared_by=by,
+                prepared_on=on,
+                date_of_birth=born,
+                hospital_number=hospital_number,
+            )
+        )
+    out.close()
 
 
 def _moment(day: dt.date, hour: int) -> dt.datetime:
@@ -265,6 +348,99 @@ class SurgeryDemo:
         self.counts = dict.fromkeys(
             ("assessments", "plans", "signed_records", "amended", "skipped"), 0
         )
+        self._ahead: deque[tuple[int, consent_pdf.SheetKey]] = deque()  # (episode pk, inputs)
+        self._sheets: Connection | None = None
+        self._worker: Any = None
+        self.sheets_drawn_ahead = 0
+
+    def _episodes(self) -> Any:
+        return (
+            Episode.objects.filter(
+                status__in=ASSESSED_OR_LATER,
+                patient__hospital_number__startswith="DEMO",
+                assessment__isnull=True,
+            )
+            .select_related("patient", "responsible_surgeon")
+            .prefetch_related("status_changes")
+            .order_by("pk")
+        )
+
+    def draw_sheets_ahead(self) -> None:
+        """Start one worker process drawing the consent sheets of the episodes still to do.
+
+        Call before any other worker pool starts (this process must not run
+        other threads when it forks) and with the episodes to come in ``pk``
+        order. Without ``fork``, with other threads running, on one core or
+        for a few sheets, every sheet is drawn here, as before.
+        """
+        today = timezone.localdate()
+        ahead = [
+            (episode.pk, key)
+            for episode in self._episodes()
+            for key in [_sheet_inputs(episode, self.seed, today)]
+            if key is not None
+        ]
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        if (
+            cores < 2
+            or len(ahead) < SHEETS_AHEAD_FROM
+            or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        self._worker = context.Process(
+            target=_draw_sheets, args=([key for _, key in ahead], writer), daemon=True
+        )
+        self._worker.start()
+        writer.close()  # the worker holds the only writing end: its exit is the reader's end
+        self._ahead, self._sheets = deque(ahead), reader
+
+    def _take_sheet(self, episode: Episode) -> None:
+        """Receive the sheets drawn ahead up to ``episode``'s and hand its own to ``render``."""
+        while self._sheets is not None and self._ahead and self._ahead[0][0] <= episode.pk:
+            pk, key = self._ahead.popleft()
+            try:
+                pdf = self._sheets.recv_bytes()
+            except (EOFError, OSError):  # the worker failed: draw the rest here
+                self._stop_sheets()
+                return
+            if pk == episode.pk:
+                consent_pdf.drawn_ahead(key, pdf)
+                self.sheets_drawn_ahead += 1
+
+    def close(self) -> None:
+        """End the sheets' worker at once, if it still runs (after a failure: ``finish``
+        waits for it instead)."""
+        if self._worker is not None and self._worker.is_alive():
+            self._worker.terminate()
+        if self._sheets is not None:
+            self._sheets.close()
+            self._sheets = None
+        if self._worker is not None:
+            self._worker.join()
+            self._worker = None
+        self._ahead.clear()
+        consent_pdf.forget_drawn_ahead()
+
+    def _stop_sheets(self) -> None:
+        if self._sheets is not None:
+            try:
+                while True:  # let the worker finish writing, then it exits
+                    self._sheets.recv_bytes()
+            except (EOFError, OSError):
+                pass
+            self._sheets.close()
+            self._sheets = None
+        if self._worker is not None:
+            self._worker.join()
+            self._worker = None
+        self._ahead.clear()
+        consent_pdf.forget_drawn_ahead()
 
     def add(self, episode: Episode) -> None:
         demo_patient = episode.patient.hospital_number.startswith("DEMO")
@@ -272,7 +448,8 @@ class SurgeryDemo:
             return
         if PreoperativeAssessment.objects.filter(episode=episode).exists():
             return
-        rng = random.Random(self.seed * 7919 + episode.pk)
+        self._take_sheet(episode)
+        rng = _episode_rng(self.seed, episode)
         try:
             _one(episode, rng, self.counts)
         except ValidationError as refusal:
@@ -289,18 +466,9 @@ class SurgeryDemo:
 
     def finish(self) -> SurgeryDemoReport:
         """The episodes not added yet (none, when every one came through ``add``); the report."""
-        episodes = (
-            Episode.objects.filter(
-                status__in=ASSESSED_OR_LATER,
-                patient__hospital_number__startswith="DEMO",
-                assessment__isnull=True,
-            )
-            .select_related("patient", "responsible_surgeon")
-            .prefetch_related("status_changes")
-            .order_by("pk")
-        )
-        for episode in episodes:
+        for episode in self._episodes():
             self.add(episode)
+        self._stop_sheets()
         if any(self.counts.values()):
             record(Actor(user=None), "create", object_type="demo_surgery", detail=self.counts)
         return SurgeryDemoReport(**self.counts)

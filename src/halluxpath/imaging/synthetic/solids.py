@@ -75,13 +75,31 @@ class _Shaft:
         return _box([self.start, self.start + self.direction * self.length], reach)
 
     def paths(self, xs: Grid, ys: Grid) -> tuple[Grid, Grid]:
+        """The tube's path lengths; zero off the band the bone can cover.
+
+        Only the pixels between the shaft's ends and within its widest
+        half-widths of the axis are computed (a long bone's box is mostly
+        empty when it lies at an angle): the others are zero anyway (no
+        chord where ``rounding`` is zero or the offset exceeds the radius),
+        so the result is the same, pixel for pixel, for a fraction of the work.
+        """
         u, lat = self.direction, self.direction.lateral()
         dx, dy = xs - self.start.x, ys - self.start.y
         t = dx * u.x + dy * u.y
+        across = dx * lat.x + dy * lat.y
+        widest_medial = max(m for _, m, _, _, _ in self.knots)
+        widest_lateral = max(lat_ for _, _, lat_, _, _ in self.knots)
+        band = (t >= self.begin) & (t <= self.length)
+        band &= (across > -widest_medial) & (across < widest_lateral)
+        outer_grid: Grid = np.zeros(band.shape)
+        inner_grid: Grid = np.zeros(band.shape)
+        if not band.any():
+            return outer_grid, inner_grid
+        t, across = t[band], across[band]
         table = np.array(self.knots, dtype=np.float64).T
         medial, lateral = np.interp(t, table[0], table[1]), np.interp(t, table[0], table[2])
         cortex, depth = np.interp(t, table[0], table[3]), np.interp(t, table[0], table[4])
-        rounding = np.where((t >= self.begin) & (t <= self.length), 1.0, 0.0)
+        rounding = np.ones_like(t)
         ends = (
             (self.begin + self.cap_start - t, self.cap_start),
             (
@@ -94,10 +112,10 @@ class _Shaft:
                 z = np.clip(overshoot / cap, 0.0, 1.0)
                 rounding *= np.sqrt(1.0 - z * z)
         radius = (medial + lateral) / 2 * rounding
-        offset = dx * lat.x + dy * lat.y - (lateral - medial) / 2
-        outer = 2 * depth * _chord(radius, offset)
-        inner = 2 * depth * _chord(np.maximum(radius - cortex, 0.0), offset)
-        return outer, inner
+        offset = across - (lateral - medial) / 2
+        outer_grid[band] = 2 * depth * _chord(radius, offset)
+        inner_grid[band] = 2 * depth * _chord(np.maximum(radius - cortex, 0.0), offset)
+        return outer_grid, inner_grid
 
 
 @dataclass(frozen=True)
@@ -132,6 +150,11 @@ class _Ovoid:
         dx, dy = xs - self.centre.x, ys - self.centre.y
         p = np.abs(dx * a.x + dy * a.y) / self.along
         q = np.abs(dx * b.x + dy * b.y) / self.across
+        # Only inside the ovoid's box (p, q < 1) can r be below 1: the rest is zero.
+        box = (p < 1.0) & (q < 1.0)
+        outer_grid: Grid = np.zeros(box.shape)
+        inner_grid: Grid = np.zeros(box.shape)
+        p, q = p[box], q[box]
         r = (
             np.hypot(p, q)
             if self.power == 2.0
@@ -139,9 +162,9 @@ class _Ovoid:
         )
         keep = max(1.0 - self.cortex / min(self.along, self.across), 0.01)
         one = np.ones_like(r)
-        outer = 2 * self.depth * _chord(one, r)
-        inner = 2 * self.depth * keep * _chord(one, r / keep)
-        return outer, inner
+        outer_grid[box] = 2 * self.depth * _chord(one, r)
+        inner_grid[box] = 2 * self.depth * keep * _chord(one, r / keep)
+        return outer_grid, inner_grid
 
 
 @dataclass(frozen=True)
