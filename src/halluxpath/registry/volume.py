@@ -44,7 +44,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from django.core.management.color import no_style
@@ -194,9 +194,8 @@ def generate(
 
             with writer.indexes_rebuilt_after(written):
                 if staged:
-                    for staged_chunk in scratch.build(job, workers):
+                    for staged_chunk in scratch.load(job, workers, written):
                         done(staged_chunk.counts, parts[staged_chunk.index])
-                    scratch.copy_in(written)
                 else:
                     for index, part in enumerate(parts):
                         done(_build_chunk(writer, job, index), part)
@@ -1027,11 +1026,16 @@ class _Staged:
     path: str
     counts: tuple[int, int, int]  # responses, scores, complications
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # table → first, last rowid
-    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # those in the file
+    constants: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # the others
 
 
 class _ScratchSink:
-    """A scratch SQLite file (no keys, no indexes, no journal) that chunks are built into."""
+    """A scratch SQLite file (no keys, no indexes, no journal) that chunks are built into.
+
+    A column with one value in every row stays out of the file: the copy
+    selects it as a parameter.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -1052,38 +1056,53 @@ class _ScratchSink:
         self, model: type[models.Model], fields: Sequence[str], columns: Sequence[Column]
     ) -> None:
         table = model._meta.db_table
-        names = tuple(_column(model, f) for f in fields)
         quote = connection.ops.quote_name
+        named = [(_column(model, f), c) for f, c in zip(fields, columns, strict=True)]
+        constants = [(name, c.value) for name, c in named if isinstance(c, _Same)]
+        varying: list[tuple[str, Sequence[object]]] = [
+            (name, c) for name, c in named if not isinstance(c, _Same)
+        ]
+        names = tuple(name for name, _ in varying)
         if table not in self.written:
             self.db.execute(f"CREATE TABLE {quote(table)} ({', '.join(map(quote, names))})")
             self.written[table] = 0
-        count = next(len(c) for c in columns if not isinstance(c, _Same))
+        count = len(varying[0][1])
         marks = ", ".join("?" for _ in names)
-        self.db.executemany(f"INSERT INTO {quote(table)} VALUES ({marks})", _rows(columns))  # noqa: S608
+        self.db.executemany(
+            f"INSERT INTO {quote(table)} VALUES ({marks})",  # noqa: S608
+            _rows([c for _, c in varying]),
+        )
         first = self.staged.rows.get(table, (self.written[table] + 1, 0))[0]
         self.written[table] += count
         self.staged.rows[table] = (first, self.written[table])
         self.staged.columns[table] = names
+        self.staged.constants[table] = constants
 
     def close(self) -> None:
         self.db.close()
 
 
+GROUPS = 8  # scratch files at most (SQLite attaches ten databases at most)
+
 _JOB: tuple[_Job, str] | None = None  # the job and scratch directory, for forked workers
-_WORKER_SINK: _ScratchSink | None = None
 
 
-def _start_worker() -> None:
-    global _WORKER_SINK
+def _groups(chunks: int) -> list[range]:
+    """The chunks, in order, shared among at most ``GROUPS`` scratch files."""
+    count = min(chunks, GROUPS)
+    return [range(g * chunks // count, (g + 1) * chunks // count) for g in range(count)]
+
+
+def _build_group(group: int) -> list[_Staged]:
+    """Build one scratch file's chunks (in a worker process, or in this one)."""
     if _JOB is None:
         raise RuntimeError("no volume job")
-    _WORKER_SINK = _ScratchSink(os.path.join(_JOB[1], f"chunks-{os.getpid()}.sqlite3"))
-
-
-def _worker_chunk(index: int) -> _Staged:
-    if _JOB is None or _WORKER_SINK is None:
-        raise RuntimeError("no volume job")
-    return _WORKER_SINK.chunk(_JOB[0], index)
+    job, directory = _JOB
+    sink = _ScratchSink(os.path.join(directory, f"chunks-{group}.sqlite3"))
+    try:
+        return [sink.chunk(job, index) for index in _groups(len(job.parts))[group]]
+    finally:
+        sink.close()
 
 
 class _Scratch:
@@ -1091,15 +1110,16 @@ class _Scratch:
 
     ``INSERT INTO t SELECT … FROM scratch.t`` is one statement a table and
     chunk where ``executemany`` runs one per row (each with its AUTOINCREMENT
-    bookkeeping), and the workers build the rows while the cores are free.
-    A scratch file, once read inside the transaction, cannot be detached until
-    it ends: the files are attached after every chunk is built and detached,
-    and deleted, after the transaction.
+    bookkeeping and foreign-key lookups), and the workers build the rows
+    while this process copies the files already built. A scratch file, once
+    read inside the transaction, cannot be detached until it ends, and SQLite
+    attaches ten at most: the chunks are shared among at most eight files,
+    each attached once it is complete, all detached (and deleted) after the
+    transaction.
     """
 
     def __enter__(self) -> _Scratch:
         self.directory = tempfile.mkdtemp(prefix="halluxpath-volume-")
-        self.built: list[_Staged] = []
         self.aliases: list[str] = []
         return self
 
@@ -1116,26 +1136,23 @@ class _Scratch:
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
-    def build(self, job: _Job, workers: int) -> Iterator[_Staged]:
-        """Build every chunk (in order, in ``workers`` processes or this one), each as done."""
+    def load(
+        self, job: _Job, workers: int, written: Sequence[type[models.Model]]
+    ) -> Iterator[_Staged]:
+        """Build every chunk (in ``workers`` processes, or this one) and copy it in, in order."""
         global _JOB
-        if workers < 1:
-            sink = _ScratchSink(os.path.join(self.directory, "chunks.sqlite3"))
-            try:
-                for index in range(len(job.parts)):
-                    self.built.append(sink.chunk(job, index))
-                    yield self.built[-1]
-            finally:
-                sink.close()
-            return
         _JOB = (job, self.directory)
+        groups = range(len(_groups(len(job.parts))))
         try:
+            if workers < 1:
+                for group in groups:
+                    yield from self.copy_in(_build_group(group), written)
+                return
             # Forked: the workers inherit the cohort; they never touch Django's connection.
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+            pool = multiprocessing.get_context("fork").Pool(workers)
             try:
-                for staged in pool.imap(_worker_chunk, range(len(job.parts))):
-                    self.built.append(staged)
-                    yield staged
+                for built in pool.imap(_build_group, groups):
+                    yield from self.copy_in(built, written)
                 pool.close()
             finally:
                 pool.terminate()
@@ -1143,29 +1160,30 @@ class _Scratch:
         finally:
             _JOB = None
 
-    def copy_in(self, written: Sequence[type[models.Model]]) -> None:
-        """Copy every built chunk's rows into the tables, table by table, chunk by chunk."""
+    def copy_in(self, built: list[_Staged], written: Sequence[type[models.Model]]) -> list[_Staged]:
+        """Copy one scratch file's chunks into the tables, table by table, chunk by chunk."""
         quote = connection.ops.quote_name
-        alias_of: dict[str, str] = {}
+        alias = f"volume_chunks_{len(self.aliases)}"
         with connection.cursor() as cursor:
-            for path in sorted({staged.path for staged in self.built}):
-                alias = f"volume_chunks_{len(alias_of)}"
-                cursor.execute(f"ATTACH DATABASE %s AS {alias}", [path])
-                self.aliases.append(alias)
-                alias_of[path] = alias
+            cursor.execute(f"ATTACH DATABASE %s AS {alias}", [built[0].path])
+            self.aliases.append(alias)
             for model in written:
                 table = model._meta.db_table
-                for staged in sorted(self.built, key=lambda s: s.index):
+                for staged in built:
                     first, last = staged.rows.get(table, (1, 0))
                     if last < first:
                         continue
-                    columns = ", ".join(map(quote, staged.columns[table]))
+                    constants = staged.constants[table]
+                    selected = ", ".join(map(quote, staged.columns[table]))
+                    names = ", ".join([selected, *(quote(name) for name, _ in constants)])
+                    values = ", ".join([selected, *("%s" for _ in constants)])
+                    params: list[Any] = [value for _, value in constants]
                     cursor.execute(
-                        f"INSERT INTO {quote(table)} ({columns}) SELECT {columns}"  # noqa: S608
-                        f" FROM {alias_of[staged.path]}.{quote(table)}"
-                        " WHERE rowid BETWEEN %s AND %s",
-                        [first, last],
+                        f"INSERT INTO {quote(table)} ({names}) SELECT {values}"  # noqa: S608
+                        f" FROM {alias}.{quote(table)} WHERE rowid BETWEEN %s AND %s",
+                        [*params, first, last],
                     )
+        return built
 
 
 def _column(model: type[models.Model], name: str) -> str:
