@@ -226,3 +226,5 @@ def test_a_bad_row_fails_the_load_and_leaves_the_database_as_it_was(
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1  # checked row by row again
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"  # back from the load's rollback journal
