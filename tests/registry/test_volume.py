@@ -156,13 +156,13 @@ def test_worker_built_chunks_give_the_rows_one_process_writes() -> None:
     straight in (inside a caller's transaction) are the same rows, ids included."""
 
     def load(workers: int | None, *, inside: bool = False) -> dict[str, list[tuple[object, ...]]]:
+        # Ids start at 1 (PostgreSQL's sequences keep what rolled-back tests took).
+        call_command("flush", interactive=False, verbosity=0)
         with transaction.atomic() if inside else nullcontext():
             generate(
                 450, sites=2, surgeons_per_site=3, reference_date=TODAY, chunk=100, workers=workers
             )
-        rows = _rows()
-        call_command("flush", interactive=False, verbosity=0)  # ids start again at 1
-        return rows
+        return _rows()
 
     by_workers = load(2)
     assert len(by_workers["Episode"]) == 450
@@ -170,6 +170,7 @@ def test_worker_built_chunks_give_the_rows_one_process_writes() -> None:
     assert load(0) == by_workers
     assert load(None, inside=True) == by_workers
     # Another seed, other rows (the streams do depend on it).
+    call_command("flush", interactive=False, verbosity=0)
     generate(450, sites=2, surgeons_per_site=3, reference_date=TODAY, chunk=100, seed=7)
     assert _rows()["Score"] != by_workers["Score"]
 
