@@ -9,7 +9,8 @@ PostgreSQL):
    questionnaires and complications; printed: episodes a second, and the
    ratio to a baseline written in the same run (N one-column rows into a
    scratch table through the same driver path: the floor any bulk writer
-   stands on);
+   stands on), the time without the final ``rebuild_tallies()`` (timed on
+   its own), CPU seconds with the worker processes', and peak memory;
 2. each dashboard page (surgeon, site, registry), fetched through Django's
    test client as a user who may see it, is timed (median of 3, after one
    warm-up) against one indexed COUNT over the episodes table in the same
@@ -27,7 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
@@ -82,6 +83,40 @@ def baseline_insert(rows: int) -> float:
     return seconds
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the generator's workers)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peak_mib(who: str) -> float:
+    """Peak resident memory (MiB) of this process, or of its largest finished child."""
+    import resource
+
+    found = resource.getrusage(resource.RUSAGE_SELF if who == "self" else resource.RUSAGE_CHILDREN)
+    return found.ru_maxrss / 1024
+
+
+def timed_tallies() -> list[float]:
+    """Time the generator's final ``rebuild_tallies()`` (another part's work) on its own."""
+    from halluxpath.registry import volume
+
+    seconds = [0.0]
+    namespace = vars(volume)  # the name generate() calls
+    rebuild = namespace["rebuild_tallies"]
+
+    def timed(surgeon_ids: Iterable[int] | None = None) -> None:
+        started = time.perf_counter()
+        rebuild(surgeon_ids)
+        seconds[0] += time.perf_counter() - started
+
+    namespace["rebuild_tallies"] = timed
+    return seconds
+
+
 def dashboard_users() -> dict[str, object]:
     """One user per dashboard who may open it (a volume surgeon, an admin, a researcher)."""
     from halluxpath.accounts.models import Role, User
@@ -107,7 +142,10 @@ def main() -> None:
         from halluxpath.registry.volume import generate
 
         print(f"database: {connection.vendor}; episodes: {N:,}")
+        tallies = timed_tallies()
+        cpu = cpu_seconds()
         result = generate(N, progress=lambda done, total: print(f"  {done:,}/{total:,}", end="\r"))
+        cpu = cpu_seconds() - cpu
         print()
         rows = result.episodes * 2 + result.responses + result.scores + result.complications
         rows += result.episodes  # the case summaries
@@ -117,6 +155,13 @@ def main() -> None:
             f"{result.responses:,} responses, {result.scores:,} scores, "
             f"{result.complications:,} complications) in {result.seconds:.1f} s = "
             f"{result.episodes_per_second:,.0f} episodes/s (target 20,000)"
+        )
+        without = result.seconds - tallies[0]
+        print(
+            f"  without the final rebuild_tallies() ({tallies[0]:.1f} s): {without:.1f} s = "
+            f"{result.episodes / without:,.0f} episodes/s; CPU {cpu:.1f} s (worker processes "
+            f"included); peak memory {peak_mib('self'):,.0f} MiB here, "
+            f"{peak_mib('children'):,.0f} MiB the largest worker"
         )
         print(
             f"baseline: the same {rows:,} rows as one bare column in {floor:.1f} s; "

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Q
 
 from halluxpath.complications.models import Complication
 from halluxpath.outcomes.models import QuestionnaireResponse, Score
 from halluxpath.patients.models import Episode, Patient
+from halluxpath.registry import volume as volume_module
 from halluxpath.registry.models import CaseSummary
 from halluxpath.registry.volume import generate
 from halluxpath.sites.models import Site
@@ -136,3 +141,91 @@ def test_the_summary_columns_agree_with_the_rows_they_summarise() -> None:
             .exclude(kind="recurrence")
             .exists()
         )
+
+
+WRITTEN = (Patient, Episode, QuestionnaireResponse, Score, Complication, CaseSummary)
+
+
+def _rows() -> dict[str, list[tuple[object, ...]]]:
+    return {m.__name__: list(m.objects.order_by("pk").values_list()) for m in WRITTEN}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_built_chunks_give_the_rows_one_process_writes() -> None:
+    """Chunks built by two worker processes, by this one into a scratch file, or written
+    straight in (inside a caller's transaction) are the same rows, ids included."""
+
+    def load(workers: int | None, *, inside: bool = False) -> dict[str, list[tuple[object, ...]]]:
+        # Ids start at 1 (PostgreSQL's sequences keep what rolled-back tests took).
+        call_command("flush", interactive=False, verbosity=0)
+        with transaction.atomic() if inside else nullcontext():
+            generate(
+                450, sites=2, surgeons_per_site=3, reference_date=TODAY, chunk=100, workers=workers
+            )
+        return _rows()
+
+    by_workers = load(2)
+    assert len(by_workers["Episode"]) == 450
+    assert len(by_workers["Score"]) > 450
+    assert load(0) == by_workers
+    assert load(None, inside=True) == by_workers
+    # Another seed, other rows (the streams do depend on it).
+    call_command("flush", interactive=False, verbosity=0)
+    generate(450, sites=2, surgeons_per_site=3, reference_date=TODAY, chunk=100, seed=7)
+    assert _rows()["Score"] != by_workers["Score"]
+
+
+def _state() -> tuple[dict[str, list[tuple[object, ...]]], set[str], list[tuple[object, ...]]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        indexes = {name for (name,) in cursor.fetchall()}
+        cursor.execute("PRAGMA database_list")
+        attached = [tuple(row)[1:2] for row in cursor.fetchall()]
+    return _rows(), indexes, attached
+
+
+def _bad_care_team(real: Callable[..., Any]) -> Callable[..., Any]:
+    def people(sites: int, surgeons_per_site: int) -> tuple[dict[int, int], object]:
+        teams, surgeons = real(sites, surgeons_per_site)
+        return dict.fromkeys(teams, 10**9), surgeons  # no such care team
+
+    return people
+
+
+def _taken_patient_id(real: Callable[..., Any]) -> Callable[..., Any]:
+    def first_ids(*args: object) -> list[dict[str, int]]:
+        found: list[dict[str, int]] = real(*args)
+        found[-1][Patient._meta.label] -= 1  # the last chunk reuses the one before's last id
+        return found
+
+    return first_ids
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the staged SQLite path")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("target", "breaking"),
+    [("_people", _bad_care_team), ("_first_ids", _taken_patient_id)],
+    ids=["foreign key", "unique key"],
+)
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_bad_row_fails_the_load_and_leaves_the_database_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+    target: str,
+    breaking: Callable[[Callable[..., Any]], Callable[..., Any]],
+    workers: int,
+) -> None:
+    generate(120, sites=1, surgeons_per_site=2, reference_date=TODAY, chunk=50)
+    before = _state()
+    monkeypatch.setattr(volume_module, target, breaking(getattr(volume_module, target)))
+    with pytest.raises(IntegrityError):
+        generate(
+            300, sites=1, surgeons_per_site=2, reference_date=TODAY, chunk=100, workers=workers
+        )
+    assert _state() == before  # rows, indexes, and no scratch file left attached
+    assert Site.objects.filter(slug__startswith="volume-").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1  # checked row by row again
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"  # back from the load's rollback journal
