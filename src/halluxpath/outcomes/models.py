@@ -92,8 +92,12 @@ class QuestionnaireSchedule(models.Model):
 class QuestionnaireResponse(models.Model):
     """One instrument at one time point of one episode (shared contract, issue 13)."""
 
+    # No index of its own: the unique (episode, instrument, time point) starts with it.
     episode = models.ForeignKey(
-        "patients.Episode", on_delete=models.PROTECT, related_name="questionnaire_responses"
+        "patients.Episode",
+        on_delete=models.PROTECT,
+        related_name="questionnaire_responses",
+        db_index=False,
     )
     instrument = models.CharField(max_length=40)
     instrument_version = models.CharField(max_length=40)
@@ -145,8 +149,11 @@ class QuestionnaireResponse(models.Model):
 class Score(models.Model):
     """One scored domain of a completed response; value null = not scorable (shared contract)."""
 
+    # No index of its own: the unique (response, domain) starts with it (a
+    # registry holds about 11 scores an episode; each index is built again
+    # after a bulk load, registry.volume).
     response = models.ForeignKey(
-        QuestionnaireResponse, on_delete=models.PROTECT, related_name="scores"
+        QuestionnaireResponse, on_delete=models.PROTECT, related_name="scores", db_index=False
     )
     episode = models.ForeignKey(
         "patients.Episode", on_delete=models.PROTECT, related_name="questionnaire_scores"
