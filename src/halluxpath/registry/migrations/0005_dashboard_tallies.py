@@ -6,188 +6,249 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_surgeon_survival_indexes'),
-        ('sites', '0003_address_second_factor'),
+        ("registry", "0004_surgeon_survival_indexes"),
+        ("sites", "0003_address_second_factor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseTally',
+            name="CaseTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('detailed', models.BooleanField()),
-                ('technique', models.CharField(blank=True, max_length=40)),
-                ('fixation', models.CharField(blank=True, max_length=10)),
-                ('severity', models.CharField(blank=True, max_length=10)),
-                ('operated_month', models.DateField()),
-                ('cases', models.PositiveIntegerField()),
-                ('hva_n', models.PositiveIntegerField()),
-                ('hva_sum', models.FloatField()),
-                ('hva_sq', models.FloatField()),
-                ('hva_pre', models.FloatField()),
-                ('hva_post', models.FloatField()),
-                ('ima_n', models.PositiveIntegerField()),
-                ('ima_sum', models.FloatField()),
-                ('ima_sq', models.FloatField()),
-                ('ima_pre', models.FloatField()),
-                ('ima_post', models.FloatField()),
-                ('proms_baseline', models.PositiveIntegerField()),
-                ('proms_6w', models.PositiveIntegerField()),
-                ('proms_6m', models.PositiveIntegerField()),
-                ('proms_12m', models.PositiveIntegerField()),
-                ('proms_24m', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("detailed", models.BooleanField()),
+                ("technique", models.CharField(blank=True, max_length=40)),
+                ("fixation", models.CharField(blank=True, max_length=10)),
+                ("severity", models.CharField(blank=True, max_length=10)),
+                ("operated_month", models.DateField()),
+                ("cases", models.PositiveIntegerField()),
+                ("hva_n", models.PositiveIntegerField()),
+                ("hva_sum", models.FloatField()),
+                ("hva_sq", models.FloatField()),
+                ("hva_pre", models.FloatField()),
+                ("hva_post", models.FloatField()),
+                ("ima_n", models.PositiveIntegerField()),
+                ("ima_sum", models.FloatField()),
+                ("ima_sq", models.FloatField()),
+                ("ima_pre", models.FloatField()),
+                ("ima_post", models.FloatField()),
+                ("proms_baseline", models.PositiveIntegerField()),
+                ("proms_6w", models.PositiveIntegerField()),
+                ("proms_6m", models.PositiveIntegerField()),
+                ("proms_12m", models.PositiveIntegerField()),
+                ("proms_24m", models.PositiveIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='ComplicationTally',
+            name="ComplicationTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('detailed', models.BooleanField()),
-                ('technique', models.CharField(blank=True, max_length=40)),
-                ('fixation', models.CharField(blank=True, max_length=10)),
-                ('severity', models.CharField(blank=True, max_length=10)),
-                ('operated_month', models.DateField()),
-                ('kind', models.CharField(max_length=40)),
-                ('feet', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("detailed", models.BooleanField()),
+                ("technique", models.CharField(blank=True, max_length=40)),
+                ("fixation", models.CharField(blank=True, max_length=10)),
+                ("severity", models.CharField(blank=True, max_length=10)),
+                ("operated_month", models.DateField()),
+                ("kind", models.CharField(max_length=40)),
+                ("feet", models.PositiveIntegerField()),
             ],
         ),
         migrations.AddField(
-            model_name='pairtally',
-            name='fixation',
-            field=models.CharField(blank=True, db_default='', default='', max_length=10),
+            model_name="pairtally",
+            name="fixation",
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
         migrations.AddField(
-            model_name='pairtally',
-            name='level',
-            field=models.CharField(choices=[('surgeon', 'Site and surgeon'), ('mix', 'Site, technique, fixation and severity'), ('month', 'Site and month of operation')], db_default='surgeon', default='surgeon', max_length=10),
+            model_name="pairtally",
+            name="level",
+            field=models.CharField(
+                choices=[
+                    ("surgeon", "Site and surgeon"),
+                    ("mix", "Site, technique, fixation and severity"),
+                    ("month", "Site and month of operation"),
+                ],
+                db_default="surgeon",
+                default="surgeon",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='pairtally',
-            name='operated_month',
+            model_name="pairtally",
+            name="operated_month",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='pairtally',
-            name='severity',
-            field=models.CharField(blank=True, db_default='', default='', max_length=10),
+            model_name="pairtally",
+            name="severity",
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
         migrations.AddField(
-            model_name='pairtally',
-            name='technique',
-            field=models.CharField(blank=True, db_default='', default='', max_length=40),
+            model_name="pairtally",
+            name="technique",
+            field=models.CharField(blank=True, db_default="", default="", max_length=40),
         ),
         migrations.AddField(
-            model_name='scoretally',
-            name='fixation',
-            field=models.CharField(blank=True, db_default='', default='', max_length=10),
+            model_name="scoretally",
+            name="fixation",
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
         migrations.AddField(
-            model_name='scoretally',
-            name='level',
-            field=models.CharField(choices=[('surgeon', 'Site and surgeon'), ('mix', 'Site, technique, fixation and severity'), ('month', 'Site and month of operation')], db_default='surgeon', default='surgeon', max_length=10),
+            model_name="scoretally",
+            name="level",
+            field=models.CharField(
+                choices=[
+                    ("surgeon", "Site and surgeon"),
+                    ("mix", "Site, technique, fixation and severity"),
+                    ("month", "Site and month of operation"),
+                ],
+                db_default="surgeon",
+                default="surgeon",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='scoretally',
-            name='operated_month',
+            model_name="scoretally",
+            name="operated_month",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='scoretally',
-            name='severity',
-            field=models.CharField(blank=True, db_default='', default='', max_length=10),
+            model_name="scoretally",
+            name="severity",
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
         migrations.AddField(
-            model_name='scoretally',
-            name='technique',
-            field=models.CharField(blank=True, db_default='', default='', max_length=40),
+            model_name="scoretally",
+            name="technique",
+            field=models.CharField(blank=True, db_default="", default="", max_length=40),
         ),
         migrations.AlterField(
-            model_name='pairtally',
-            name='surgeon',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="pairtally",
+            name="surgeon",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='scoretally',
-            name='surgeon',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="scoretally",
+            name="surgeon",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='scoretally',
-            index=models.Index(fields=['level', 'site', 'operated_month'], name='score_tally_month'),
+            model_name="scoretally",
+            index=models.Index(
+                fields=["level", "site", "operated_month"], name="score_tally_month"
+            ),
         ),
         migrations.AddIndex(
-            model_name='scoretally',
-            index=models.Index(fields=['level', 'technique'], name='score_tally_technique'),
+            model_name="scoretally",
+            index=models.Index(fields=["level", "technique"], name="score_tally_technique"),
         ),
         migrations.AddIndex(
-            model_name='scoretally',
-            index=models.Index(fields=['level', 'fixation'], name='score_tally_fixation'),
+            model_name="scoretally",
+            index=models.Index(fields=["level", "fixation"], name="score_tally_fixation"),
         ),
         migrations.AddIndex(
-            model_name='scoretally',
-            index=models.Index(fields=['level', 'severity'], name='score_tally_severity'),
+            model_name="scoretally",
+            index=models.Index(fields=["level", "severity"], name="score_tally_severity"),
         ),
         migrations.AddField(
-            model_name='casetally',
-            name='site',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sites.site'),
+            model_name="casetally",
+            name="site",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sites.site"
+            ),
         ),
         migrations.AddField(
-            model_name='casetally',
-            name='surgeon',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="casetally",
+            name="surgeon",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='complicationtally',
-            name='site',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sites.site'),
+            model_name="complicationtally",
+            name="site",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="sites.site"
+            ),
         ),
         migrations.AddField(
-            model_name='complicationtally',
-            name='surgeon',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="complicationtally",
+            name="surgeon",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='casetally',
-            index=models.Index(fields=['detailed', 'site', 'operated_month'], name='case_tally_site'),
+            model_name="casetally",
+            index=models.Index(
+                fields=["detailed", "site", "operated_month"], name="case_tally_site"
+            ),
         ),
         migrations.AddIndex(
-            model_name='casetally',
-            index=models.Index(fields=['surgeon', 'operated_month', 'detailed'], name='case_tally_surgeon'),
+            model_name="casetally",
+            index=models.Index(
+                fields=["surgeon", "operated_month", "detailed"], name="case_tally_surgeon"
+            ),
         ),
         migrations.AddIndex(
-            model_name='casetally',
-            index=models.Index(fields=['detailed', 'technique'], name='case_tally_technique'),
+            model_name="casetally",
+            index=models.Index(fields=["detailed", "technique"], name="case_tally_technique"),
         ),
         migrations.AddIndex(
-            model_name='casetally',
-            index=models.Index(fields=['detailed', 'fixation'], name='case_tally_fixation'),
+            model_name="casetally",
+            index=models.Index(fields=["detailed", "fixation"], name="case_tally_fixation"),
         ),
         migrations.AddIndex(
-            model_name='casetally',
-            index=models.Index(fields=['detailed', 'severity'], name='case_tally_severity'),
+            model_name="casetally",
+            index=models.Index(fields=["detailed", "severity"], name="case_tally_severity"),
         ),
         migrations.AddIndex(
-            model_name='complicationtally',
-            index=models.Index(fields=['detailed', 'site', 'operated_month'], name='complication_tally_site'),
+            model_name="complicationtally",
+            index=models.Index(
+                fields=["detailed", "site", "operated_month"], name="complication_tally_site"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complicationtally',
-            index=models.Index(fields=['surgeon', 'operated_month', 'detailed'], name='complication_tally_surgeon'),
+            model_name="complicationtally",
+            index=models.Index(
+                fields=["surgeon", "operated_month", "detailed"], name="complication_tally_surgeon"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complicationtally',
-            index=models.Index(fields=['detailed', 'technique'], name='complication_tally_technique'),
+            model_name="complicationtally",
+            index=models.Index(
+                fields=["detailed", "technique"], name="complication_tally_technique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complicationtally',
-            index=models.Index(fields=['detailed', 'fixation'], name='complication_tally_fixation'),
+            model_name="complicationtally",
+            index=models.Index(fields=["detailed", "fixation"], name="complication_tally_fixation"),
         ),
         migrations.AddIndex(
-            model_name='complicationtally',
-            index=models.Index(fields=['detailed', 'severity'], name='complication_tally_severity'),
+            model_name="complicationtally",
+            index=models.Index(fields=["detailed", "severity"], name="complication_tally_severity"),
         ),
     ]
