@@ -420,6 +420,8 @@ def rebuild_cells(cells: Iterable[Cell] | None = None) -> None:
     """Recompute every tally the cases of these cells count in (None: every tally)."""
     chosen = None if cells is None else list(set(cells))
     rebuild_case_tallies(None if chosen is None else [(c[1], c[5]) for c in chosen])
+    if chosen is None and rebuild_all_score_tallies():
+        return
     for level, keys in LEVEL_KEYS.items():
         index = [CELL.index(k) for k in keys]
         rebuild_score_tallies(
@@ -429,3 +431,218 @@ def rebuild_cells(cells: Iterable[Cell] | None = None) -> None:
 
 def cells_of(cases: QuerySet[CaseSummary]) -> set[Cell]:
     return set(cases.order_by().values_list(*CELL).distinct())
+
+
+# --- a full rebuild of the questionnaire tallies, counted in arrays ------------------------
+#
+# SQLite aggregates by sorting: a GROUP BY over the eleven million scores of a million
+# episodes sorts them (about 4 µs a score here, several minutes a level), and a sort of
+# integer keys is still about 0.8 µs a score. So a full rebuild reads each score once as
+# one integer — its episode, its (instrument, domain, time point) and its value, packed —
+# and counts in numpy (bincount: no sort of the scores per level). Exact: a value travels
+# as round(value × VALUE_SCALE) only if every value equals that integer / VALUE_SCALE
+# (checked in the same scan); otherwise, or on another database, the SQL above counts.
+
+VALUE_SCALE = 10_000
+VALUE_BITS = 31  # packed value: round(value × VALUE_SCALE) + 2**30, in [0, 2**31)
+SCORE_CHUNK = 2_000_000  # score ids per query (bounds the text one query returns)
+
+
+def _packed(text: str | None, width: int = 1) -> Any:
+    import numpy as np
+
+    if not text:
+        return np.zeros((0, width), dtype=np.int64) if width > 1 else np.zeros(0, np.int64)
+    found = np.fromstring(text, dtype=np.int64, sep=",")
+    return found.reshape(-1, width) if width > 1 else found
+
+
+def _code(column: str, keys: Sequence[Any]) -> tuple[str, list[Any]]:
+    """A CASE giving the column's index in ``keys`` (null for another value)."""
+    sql = " ".join(["CASE", column, *("WHEN %s THEN %s" for _ in keys), "END"])
+    return sql, [p for i, key in enumerate(keys) for p in (key, i)]
+
+
+def _distinct(cursor: Any, column: str) -> list[Any]:
+    cursor.execute(f"SELECT DISTINCT {column} FROM {_table(CaseSummary)}")  # noqa: S608
+    return sorted(row[0] for row in cursor.fetchall())
+
+
+def _case_arrays(cursor: Any) -> tuple[Any, list[tuple[str, str, str]], list[str]]:
+    """Every case's episode, site, surgeon, mix (index into the mixes returned) and month
+    (index into the months returned, the stored text) as an (n, 5) integer array."""
+    kinds = [_distinct(cursor, k) for k in MIX]
+    months = _distinct(cursor, "CAST(operated_month AS TEXT)")
+    mix, params = "0", []
+    for column, keys in zip(MIX, kinds, strict=True):
+        sql, found = _code(column, keys)
+        mix, params = f"({mix}) * {len(keys)} + {sql}", [*params, *found]
+    month, found = _code("CAST(operated_month AS TEXT)", months)
+    cursor.execute(
+        f"SELECT group_concat(episode_id || ',' || site_id || ',' || surgeon_id || ',' || "  # noqa: S608
+        f"({mix}) || ',' || ({month})) FROM {_table(CaseSummary)}",
+        [*params, *found],
+    )
+    mixes = [(t, f, s) for t in kinds[0] for f in kinds[1] for s in kinds[2]]
+    return _packed(cursor.fetchone()[0], 5), mixes, months
+
+
+def _item_code(pairs: list[tuple[Instrument, Domain]]) -> tuple[str, list[Any]]:
+    """A score's index among the items (pair-major, then TIME_POINTS); null for the others."""
+    pair = ["CASE s.instrument"]
+    params: list[Any] = []
+    for key in dict.fromkeys(i.key for i, _ in pairs):
+        domains = [(k, d) for k, (i, d) in enumerate(pairs) if i.key == key]
+        pair.append("WHEN %s THEN CASE s.domain" + " WHEN %s THEN %s" * len(domains) + " END")
+        params += [key, *(p for k, d in domains for p in (d.key, k))]
+    time_point, found = _code("s.time_point", TIME_POINTS)
+    return f"({' '.join(pair)} END) * {len(TIME_POINTS)} + {time_point}", [*params, *found]
+
+
+def _score_arrays(cursor: Any, pairs: list[tuple[Instrument, Domain]], chunk: int) -> Any | None:
+    """Every valued score of a charted item as (episode, item index, value code) rows, read
+    score-id range by range; None if a value is not exactly code / VALUE_SCALE."""
+    import numpy as np
+
+    scores = _table(Score)
+    cursor.execute(f"SELECT MIN(id), MAX(id) FROM {scores}")  # noqa: S608
+    low, high = cursor.fetchone()
+    item, item_params = _item_code(pairs)
+    code = f"CAST(round(s.value * {VALUE_SCALE}) AS INTEGER)"
+    width = len(pairs) * len(TIME_POINTS)
+    parts = []
+    for start in range(low or 0, (high or -1) + 1, chunk):
+        cursor.execute(
+            f"SELECT group_concat((s.episode_id * {width} + {item}) * {2**VALUE_BITS} "  # noqa: S608
+            f"+ {code} + {2 ** (VALUE_BITS - 1)}), "
+            f"TOTAL(s.value <> {code} * 1.0 / {VALUE_SCALE}), MIN({code}), MAX({code}), "
+            f"MAX(s.episode_id) FROM {scores} s "
+            "WHERE s.id >= %s AND s.id < %s AND s.value IS NOT NULL",
+            [*item_params, start, start + chunk],
+        )
+        text, inexact, least, most, last_episode = cursor.fetchone()
+        if text is None:
+            continue
+        limit = 2 ** (VALUE_BITS - 1)
+        if inexact or least < -limit or most >= limit or last_episode * width >= 2**31:
+            return None
+        parts.append(_packed(text))
+    packed = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    values = (packed & (2**VALUE_BITS - 1)) - 2 ** (VALUE_BITS - 1)
+    episode_item = packed >> VALUE_BITS
+    return np.stack([episode_item // width, episode_item % width, values], axis=1)
+
+
+def rebuild_all_score_tallies(chunk: int = SCORE_CHUNK) -> bool:
+    """Recompute every questionnaire tally of every level from arrays (SQLite); False when
+    this database or these values need the SQL count instead. Call inside a transaction."""
+    if connection.vendor != "sqlite":
+        return False
+    import numpy as np
+
+    pairs = charted_pairs()
+    items = [(i.key, d.key, t) for i, d in pairs for t in TIME_POINTS]
+    with connection.cursor() as cursor:
+        cases, mixes, months = _case_arrays(cursor)
+        scored = _score_arrays(cursor, pairs, chunk)
+        if scored is None:
+            return False
+    # Each score's case (row of ``cases``); scores of episodes without a case row drop out.
+    row_of = np.full(int(max(cases[:, 0].max(initial=0), scored[:, 0].max(initial=0))) + 1, -1)
+    row_of[cases[:, 0]] = np.arange(len(cases))
+    case = row_of[scored[:, 0]]
+    kept = case >= 0
+    case, item, code = case[kept], scored[kept, 1], scored[kept, 2]
+    # (item, value) → index into the distinct ones, in item then value order.
+    span = int(code.max(initial=0) - code.min(initial=0)) + 1
+    item_value, iv = np.unique(item * span + (code - code.min(initial=0)), return_inverse=True)
+    iv_item = item_value // span
+    iv_value = (item_value % span + code.min(initial=0)) / VALUE_SCALE
+    n_iv = len(item_value)
+    # Each (case, item)'s highest value (the per-episode pivot of paired_sql): sort once.
+    ordered = np.sort(case.astype(np.int64) * n_iv + iv)
+    case_item = ordered // n_iv
+    case_item_item = iv_item[ordered % n_iv]
+    case_item_key = case_item * len(items) + case_item_item
+    last = np.ones(len(ordered), dtype=bool)
+    last[:-1] = case_item_key[1:] != case_item_key[:-1]
+    p_case = case_item[last]
+    p_item = case_item_item[last]
+    p_value = iv_value[ordered[last] % n_iv]
+    n_tp = len(TIME_POINTS)
+    p_pair, p_tp = p_item // n_tp, p_item % n_tp
+    base = TIME_POINTS.index(BASELINE)
+    episode_pair = p_case * len(pairs) + p_pair  # non-decreasing (items are pair-major)
+    at_base = p_tp == base
+    base_key, base_value = episode_pair[at_base], p_value[at_base]
+    where = np.minimum(np.searchsorted(base_key, episode_pair), max(len(base_key) - 1, 0))
+    has_base = (base_key[where] == episode_pair) & ~at_base if len(base_key) else at_base & False
+    sign = np.array([1.0 if i.direction is Direction.HIGHER_WORSE else -1.0 for i, _ in pairs])
+    mcid = np.array([np.nan if d.mcid is None else float(d.mcid) for _, d in pairs])
+    with np.errstate(invalid="ignore"):
+        reached = has_base & (
+            sign[p_pair] * (base_value[where] - p_value) >= mcid[p_pair]
+            if len(base_key)
+            else False
+        )
+    site, surgeon, mix, month = cases[:, 1], cases[:, 2], cases[:, 3], cases[:, 4]
+    level_of = {
+        TallyLevel.SURGEON: site * (int(surgeon.max(initial=0)) + 1) + surgeon,
+        TallyLevel.MIX: site * len(mixes) + mix,
+        TallyLevel.MONTH: site * len(months) + month,
+    }
+    score_rows: list[tuple[Any, ...]] = []
+    pair_rows: list[tuple[Any, ...]] = []
+    for level, key in level_of.items():
+        groups, group_of_case = np.unique(key, return_inverse=True)
+        first = np.zeros(len(groups), dtype=np.int64)
+        first[group_of_case[::-1]] = np.arange(len(key))[::-1]  # a case of each group
+        g = len(groups)
+        columns = []
+        for row in first.tolist():
+            surgeon_id = int(surgeon[row]) if level == TallyLevel.SURGEON else None
+            mixed = mixes[int(mix[row])] if level == TallyLevel.MIX else ("", "", "")
+            in_month = months[int(month[row])] if level == TallyLevel.MONTH else None
+            columns.append((level.value, int(site[row]), surgeon_id, *mixed, in_month))
+
+        counts = np.bincount(group_of_case[case] * n_iv + iv, minlength=g * n_iv)
+        cells = np.flatnonzero(counts)
+        score_rows += [
+            (*columns[group], *items[i], value, n)
+            for group, i, value, n in zip(
+                (cells // n_iv).tolist(),
+                iv_item[cells % n_iv].tolist(),
+                iv_value[cells % n_iv].tolist(),
+                counts[cells].tolist(),
+                strict=True,
+            )
+        ]
+        at = group_of_case[p_case] * len(pairs) + p_pair
+        present = np.bincount(at, minlength=g * len(pairs))
+        with_base = np.bincount(at[at_base], minlength=g * len(pairs)).tolist()
+        found = np.bincount(at * n_tp + p_tp, weights=has_base, minlength=g * len(pairs) * n_tp)
+        hit = np.bincount(at * n_tp + p_tp, weights=reached, minlength=g * len(pairs) * n_tp)
+        found_n, hit_n = found.astype(np.int64).tolist(), hit.astype(np.int64).tolist()
+        for cell in np.flatnonzero(present).tolist():
+            group, pair = divmod(cell, len(pairs))
+            named = (*columns[group], pairs[pair][0].key, pairs[pair][1].key)
+            pair_rows.append((*named, BASELINE, with_base[cell], 0))
+            for t, time_point in enumerate(TIME_POINTS):
+                n = found_n[cell * n_tp + t]
+                if time_point != BASELINE and n:
+                    pair_rows.append((*named, time_point, n, hit_n[cell * n_tp + t]))
+    named = ", ".join(CELL)
+    with connection.cursor() as cursor:
+        for model in (ScoreTally, PairTally):  # every row: SQLite empties the table at once
+            cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {_table(ScoreTally)} (level, {named}, instrument, domain, "  # noqa: S608
+            "time_point, value, patients) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            score_rows,
+        )
+        cursor.executemany(
+            f"INSERT INTO {_table(PairTally)} (level, {named}, instrument, domain, "  # noqa: S608
+            "time_point, pairs, reached) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            pair_rows,
+        )
+    return True
