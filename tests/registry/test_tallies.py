@@ -181,3 +181,42 @@ def test_after_the_actions_change_the_cases_the_tallies_still_equal_the_counts(
     assert ScoreTally.objects.filter(surgeon=world.alpha, value=9.5).exists()
     assert_same(viewers, picks, monkeypatch)
     assert_current()
+
+
+def sql_score_rebuild() -> dict[type[Model], Counter[tuple[Any, ...]]]:
+    """The questionnaire tallies as the SQL counts them, level by level."""
+    for level in tallies.LEVEL_KEYS:
+        tallies.rebuild_score_tallies(level)
+    return {m: tally_rows(m) for m in (ScoreTally, PairTally)}
+
+
+@pytest.mark.django_db
+def test_the_array_rebuild_range_by_range_equals_the_sql_count() -> None:
+    generate(300, sites=2, surgeons_per_site=3, reference_date=TODAY, chunk=150)
+    # Values with four decimals, and negative ones, travel as integers too.
+    from halluxpath.outcomes.models import Score
+
+    some = list(Score.objects.order_by("pk").values_list("pk", flat=True)[:40])
+    Score.objects.filter(pk__in=some[:20]).update(value=12.3456)
+    Score.objects.filter(pk__in=some[20:]).update(value=-0.0001)
+    expected = sql_score_rebuild()
+    scores = Score.objects.count()
+    assert scores > 1000
+    for chunk in (97, 1000, scores * 2):  # ranges smaller than the data, and one range
+        ScoreTally.objects.all().delete()
+        assert tallies.rebuild_all_score_tallies(chunk)
+        assert {m: tally_rows(m) for m in (ScoreTally, PairTally)} == expected, chunk
+
+
+@pytest.mark.django_db
+def test_values_the_arrays_cannot_carry_exactly_are_counted_in_sql() -> None:
+    generate(120, sites=1, surgeons_per_site=2, reference_date=TODAY, chunk=120)
+    from halluxpath.outcomes.models import Score
+
+    first = Score.objects.order_by("pk").values_list("pk", flat=True)[:5]
+    Score.objects.filter(pk__in=list(first)).update(value=1 / 3)
+    expected = sql_score_rebuild()
+    assert not tallies.rebuild_all_score_tallies()
+    rebuild_tallies()
+    assert {m: tally_rows(m) for m in (ScoreTally, PairTally)} == expected
+    assert ScoreTally.objects.filter(value=1 / 3).exists()

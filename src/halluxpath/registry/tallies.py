@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 BASELINE = TimePointKey.BASELINE.value
 FOLLOW_UPS = tuple(t for t in TIME_POINTS if t != BASELINE)
+BASELINE_FIRST = (BASELINE, *FOLLOW_UPS)
 # Instruments whose scores are charted (satisfaction and return-to-activity days are not scales).
 CHARTED: tuple[Instrument, ...] = (
     *(i for k, i in SHIPPED.items() if k not in ("satisfaction", "return_to_activity")),
@@ -446,6 +447,7 @@ def cells_of(cases: QuerySet[CaseSummary]) -> set[Cell]:
 VALUE_SCALE = 10_000
 VALUE_BITS = 31  # packed value: round(value × VALUE_SCALE) + 2**30, in [0, 2**31)
 SCORE_CHUNK = 2_000_000  # score ids per query (bounds the text one query returns)
+ROWS_PER_INSERT = 200
 
 
 def _packed(text: str | None, width: int = 1) -> Any:
@@ -473,18 +475,34 @@ def _case_arrays(cursor: Any) -> tuple[Any, list[tuple[str, str, str]], list[str
     (index into the months returned, the stored text) as an (n, 5) integer array."""
     kinds = [_distinct(cursor, k) for k in MIX]
     months = _distinct(cursor, "CAST(operated_month AS TEXT)")
-    mix, params = "0", []
+    # A month's code from its text (year × 12 + month) if that tells the months apart.
+    number = "CAST(substr({m}, 1, 4) AS INTEGER) * 12 + CAST(substr({m}, 6, 2) AS INTEGER)"
+    cursor.execute(
+        f"SELECT m, {number.format(m='m')} FROM (SELECT DISTINCT CAST(operated_month AS TEXT) AS m "  # noqa: S608
+        f"FROM {_table(CaseSummary)})"
+    )
+    numbered = dict(cursor.fetchall())
+    mix, params = "0", list[Any]()
     for column, keys in zip(MIX, kinds, strict=True):
         sql, found = _code(column, keys)
         mix, params = f"({mix}) * {len(keys)} + {sql}", [*params, *found]
     month, found = _code("CAST(operated_month AS TEXT)", months)
+    if len(set(numbered.values())) == len(months):
+        month, found = number.format(m="CAST(operated_month AS TEXT)"), []
     cursor.execute(
         f"SELECT group_concat(episode_id || ',' || site_id || ',' || surgeon_id || ',' || "  # noqa: S608
         f"({mix}) || ',' || ({month})) FROM {_table(CaseSummary)}",
         [*params, *found],
     )
     mixes = [(t, f, s) for t in kinds[0] for f in kinds[1] for s in kinds[2]]
-    return _packed(cursor.fetchone()[0], 5), mixes, months
+    cases = _packed(cursor.fetchone()[0], 5)
+    if not found:  # month numbers → indexes into ``months``
+        import numpy as np
+
+        index = np.zeros(max(numbered.values(), default=0) + 1, dtype=np.int64)
+        index[[numbered[m] for m in months]] = np.arange(len(months))
+        cases[:, 4] = index[cases[:, 4]]
+    return cases, mixes, months
 
 
 def _item_code(pairs: list[tuple[Instrument, Domain]]) -> tuple[str, list[Any]]:
@@ -495,11 +513,13 @@ def _item_code(pairs: list[tuple[Instrument, Domain]]) -> tuple[str, list[Any]]:
         domains = [(k, d) for k, (i, d) in enumerate(pairs) if i.key == key]
         pair.append("WHEN %s THEN CASE s.domain" + " WHEN %s THEN %s" * len(domains) + " END")
         params += [key, *(p for k, d in domains for p in (d.key, k))]
-    time_point, found = _code("s.time_point", TIME_POINTS)
-    return f"({' '.join(pair)} END) * {len(TIME_POINTS)} + {time_point}", [*params, *found]
+    time_point, found = _code("s.time_point", BASELINE_FIRST)
+    return f"({' '.join(pair)} END) * {len(BASELINE_FIRST)} + {time_point}", [*params, *found]
 
 
-def _score_arrays(cursor: Any, pairs: list[tuple[Instrument, Domain]], chunk: int) -> Any | None:
+def _score_arrays(
+    cursor: Any, pairs: list[tuple[Instrument, Domain]], chunk: int
+) -> tuple[Any, Any, Any] | None:
     """Every valued score of a charted item as (episode, item index, value code) rows, read
     score-id range by range; None if a value is not exactly code / VALUE_SCALE."""
     import numpy as np
@@ -509,28 +529,49 @@ def _score_arrays(cursor: Any, pairs: list[tuple[Instrument, Domain]], chunk: in
     low, high = cursor.fetchone()
     item, item_params = _item_code(pairs)
     code = f"CAST(round(s.value * {VALUE_SCALE}) AS INTEGER)"
-    width = len(pairs) * len(TIME_POINTS)
+    width = 1 << (len(pairs) * len(TIME_POINTS) - 1).bit_length()  # items, to a power of 2
     parts = []
     for start in range(low or 0, (high or -1) + 1, chunk):
         cursor.execute(
             f"SELECT group_concat((s.episode_id * {width} + {item}) * {2**VALUE_BITS} "  # noqa: S608
             f"+ {code} + {2 ** (VALUE_BITS - 1)}), "
-            f"TOTAL(s.value <> {code} * 1.0 / {VALUE_SCALE}), MIN({code}), MAX({code}), "
+            f"TOTAL(s.value <> {code} * 1.0 / {VALUE_SCALE}), MAX(abs(s.value)), "
             f"MAX(s.episode_id) FROM {scores} s "
             "WHERE s.id >= %s AND s.id < %s AND s.value IS NOT NULL",
             [*item_params, start, start + chunk],
         )
-        text, inexact, least, most, last_episode = cursor.fetchone()
+        text, inexact, largest, last_episode = cursor.fetchone()
         if text is None:
             continue
-        limit = 2 ** (VALUE_BITS - 1)
-        if inexact or least < -limit or most >= limit or last_episode * width >= 2**31:
+        limit = (2 ** (VALUE_BITS - 1) - 1) / VALUE_SCALE
+        if inexact or largest > limit or last_episode * width >= 2**31:
             return None
         parts.append(_packed(text))
     packed = np.concatenate(parts) if parts else np.zeros(0, np.int64)
     values = (packed & (2**VALUE_BITS - 1)) - 2 ** (VALUE_BITS - 1)
     episode_item = packed >> VALUE_BITS
-    return np.stack([episode_item // width, episode_item % width, values], axis=1)
+    shift = width.bit_length() - 1
+    return episode_item >> shift, episode_item & (width - 1), values
+
+
+def _insert(cursor: Any, model: type[Model], columns: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert the rows, ROWS_PER_INSERT to a statement (half the time of one a row)."""
+    if not rows:
+        return
+    one = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+    sql = f"INSERT INTO {_table(model)} ({columns}) VALUES "  # noqa: S608
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    cursor.executemany(
+        sql + ", ".join([one] * ROWS_PER_INSERT),
+        [
+            [v for row in rows[i : i + ROWS_PER_INSERT] for v in row]
+            for i in range(0, whole, ROWS_PER_INSERT)
+        ],
+    )
+    if whole < len(rows):
+        cursor.execute(
+            sql + ", ".join([one] * (len(rows) - whole)), [v for row in rows[whole:] for v in row]
+        )
 
 
 def rebuild_all_score_tallies(chunk: int = SCORE_CHUNK) -> bool:
@@ -541,50 +582,57 @@ def rebuild_all_score_tallies(chunk: int = SCORE_CHUNK) -> bool:
     import numpy as np
 
     pairs = charted_pairs()
-    items = [(i.key, d.key, t) for i, d in pairs for t in TIME_POINTS]
+    items = [(i.key, d.key, t) for i, d in pairs for t in BASELINE_FIRST]
     with connection.cursor() as cursor:
         cases, mixes, months = _case_arrays(cursor)
         scored = _score_arrays(cursor, pairs, chunk)
         if scored is None:
             return False
+    episode, item, code = scored
     # Each score's case (row of ``cases``); scores of episodes without a case row drop out.
-    row_of = np.full(int(max(cases[:, 0].max(initial=0), scored[:, 0].max(initial=0))) + 1, -1)
+    row_of = np.full(int(max(cases[:, 0].max(initial=0), episode.max(initial=0))) + 1, -1)
     row_of[cases[:, 0]] = np.arange(len(cases))
-    case = row_of[scored[:, 0]]
+    case = row_of[episode]
     kept = case >= 0
-    case, item, code = case[kept], scored[kept, 1], scored[kept, 2]
-    # (item, value) → index into the distinct ones, in item then value order.
-    span = int(code.max(initial=0) - code.min(initial=0)) + 1
-    item_value, iv = np.unique(item * span + (code - code.min(initial=0)), return_inverse=True)
-    iv_item = item_value // span
-    iv_value = (item_value % span + code.min(initial=0)) / VALUE_SCALE
-    n_iv = len(item_value)
+    case, item, code = case[kept], item[kept], code[kept]
+    # (item, value) → index into those present, in item then value order, without a sort.
+    least = int(code.min(initial=0))
+    value_seen = np.flatnonzero(np.bincount(code - least))
+    value_index = np.zeros(len(value_seen) and int(value_seen[-1]) + 1, dtype=np.int64)
+    value_index[value_seen] = np.arange(len(value_seen))
+    dense = item * len(value_seen) + value_index[code - least]
+    dense_seen = np.flatnonzero(np.bincount(dense))
+    dense_index = np.zeros(len(dense_seen) and int(dense_seen[-1]) + 1, dtype=np.int64)
+    dense_index[dense_seen] = np.arange(len(dense_seen))
+    iv = dense_index[dense]
+    n_iv = len(dense_seen)
+    iv_item = dense_seen // max(len(value_seen), 1)
+    iv_value = (value_seen[dense_seen % max(len(value_seen), 1)] + least) / VALUE_SCALE
     # Each (case, item)'s highest value (the per-episode pivot of paired_sql): sort once.
-    ordered = np.sort(case.astype(np.int64) * n_iv + iv)
+    ordered = np.sort(case * n_iv + iv)
     case_item = ordered // n_iv
-    case_item_item = iv_item[ordered % n_iv]
+    case_item_item = iv_item[ordered - case_item * n_iv]
     case_item_key = case_item * len(items) + case_item_item
     last = np.ones(len(ordered), dtype=bool)
     last[:-1] = case_item_key[1:] != case_item_key[:-1]
     p_case = case_item[last]
     p_item = case_item_item[last]
     p_value = iv_value[ordered[last] % n_iv]
-    n_tp = len(TIME_POINTS)
+    n_tp = len(BASELINE_FIRST)
     p_pair, p_tp = p_item // n_tp, p_item % n_tp
-    base = TIME_POINTS.index(BASELINE)
+    # Per episode and pair the time points run baseline first: a follow-up's baseline is the
+    # first row of its run, when that row is a baseline.
     episode_pair = p_case * len(pairs) + p_pair  # non-decreasing (items are pair-major)
-    at_base = p_tp == base
-    base_key, base_value = episode_pair[at_base], p_value[at_base]
-    where = np.minimum(np.searchsorted(base_key, episode_pair), max(len(base_key) - 1, 0))
-    has_base = (base_key[where] == episode_pair) & ~at_base if len(base_key) else at_base & False
+    at_base = p_tp == 0
+    starts = np.ones(len(episode_pair), dtype=bool)
+    starts[1:] = episode_pair[1:] != episode_pair[:-1]
+    first_of_run = np.flatnonzero(starts)[np.cumsum(starts) - 1]
+    has_base = at_base[first_of_run] & ~at_base
+    base_value = p_value[first_of_run]
     sign = np.array([1.0 if i.direction is Direction.HIGHER_WORSE else -1.0 for i, _ in pairs])
     mcid = np.array([np.nan if d.mcid is None else float(d.mcid) for _, d in pairs])
     with np.errstate(invalid="ignore"):
-        reached = has_base & (
-            sign[p_pair] * (base_value[where] - p_value) >= mcid[p_pair]
-            if len(base_key)
-            else False
-        )
+        reached = has_base & (sign[p_pair] * (base_value - p_value) >= mcid[p_pair])
     site, surgeon, mix, month = cases[:, 1], cases[:, 2], cases[:, 3], cases[:, 4]
     level_of = {
         TallyLevel.SURGEON: site * (int(surgeon.max(initial=0)) + 1) + surgeon,
@@ -627,22 +675,14 @@ def rebuild_all_score_tallies(chunk: int = SCORE_CHUNK) -> bool:
             group, pair = divmod(cell, len(pairs))
             named = (*columns[group], pairs[pair][0].key, pairs[pair][1].key)
             pair_rows.append((*named, BASELINE, with_base[cell], 0))
-            for t, time_point in enumerate(TIME_POINTS):
+            for t, time_point in enumerate(BASELINE_FIRST):
                 n = found_n[cell * n_tp + t]
-                if time_point != BASELINE and n:
+                if t and n:
                     pair_rows.append((*named, time_point, n, hit_n[cell * n_tp + t]))
-    named = ", ".join(CELL)
+    keyed = f"level, {', '.join(CELL)}, instrument, domain, time_point"
     with connection.cursor() as cursor:
         for model in (ScoreTally, PairTally):  # every row: SQLite empties the table at once
             cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
-        cursor.executemany(
-            f"INSERT INTO {_table(ScoreTally)} (level, {named}, instrument, domain, "  # noqa: S608
-            "time_point, value, patients) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            score_rows,
-        )
-        cursor.executemany(
-            f"INSERT INTO {_table(PairTally)} (level, {named}, instrument, domain, "  # noqa: S608
-            "time_point, pairs, reached) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            pair_rows,
-        )
+        _insert(cursor, ScoreTally, f"{keyed}, value, patients", score_rows)
+        _insert(cursor, PairTally, f"{keyed}, pairs, reached", pair_rows)
     return True
