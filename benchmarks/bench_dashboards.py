@@ -61,12 +61,19 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
+CPU: list[float] = []  # the CPU seconds of the last timed() call's median fetch
+
+
 def timed(work: Callable[[], Any], rounds: int = FETCHES) -> float:
-    seconds = []
+    """Median wall seconds of ``rounds`` calls; their median CPU seconds (this process: the
+    database is in-process on SQLite, a server's CPU is not counted) in CPU[0]."""
+    seconds, cpu = [], []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         work()
         seconds.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
+    CPU[:] = [statistics.median(cpu)]
     return statistics.median(seconds)
 
 
@@ -87,6 +94,30 @@ def generate(n: int) -> dict[str, Any]:
             username="bench-research", role=Role.RESEARCHER, site=site
         ),
     }
+
+
+def filtered_pages(users: dict[str, Any]) -> list[tuple[str, str, Any, str]]:
+    """Pages filtered by each kind of filter: technique, fixation, severity, the last twelve
+    months, a site (registry) or a surgeon (site), each on its own."""
+    from halluxpath.registry.access import Dashboard, pseudonym
+    from halluxpath.registry.models import CaseSummary
+
+    last = CaseSummary.objects.order_by("-operated_month").values_list("operated_month", flat=True)[
+        0
+    ]
+    year = f"month_from={last.replace(year=last.year - 1):%Y-%m}&month_to={last:%Y-%m}"
+    site = users["admin"].site_id
+    found = []
+    for who, label, board in (
+        ("surgeon", "surgeon", Dashboard.SURGEON),
+        ("admin", "site", Dashboard.SITE),
+        ("researcher", "registry", Dashboard.REGISTRY),
+    ):
+        for query in ("technique=mis_distal", "fixation=screw", "severity=moderate", year):
+            found.append((who, label, board, query))
+    found.append(("researcher", "registry", Dashboard.REGISTRY, f"site={pseudonym('site', site)}"))
+    found.append(("admin", "site", Dashboard.SITE, f"surgeon={users['surgeon'].pk}"))
+    return found
 
 
 def main() -> None:
@@ -143,7 +174,17 @@ def main() -> None:
         client.get(url)  # warm: templates, matplotlib not involved (charts are separate)
         seconds = timed(partial(client.get, url))
         worst = max(worst, seconds)
-        print(f"{label:20} page   {seconds:7.3f} s   ratio {seconds / baseline:8.1f}")
+        print(
+            f"{label:20} page   {seconds:7.3f} s  cpu {CPU[0]:6.3f} s   "
+            f"ratio {seconds / baseline:8.1f}"
+        )
+    for who, label, board, query in filtered_pages(users):
+        client = Client()
+        client.force_login(users[who])
+        url = f"/dashboards/{board.value}/?{query}"
+        seconds = timed(partial(client.get, url))
+        worst = max(worst, seconds)
+        print(f"{label:20} {query:42} {seconds:7.3f} s  cpu {CPU[0]:6.3f} s")
     from halluxpath.audit.context import Actor
     from halluxpath.registry.access import scope_for
     from halluxpath.registry.dashboards import section
@@ -153,7 +194,7 @@ def main() -> None:
         scope = scope_for(Actor(users[who]), board)
         for slug in slugs(scope, Filters(), users[who].pk):
             seconds = timed(partial(section, scope, Filters(), users[who].pk, slug), 1)
-            print(f"{board.value} section {slug:20} {seconds:7.3f} s")
+            print(f"{board.value} section {slug:20} {seconds:7.3f} s  cpu {CPU[0]:6.3f} s")
     client = Client()
     client.force_login(users["researcher"])
     page = client.get("/dashboards/registry/").content.decode()

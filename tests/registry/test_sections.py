@@ -8,7 +8,7 @@ import pytest
 
 from halluxpath.accounts.models import User
 from halluxpath.audit.context import Actor
-from halluxpath.registry import dashboards, outcome_sections, sections
+from halluxpath.registry import dashboards, sections, tallies
 from halluxpath.registry.access import Dashboard, pseudonym, scope_for
 from halluxpath.registry.learning import CURVES
 from halluxpath.registry.sections import Filters
@@ -237,7 +237,7 @@ def test_the_tallies_give_the_figures_the_scores_give(
     user = getattr(registry_world, who)
     tallied = section(user, dashboard, slug)
     for pick in (Filters(), Filters(surgeon_id=registry_world.alpha.pk)):
-        monkeypatch.setattr(outcome_sections, "_tallied", lambda _s, _f: None)
+        monkeypatch.setattr(tallies, "score_level", lambda _view: None)
         counted = section(user, dashboard, slug, pick)
         monkeypatch.undo()
         assert section(user, dashboard, slug, pick).table.rows == counted.table.rows

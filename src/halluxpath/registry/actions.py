@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -38,7 +38,7 @@ from halluxpath.core.planning import Technique
 from halluxpath.core.radiograph import TimePoint
 from halluxpath.core.schedule import TIME_POINTS
 from halluxpath.imaging.models import Measurement
-from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Score
+from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus
 from halluxpath.patients.models import Episode
 from halluxpath.registry import tallies
 from halluxpath.registry.learning import CURVES
@@ -46,8 +46,6 @@ from halluxpath.registry.models import (
     NOT_RECORDED,
     CaseSummary,
     LearningSummary,
-    PairTally,
-    ScoreTally,
     fixation_of,
 )
 from halluxpath.surgery.models import OperativeRecord, SurgicalPlan
@@ -246,10 +244,9 @@ def refresh_case(episode_id: int) -> CaseSummary | None:
         record = OperativeRecord.objects.filter(
             episode_id=episode_id, signed_at__isnull=False
         ).first()
-        before = CaseSummary.objects.filter(episode_id=episode_id).values_list(
-            "surgeon_id", flat=True
-        )
-        surgeons = set(before)
+        before = CaseSummary.objects.filter(episode_id=episode_id)
+        surgeons = set(before.values_list("surgeon_id", flat=True))
+        cells = tallies.cells_of(before)
         if record is None:
             CaseSummary.objects.filter(episode_id=episode_id).delete()
             summary = None
@@ -258,9 +255,10 @@ def refresh_case(episode_id: int) -> CaseSummary | None:
                 episode_id=episode_id, defaults=summary_values(episode, record)
             )
             surgeons.add(summary.surgeon_id)
+            cells |= tallies.cells_of(CaseSummary.objects.filter(episode_id=episode_id))
         for surgeon_id in surgeons:
             renumber_surgeon(surgeon_id)
-        rebuild_tallies(surgeons)
+        tallies.rebuild_cells(cells)
     if summary is not None:
         summary.refresh_from_db(fields=["mis_case_number"])
     return summary
@@ -301,7 +299,7 @@ def refresh_all(batch: int = BATCH) -> int:
         ).delete()
         for surgeon_id in set(CaseSummary.objects.values_list("surgeon_id", flat=True).distinct()):
             renumber_surgeon(surgeon_id)
-        rebuild_tallies()
+        tallies.rebuild_cells(None)
     return kept
 
 
@@ -384,11 +382,13 @@ def summaries_deferred(batch: int = BATCH) -> Iterator[set[int]]:
 def _refresh_noted(episode_ids: list[int], batch: int) -> None:
     """What one ``refresh_case`` per episode would leave, with one renumbering per surgeon."""
     surgeons: set[int] = set()
+    cells: set[tallies.Cell] = set()
     for start in range(0, len(episode_ids), batch):
         chunk = episode_ids[start : start + batch]
         with transaction.atomic():
             before = CaseSummary.objects.filter(episode_id__in=chunk)
             surgeons.update(before.values_list("surgeon_id", flat=True))
+            cells |= tallies.cells_of(before)
             episodes = Episode.objects.select_related("patient").in_bulk(chunk)
             records = OperativeRecord.objects.filter(
                 episode_id__in=chunk, signed_at__isnull=False
@@ -401,80 +401,15 @@ def _refresh_noted(episode_ids: list[int], batch: int) -> None:
             before.delete()
             CaseSummary.objects.bulk_create(rows, batch_size=batch)
             surgeons.update(row.surgeon_id for row in rows)
+            cells |= tallies.cells_of(CaseSummary.objects.filter(episode_id__in=chunk))
     with transaction.atomic():
         for surgeon_id in surgeons:  # each independent of the others
             renumber_surgeon(surgeon_id)
-        rebuild_tallies(surgeons)
+        tallies.rebuild_cells(cells)
 
 
-def rebuild_tallies(surgeon_ids: Iterable[int] | None = None) -> None:
-    """Recompute the tallies of these surgeons (None: of everybody) from their cases' scores."""
-    charted = tallies.charted_pairs()
-    score_table = connection.ops.quote_name(Score._meta.db_table)
-    case_table = connection.ops.quote_name(CaseSummary._meta.db_table)
-    pairs, pair_params = tallies.pairs_condition(charted)
-    where = f"s.value IS NOT NULL AND ({pairs})"
-    where_params: list[Any] = list(pair_params)
-    chosen = None if surgeon_ids is None else sorted(set(surgeon_ids))
-    if chosen is not None:
-        if not chosen:
-            return
-        where += f" AND c.surgeon_id IN ({', '.join(['%s'] * len(chosen))})"
-        where_params += chosen
-    joined = f"{score_table} s JOIN {case_table} c ON c.episode_id = s.episode_id"
-    per_time_point = ", ".join(
-        f"MAX(CASE WHEN s.time_point = %s THEN s.value END) AS v_{i}"
-        for i in range(len(TIME_POINTS))
-    )
-    inner = (
-        f"SELECT c.site_id AS site_id, c.surgeon_id AS surgeon_id, s.instrument AS instrument, "  # noqa: S608
-        f"s.domain AS domain, {per_time_point} FROM {joined} WHERE {where} "
-        "GROUP BY s.episode_id, c.site_id, c.surgeon_id, s.instrument, s.domain"
-    )
-    with_mcid = [(i, d) for i, d in charted if d.mcid is not None]
-    paired, paired_params = tallies.paired_sql(inner, ("site_id", "surgeon_id"), with_mcid)
-    tally_table = connection.ops.quote_name(ScoreTally._meta.db_table)
+def rebuild_tallies() -> None:
+    """Recompute every dashboard tally (``registry.tallies``) from the case rows, the
+    complications and the scores: after a bulk load (``registry.volume``) or ``refresh_all``."""
     with transaction.atomic():
-        for model in (ScoreTally, PairTally):
-            old = model.objects.all()
-            (old if chosen is None else old.filter(surgeon_id__in=chosen)).delete()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {tally_table} "  # noqa: S608 (bound parameters)
-                "(site_id, surgeon_id, instrument, domain, time_point, value, patients) "
-                "SELECT c.site_id, c.surgeon_id, s.instrument, s.domain, s.time_point, s.value, "
-                f"COUNT(*) FROM {joined} WHERE {where} GROUP BY c.site_id, c.surgeon_id, "
-                "s.instrument, s.domain, s.time_point, s.value",
-                where_params,
-            )
-            cursor.execute(paired, [*paired_params, *TIME_POINTS, *where_params])
-            rows = cursor.fetchall()
-        made = []
-        for site_id, surgeon_id, instrument, domain, baselines, *counts in rows:
-            made.append(
-                PairTally(
-                    site_id=site_id,
-                    surgeon_id=surgeon_id,
-                    instrument=instrument,
-                    domain=domain,
-                    time_point=tallies.BASELINE,
-                    pairs=int(baselines or 0),
-                    reached=0,
-                )
-            )
-            follow_ups = iter(counts)
-            for time_point in tallies.FOLLOW_UPS:
-                found, hit = next(follow_ups), next(follow_ups)
-                if found:
-                    made.append(
-                        PairTally(
-                            site_id=site_id,
-                            surgeon_id=surgeon_id,
-                            instrument=instrument,
-                            domain=domain,
-                            time_point=time_point,
-                            pairs=int(found),
-                            reached=int(hit or 0),
-                        )
-                    )
-        PairTally.objects.bulk_create(made, batch_size=1000)
+        tallies.rebuild_cells(None)

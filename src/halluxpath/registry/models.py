@@ -217,20 +217,43 @@ class LearningSummary(models.Model):
         return f"learning curves of surgeon {self.surgeon_id}"
 
 
-class ScoreTally(models.Model):
-    """How many patients had each questionnaire score value, per surgeon and time point.
+class TallyLevel(models.TextChoices):
+    """Which keys a questionnaire tally row is summed over (docs/dashboards.md "Speed").
 
-    The questionnaire sections' frequency tables (median and quartiles per time
-    point) summed over a dashboard's surgeons, so a page reads a few thousand
-    tally rows instead of every score (millions at registry size). Rebuilt per
-    surgeon by ``registry.tallies.rebuild`` whenever a case or its scores change;
-    derived data, like ``CaseSummary``.
+    ``surgeon``: per site and surgeon (pages narrowed by site or surgeon only);
+    ``mix``: per site, technique, fixation and severity (surgeon left blank),
+    for pages filtered by any of those three; ``month``: per site and month of
+    operation, for pages filtered by period. Any other filter (several of
+    those kinds at once, or one with a surgeon) counts the scores themselves.
     """
 
+    SURGEON = "surgeon", "Site and surgeon"
+    MIX = "mix", "Site, technique, fixation and severity"
+    MONTH = "month", "Site and month of operation"
+
+
+class ScoreTally(models.Model):
+    """How many patients had each questionnaire score value, per tally key and time point.
+
+    The questionnaire sections' frequency tables (median and quartiles per time
+    point) summed over a dashboard's tally rows, so a page reads a few thousand
+    rows instead of every score (millions at registry size). ``level`` says
+    which key columns are set (``TallyLevel``; the others are null or blank).
+    Rebuilt per key by ``registry.actions.rebuild_tallies`` whenever a case or
+    its scores change; derived data, like ``CaseSummary``.
+    """
+
+    level = models.CharField(
+        max_length=10, choices=TallyLevel.choices, default=TallyLevel.SURGEON, db_default="surgeon"
+    )
     site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
     surgeon = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
     )
+    technique = models.CharField(max_length=40, blank=True, default="", db_default="")
+    fixation = models.CharField(max_length=10, blank=True, default="", db_default="")
+    severity = models.CharField(max_length=10, blank=True, default="", db_default="")
+    operated_month = models.DateField(null=True, blank=True)
     instrument = models.CharField(max_length=40)
     domain = models.CharField(max_length=40)
     time_point = models.CharField(max_length=10)
@@ -238,23 +261,36 @@ class ScoreTally(models.Model):
     patients = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["site", "surgeon"], name="score_tally_site_surgeon")]
+        indexes = [
+            models.Index(fields=["site", "surgeon"], name="score_tally_site_surgeon"),
+            models.Index(fields=["level", "site", "operated_month"], name="score_tally_month"),
+            models.Index(fields=["level", "technique"], name="score_tally_technique"),
+            models.Index(fields=["level", "fixation"], name="score_tally_fixation"),
+            models.Index(fields=["level", "severity"], name="score_tally_severity"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument}.{self.domain} {self.time_point} = {self.value}: {self.patients}"
 
 
 class PairTally(models.Model):
-    """Patients with a baseline and a follow-up score, and how many reached the MCID, per surgeon.
+    """Patients with a baseline and a follow-up score, and how many reached the MCID, per key.
 
     At ``time_point`` baseline, ``pairs`` counts the patients with a baseline
-    score (``reached`` 0). Rebuilt with ``ScoreTally``.
+    score (``reached`` 0). Keyed and rebuilt like ``ScoreTally``.
     """
 
+    level = models.CharField(
+        max_length=10, choices=TallyLevel.choices, default=TallyLevel.SURGEON, db_default="surgeon"
+    )
     site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
     surgeon = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
     )
+    technique = models.CharField(max_length=40, blank=True, default="", db_default="")
+    fixation = models.CharField(max_length=10, blank=True, default="", db_default="")
+    severity = models.CharField(max_length=10, blank=True, default="", db_default="")
+    operated_month = models.DateField(null=True, blank=True)
     instrument = models.CharField(max_length=40)
     domain = models.CharField(max_length=40)
     time_point = models.CharField(max_length=10)
@@ -266,3 +302,93 @@ class PairTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument}.{self.domain} {self.time_point}: {self.reached}/{self.pairs}"
+
+
+class CaseTally(models.Model):
+    """The case-level sections' sums per cell of the dashboards' filters (docs/dashboards.md).
+
+    Volume, correction (n, Σd, Σd², Σpre, Σpost of each angle among the cases
+    with both films), completion (questionnaires done per time point) are
+    additive over cells, so a page sums tally rows instead of every case.
+    ``detailed`` rows are keyed by site, surgeon, technique, fixation,
+    severity and month of operation; the other rows (``detailed`` false,
+    technique, fixation and severity blank) total them per site, surgeon and
+    month, for pages not filtered by technique, fixation or severity.
+    Rebuilt per surgeon and month by ``registry.actions.rebuild_case_tallies``.
+    """
+
+    detailed = models.BooleanField()
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    technique = models.CharField(max_length=40, blank=True)
+    fixation = models.CharField(max_length=10, blank=True)
+    severity = models.CharField(max_length=10, blank=True)
+    operated_month = models.DateField()
+    cases = models.PositiveIntegerField()
+    hva_n = models.PositiveIntegerField()
+    hva_sum = models.FloatField()
+    hva_sq = models.FloatField()
+    hva_pre = models.FloatField()
+    hva_post = models.FloatField()
+    ima_n = models.PositiveIntegerField()
+    ima_sum = models.FloatField()
+    ima_sq = models.FloatField()
+    ima_pre = models.FloatField()
+    ima_post = models.FloatField()
+    proms_baseline = models.PositiveIntegerField()
+    proms_6w = models.PositiveIntegerField()
+    proms_6m = models.PositiveIntegerField()
+    proms_12m = models.PositiveIntegerField()
+    proms_24m = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["detailed", "site", "operated_month"], name="case_tally_site"),
+            models.Index(
+                fields=["surgeon", "operated_month", "detailed"], name="case_tally_surgeon"
+            ),
+            models.Index(fields=["detailed", "technique"], name="case_tally_technique"),
+            models.Index(fields=["detailed", "fixation"], name="case_tally_fixation"),
+            models.Index(fields=["detailed", "severity"], name="case_tally_severity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cases} cases of surgeon {self.surgeon_id} in {self.operated_month:%Y-%m}"
+
+
+class ComplicationTally(models.Model):
+    """Feet with at least one complication of a kind ("any" too), per cell like ``CaseTally``.
+
+    Each foot is in one cell, so the feet of a view are the sum of its cells'.
+    Entered-in-error complications are left out, as on the complications section.
+    """
+
+    detailed = models.BooleanField()
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    technique = models.CharField(max_length=40, blank=True)
+    fixation = models.CharField(max_length=10, blank=True)
+    severity = models.CharField(max_length=10, blank=True)
+    operated_month = models.DateField()
+    kind = models.CharField(max_length=40)
+    feet = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["detailed", "site", "operated_month"], name="complication_tally_site"
+            ),
+            models.Index(
+                fields=["surgeon", "operated_month", "detailed"], name="complication_tally_surgeon"
+            ),
+            models.Index(fields=["detailed", "technique"], name="complication_tally_technique"),
+            models.Index(fields=["detailed", "fixation"], name="complication_tally_fixation"),
+            models.Index(fields=["detailed", "severity"], name="complication_tally_severity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feet} feet with {self.kind} of surgeon {self.surgeon_id}"

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, When
 
-from halluxpath.complications.models import Complication
 from halluxpath.core.complications import PUBLISHED_RATES, Kind
 from halluxpath.core.instruments import Domain, Instrument
 from halluxpath.core.schedule import DEFAULT, OFFSET_DAYS, TIME_POINTS, TimePointKey
@@ -40,7 +39,7 @@ from halluxpath.outcomes.models import Score
 from halluxpath.registry import tallies
 from halluxpath.registry.access import Scope
 from halluxpath.registry.figures import at_risk_at, kaplan_meier_grouped, survival_at
-from halluxpath.registry.models import CaseSummary, PairTally, ScoreTally
+from halluxpath.registry.models import CaseSummary
 from halluxpath.registry.sections import Filters, shown_for
 from halluxpath.registry.tables import NOT_AVAILABLE, Column, Section, Shown, Table
 
@@ -87,19 +86,16 @@ def _published(kind: str) -> str:
 
 def complication_rates(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
-    cases = filters.apply(scope.cases)
-    n = cases.count()
-    found = Complication.objects.filter(entered_in_error=False)
-    if scope.across_sites:
-        # Most cases count: walk the complications, each checked against its case row (a
-        # primary-key probe), rather than every case probing the complications (1M probes).
-        found = found.filter(Exists(cases.order_by().filter(episode_id=OuterRef("episode_id"))))
-    else:
-        found = found.filter(episode_id__in=_episodes(cases))
-    by_kind = dict(
-        found.order_by().values_list("kind").annotate(feet=Count("episode_id", distinct=True))
-    )
-    any_feet = found.aggregate(feet=Count("episode_id", distinct=True))["feet"] or 0
+    view = tallies.view_of(scope, filters)
+    n = int(tallies.case_tallies(view).aggregate(n=Sum("cases"))["n"] or 0)
+    by_kind = {
+        kind: int(feet or 0)
+        for kind, feet in tallies.complication_tallies(view)
+        .values_list("kind")
+        .annotate(feet=Sum("feet"))
+        .values_list("kind", "feet")
+    }
+    any_feet = by_kind.get(tallies.ANY, 0)
     rows, plot = [], []
     for kind, label in [("any", "Any complication"), *Kind.choices()]:
         x = any_feet if kind == "any" else by_kind.get(kind, 0)
@@ -271,32 +267,6 @@ def _label(instrument: Instrument, domain: Domain) -> str:
     return f"{name}: {domain.label}"
 
 
-def _tallied(scope: Scope, filters: Filters) -> dict[str, int] | None:
-    """The tallies' site and surgeon filter for this view, or None when it narrows by
-    anything else (technique, fixation, severity, period): then the scores are counted."""
-    if any(
-        v is not None
-        for v in (
-            filters.technique,
-            filters.fixation,
-            filters.severity,
-            filters.month_from,
-            filters.month_to,
-        )
-    ):
-        return None
-    found: dict[str, int] = {}
-    for key, a, b in (
-        ("site_id", scope.site_id, filters.site_id),
-        ("surgeon_id", scope.surgeon_id, filters.surgeon_id),
-    ):
-        if a is not None and b is not None and a != b:
-            return {"pk": -1}  # nothing matches
-        if a is not None or b is not None:
-            found[key] = a if a is not None else b  # type: ignore[assignment]
-    return found
-
-
 def _scores(scope: Scope, filters: Filters) -> QuerySet[Score]:
     pairs = Q()
     for instrument, domain in _charted_pairs():
@@ -328,14 +298,14 @@ def quantile(frequencies: Sequence[tuple[float, int]], q: float) -> float:
 def trajectories(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
     table: dict[tuple[str, str, str], list[tuple[float, int]]] = defaultdict(list)
-    where = _tallied(scope, filters)
+    view = tallies.view_of(scope, filters)
+    level = tallies.score_level(view)
     counted: Any = (
         _scores(scope, filters)
         .values("instrument", "domain", "time_point", "value")
         .annotate(n=Count("pk"))
-        if where is None
-        else ScoreTally.objects.filter(**where)
-        .order_by()
+        if level is None
+        else tallies.score_tallies(view, level)
         .values("instrument", "domain", "time_point", "value")
         .annotate(n=Sum("patients"))
     )
@@ -434,14 +404,14 @@ def _paired_counts(
 def mcid_share(scope: Scope, filters: Filters) -> Section:
     show = shown_for(scope)
     with_mcid = [(i, d) for i, d in _charted_pairs() if d.mcid is not None]
-    where = _tallied(scope, filters)
-    if where is None:
+    view = tallies.view_of(scope, filters)
+    level = tallies.score_level(view)
+    if level is None:
         baselines, got = _paired_counts(_scores(scope, filters), with_mcid)
     else:
         baselines, got = {}, {}
         for i, d, t, pairs, hits in (
-            PairTally.objects.filter(**where)
-            .order_by()
+            tallies.pair_tallies(view, level)
             .values("instrument", "domain", "time_point")
             .annotate(p=Sum("pairs"), r=Sum("reached"))
             .values_list("instrument", "domain", "time_point", "p", "r")
@@ -505,17 +475,50 @@ def mcid_share(scope: Scope, filters: Filters) -> Section:
     )
 
 
+def _completion_counts(scope: Scope, filters: Filters, today: dt.date) -> dict[str, int]:
+    """Per time point, the feet due (operated on or before the day its window closed, or
+    answered early) and those done. The months before the closing day's month are wholly
+    due and those after it due only where answered, so the tallies give them; the
+    closing month itself is counted from its cases."""
+    windows = {tp.key: tp.closes_days for tp in DEFAULT.time_points}
+    closed = {
+        key: today - dt.timedelta(days=windows.get(key, OFFSET_DAYS[key] + 30))
+        for key in TIME_POINTS
+    }
+    boundary = {key: day.replace(day=1) for key, day in closed.items()}
+    sums: dict[str, Sum] = {}
+    for key in TIME_POINTS:
+        sums[f"{key}_before"] = Sum("cases", filter=Q(operated_month__lt=boundary[key]))
+        sums[f"{key}_after"] = Sum(f"proms_{key}", filter=Q(operated_month__gt=boundary[key]))
+        sums[f"{key}_done"] = Sum(f"proms_{key}")
+    tallied = tallies.case_tallies(tallies.view_of(scope, filters)).aggregate(**sums)
+    edge: dict[str, Count] = {}
+    for key in TIME_POINTS:
+        answered = Q(**{f"proms_{key}": True})
+        edge[f"{key}_due"] = Count(
+            "pk",
+            filter=Q(operated_month=boundary[key]) & (Q(operated_on__lte=closed[key]) | answered),
+        )
+    counted = (
+        filters.apply(scope.cases)
+        .filter(operated_month__in=sorted(set(boundary.values())))
+        .aggregate(**edge)
+    )
+    got: dict[str, int] = {}
+    for key in TIME_POINTS:
+        got[f"{key}_done"] = int(tallied[f"{key}_done"] or 0)
+        got[f"{key}_due"] = (
+            int(tallied[f"{key}_before"] or 0)
+            + int(tallied[f"{key}_after"] or 0)
+            + int(counted[f"{key}_due"] or 0)
+        )
+    return got
+
+
 def completion(scope: Scope, filters: Filters, today: dt.date) -> Section:
     """Questionnaire completion per time point among feet due, beside BOFAS's figures."""
     show = shown_for(scope)
-    windows = {tp.key: tp.closes_days for tp in DEFAULT.time_points}
-    sums: dict[str, Count] = {}
-    for key in TIME_POINTS:
-        answered = Q(**{f"proms_{key}": True})
-        closed = today - dt.timedelta(days=windows.get(key, OFFSET_DAYS[key] + 30))
-        sums[f"{key}_due"] = Count("pk", filter=Q(operated_on__lte=closed) | answered)
-        sums[f"{key}_done"] = Count("pk", filter=answered)
-    got = filters.apply(scope.cases).aggregate(**sums)
+    got = _completion_counts(scope, filters, today)
     rows, plot = [], []
     for key in TIME_POINTS:
         due, done = int(got[f"{key}_due"] or 0), int(got[f"{key}_done"] or 0)

@@ -1,10 +1,11 @@
-"""The dashboards' figures, each one query of aggregates over ``CaseSummary`` (docs/dashboards.md).
+"""The dashboards' case figures, each one query of sums over the tallies (docs/dashboards.md).
 
 Every function takes the viewer's ``Scope`` (registry.access) and the
 chosen ``Filters`` and returns a ``Section``: its table, already shown under
 the viewer's disclosure rule, and the shown values its chart is drawn from.
-The database counts, sums and groups; Python only finishes the arithmetic
-(registry.figures) on a handful of aggregate rows.
+The database sums the tally rows of the view (``registry.tallies``: per cell
+of the filters, so the sums are exactly the cases' own); Python only
+finishes the arithmetic (registry.figures) on a handful of aggregate rows.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from halluxpath.core.planning import Technique
+from halluxpath.registry import tallies
 from halluxpath.registry.access import Scope, pseudonym
 from halluxpath.registry.figures import paired_from_sums
 from halluxpath.registry.learning import CURVES, Curve
@@ -80,10 +82,9 @@ def case_volume(scope: Scope, filters: Filters) -> Section:
     """Operated episodes per month (per year beyond three years of months)."""
     show = shown_for(scope)
     by_month = dict(
-        filters.apply(scope.cases)
-        .order_by()
+        tallies.case_tallies(tallies.view_of(scope, filters))
         .values_list("operated_month")
-        .annotate(n=Count("*"))
+        .annotate(n=Sum("cases"))
         .values_list("operated_month", "n")
     )
     months = _every_month(min(by_month), max(by_month)) if by_month else []
@@ -126,16 +127,11 @@ ANGLES = (
 def correction(scope: Scope, filters: Filters) -> Section:
     """Pre vs latest post-operative HVA and IMA: paired mean difference with 95 % CI."""
     show = shown_for(scope)
-    sums: dict[str, Aggregate] = {"cases": Count("*")}
+    sums = {"cases": Sum("cases")}
     for key, _label in ANGLES:
-        change = f"{key}_change_deg"
-        both = Q(**{f"{change}__isnull": False})
-        sums[f"{key}_n"] = Count(change)
-        sums[f"{key}_sum"] = Sum(change)
-        sums[f"{key}_sq"] = Sum(F(change) * F(change))
-        sums[f"{key}_pre"] = Sum(f"pre_{key}_deg", filter=both)
-        sums[f"{key}_post"] = Sum(f"post_{key}_deg", filter=both)
-    got = filters.apply(scope.cases).aggregate(**sums)
+        for part in ("n", "sum", "sq", "pre", "post"):
+            sums[f"{key}_{part}"] = Sum(f"{key}_{part}")
+    got = tallies.case_tallies(tallies.view_of(scope, filters)).aggregate(**sums)
     cases = int(got["cases"] or 0)
     rows, plot_rows = [], []
     for key, label in ANGLES:
