@@ -90,7 +90,7 @@ def test_indexes_are_back_and_new_records_get_fresh_ids(site: Site) -> None:
             ).values()
             if index["index"]
         }
-    assert {"site_id", "surgeon_id", "operated_month"} <= names
+    assert {"site_id", "surgeon_id", "fixation", "reoperation_days"} <= names
     patient = Patient.objects.create(  # the id sequence moved past the generated rows
         site=site,
         hospital_number="NEW-1",
