@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 
-from halluxpath.access import RecordAccess, register
+from halluxpath.access import RecordAccess, attach_given, register
 from halluxpath.accounts.models import User
 from halluxpath.audit.context import Actor
 from halluxpath.patients.access import require_editor, visible_episodes
@@ -118,7 +118,10 @@ AMENDMENTS = register(
 def locked(access: RecordAccess[M], actor: Actor, episode: Episode) -> M | None:
     """The episode's one row of this type, locked for the caller's transaction (no audit:
     the action records its own event)."""
-    return access.queryset(actor).select_for_update(of=("self",)).filter(episode=episode).first()
+    row = access.queryset(actor).select_for_update(of=("self",)).filter(episode=episode).first()
+    if row is not None:
+        attach_given(row, {"episode": episode})
+    return row
 
 
 def surgical_editor(actor: Actor) -> User:
