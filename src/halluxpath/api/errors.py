@@ -227,7 +227,9 @@ def problem_for(error: Exception) -> Problem | None:
 def answer_refusals(api: NinjaAPI) -> None:
     """Answer every refusal on ``api`` as problem details; a server fault stays a 500."""
 
-    def answer(request: HttpRequest, error: Exception) -> HttpResponse:
+    def answer(request: HttpRequest, error: Exception | type[Exception]) -> HttpResponse:
+        if not isinstance(error, Exception):  # ninja's signature allows a class; it passes one
+            error = error()
         found = problem_for(error)
         if found is None:
             raise error

@@ -28,6 +28,7 @@ urlpatterns = [
     path("dashboards/", include("halluxpath.registry.urls")),
     path("", include("halluxpath.research.urls")),
     path("", include("halluxpath.outcomes.urls")),
+    path("", include("halluxpath.api.pages")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),  # a problem body, not the HTML 404 page
 ]
