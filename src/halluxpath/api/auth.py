@@ -73,11 +73,15 @@ class TokenAuth(HttpBearer):
         if not scopes.grants(row.scope_list, self.area, access):
             needed = scopes.scope(self.area, access)
             held = ", ".join(row.scope_list) or "none"
+            wider = (
+                f" (or {scopes.scope(self.area, scopes.Access.WRITE)})"
+                if access is scopes.Access.READ
+                else ""
+            )
             raise Problem(
                 403,
                 f"This API token may not {access.value} {scopes.RECORDS[self.area]}: "
-                f"that needs the scope {needed} (or {self.area.value}:write); "
-                f"the token has {held}.",
+                f"that needs the scope {needed}{wider}; the token has {held}.",
                 kind="insufficient-scope",
                 headers={
                     "WWW-Authenticate": (
