@@ -105,3 +105,11 @@ def test_every_kind_has_a_title_and_a_tag_uri() -> None:
         assert (body["status"], body["detail"], body["errors"]) == (status, "what happened", [])
     assert Problem(418, "teapot").body()["type"] == "about:blank"
     assert Problem(422, "x", warnings=[1]).body()["warnings"] == [1]
+
+
+def test_the_openapi_document_offers_both_sign_ins_and_the_problem_body(nurse: Client) -> None:
+    answer = nurse.get("/api/v1/openapi.json")
+    assert answer.status_code == 200
+    document = answer.json()
+    assert {"TokenAuth", "StaffSession"} <= set(document["components"]["securitySchemes"])
+    assert "ProblemOut" in document["components"]["schemas"]
