@@ -52,9 +52,11 @@ EDITORS: dict[str, frozenset[str]] = {
     "may_report_own_check_in": frozenset({Role.PATIENT}),
     "may_manage_site": frozenset({Role.ADMIN}),
     "may_alter_audit_log": frozenset(),
+    "uses_staff_pages": frozenset({Role.SURGEON, Role.NURSE, Role.PHYSIOTHERAPIST, Role.ADMIN}),
 }
 # Record types only a site's administrators read (stated here, not read from the code).
-ADMIN_ONLY = frozenset({"audit_event", "pathway_template", "user_account"})
+# (An API token is also seen by the account it acts as: tests/api/test_tokens.py.)
+ADMIN_ONLY = frozenset({"api_token", "audit_event", "pathway_template", "user_account"})
 CLINICAL = frozenset({Role.SURGEON, Role.NURSE, Role.PHYSIOTHERAPIST})
 # Record types of a site's research side (de-identified exports): its researchers and
 # administrators, nobody else.

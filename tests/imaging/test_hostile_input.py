@@ -24,6 +24,7 @@ from halluxpath.imaging import actions
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.imaging.synthetic import SyntheticFilm
+from tests.api.problems import problem
 from tests.conftest import Clinic
 from tests.imaging.conftest import FilmWriter
 
@@ -123,8 +124,7 @@ def test_a_dicom_film_with_a_meaningless_rescale_is_refused_with_the_reason(
     assert words in body.replace("&#x27;", "'")
     assert 'value="right" selected' in body  # the other fields keep their values
     answer = api_upload(client, episode_pk, patched_dicom(dicom_file, keyword, text))
-    assert answer.status_code == 422
-    assert words in answer.json()["detail"]
+    problem(answer, 422, says=words)
     assert not Radiograph.objects.exists()
 
 
@@ -147,9 +147,7 @@ def test_deeply_nested_json_to_the_landmark_save_is_a_problem_body_not_a_500(
         response = client.post(
             url, nested(depth), content_type="application/json", headers={"If-Match": '"1"'}
         )
-        assert response.status_code == expected
-        assert response["Content-Type"].startswith("application/json")
-        detail = response.json()["detail"]
+        detail = problem(response, expected)["detail"]
         assert "nested too deeply" in detail or "a landmarks document is far shorter" in detail
     assert not Measurement.objects.exists()
 
@@ -163,8 +161,7 @@ def test_a_body_larger_than_the_request_limit_is_a_json_413(
         response = client.post(
             url, body, content_type="application/json", headers={"If-Match": '"1"'}
         )
-        assert response.status_code == 413
-        assert "larger" in response.json()["detail"]
+        problem(response, 413, says="larger")
 
 
 # --- implausible measures: a warning, then a confirmed save --------------------------------
@@ -195,8 +192,7 @@ def test_an_implausible_ima_is_not_saved_until_confirmed_and_the_warning_names_i
     prepared(clinic, client)
     document = implausible(film)
     response = save(client, radiograph, document)
-    assert response.status_code == 422
-    body = response.json()
+    body = problem(response, 422)
     (warning,) = [w for w in body["warnings"] if w["measure"] == "ima_deg"]
     assert warning["value"] > 25
     assert (warning["low"], warning["high"]) == (-5.0, 25.0)

@@ -21,6 +21,7 @@ from halluxpath.imaging import actions
 from halluxpath.imaging.models import Measurement, Radiograph
 from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.imaging.synthetic import SyntheticFilm
+from tests.api.problems import problem
 from tests.conftest import Clinic
 from tests.imaging.conftest import FilmWriter
 
@@ -132,8 +133,7 @@ def test_bad_landmarks_are_refused_and_nothing_is_saved(
     change(document)
     client.force_login(clinic.user(Role.SURGEON))
     response = save_landmarks(client, radiograph, document)
-    assert response.status_code == 422
-    assert message in response.json()["detail"]
+    problem(response, 422, says=message)
     assert not Measurement.objects.exists()
 
 
@@ -288,8 +288,7 @@ def test_the_compute_api_refuses_with_422_and_a_detail(
 ) -> None:
     client.force_login(clinic.user(Role.NURSE))
     response = client.post(COMPUTE, body, content_type="application/json")
-    assert response.status_code == 422
-    assert message in response.json()["detail"]
+    problem(response, 422, says=message)
 
 
 @pytest.mark.parametrize("role", [Role.PATIENT, Role.RESEARCHER])

@@ -23,6 +23,7 @@ from halluxpath.imaging.models import Measurement
 from halluxpath.patients.models import Episode
 from halluxpath.surgery import actions
 from halluxpath.surgery.models import ConsentSheet, SafetyChecklist, SurgicalPlan
+from tests.api.problems import problem
 from tests.conftest import Clinic
 from tests.surgery.test_pages import measured_episode
 
@@ -102,13 +103,13 @@ def test_a_forged_figure_in_the_plan_body_is_refused_and_nothing_written(
     client: Client, measured: Episode, forged: dict[str, Any]
 ) -> None:
     response = put(client, f"/api/v1/episodes/{measured.pk}/plan", {**PLAN, **forged})
-    assert response.status_code == 422
+    problem(response, 422)
     inside = put(
         client,
         f"/api/v1/episodes/{measured.pk}/plan",
         {**PLAN, "findings": {**PLAN["findings"], **forged}},
     )
-    assert inside.status_code == 422
+    problem(inside, 422)
     assert not SurgicalPlan.objects.exists()
 
 
@@ -157,8 +158,7 @@ def test_a_stale_plan_version_is_a_conflict_and_nothing_is_written(
     changed = {**PLAN, "version": 1, "choice": {**PLAN["choice"], "akin": False}}
     assert put(client, url, changed).status_code == 200
     stale = put(client, url, {**PLAN, "version": 1, "choice": {**PLAN["choice"], "notes": "x"}})
-    assert stale.status_code == 409
-    assert "changed by someone else" in stale.json()["detail"]
+    problem(stale, 409, says="changed by someone else")
     plan = SurgicalPlan.objects.get()
     assert (plan.version, plan.akin, plan.notes) == (2, False, "")
 
@@ -169,8 +169,7 @@ def test_without_a_measured_film_the_plan_api_says_what_to_do(
     client.force_login(clinic.user(Role.SURGEON))
     episode = clinic.patient_a.episodes.get()
     response = put(client, f"/api/v1/episodes/{episode.pk}/plan", PLAN)
-    assert response.status_code == 422
-    assert "radiograph" in response.json()["detail"]
+    problem(response, 422, says="radiograph")
 
 
 def test_the_plan_api_hides_other_teams_and_refuses_read_only_roles(
@@ -188,8 +187,7 @@ def test_consent_sheets_and_checklist_phases_through_the_api(
 ) -> None:
     consent = f"/api/v1/episodes/{measured.pk}/consent-sheets"
     refused = post(client, consent)
-    assert refused.status_code == 422
-    assert "Save the operative plan first" in refused.json()["detail"]
+    problem(refused, 422, says="Save the operative plan first")
     put(client, f"/api/v1/episodes/{measured.pk}/plan", PLAN)
     issued = post(client, consent)
     assert issued.status_code == 201
@@ -202,8 +200,7 @@ def test_consent_sheets_and_checklist_phases_through_the_api(
         phases,
         {"version": 1, "phase": "time_out", "ticked": [i.number for i in items_of("time_out")]},
     )
-    assert early.status_code == 422
-    assert "Complete Sign In" in early.json()["detail"]
+    problem(early, 422, says="Complete Sign In")
     sign_in = {
         "version": 1,
         "phase": "sign_in",
@@ -212,14 +209,13 @@ def test_consent_sheets_and_checklist_phases_through_the_api(
         "marked_by": "surgeon",
     }
     unnamed = post(client, phases, sign_in)
-    assert unnamed.status_code == 422
-    assert "Name the surgeon and the anaesthetist" in unnamed.json()["detail"]
+    problem(unnamed, 422, says="Name the surgeon and the anaesthetist")
     sign_in["team"] = TEAM
     done = post(client, phases, sign_in)
     assert done.status_code == 200, done.content
     assert done.json()["completed"] == ["sign_in"]
     stale = post(client, phases, {**sign_in, "phase": "time_out", "ticked": []})
-    assert stale.status_code == 409
+    problem(stale, 409)
     time_out = post(
         client,
         phases,
@@ -234,7 +230,7 @@ def test_consent_sheets_and_checklist_phases_through_the_api(
     assert sheet.site_marked
     assert set(sheet.phases_done) == {"sign_in", "time_out"}
     unknown = post(client, phases, {"version": 3, "phase": "sign_off", "ticked": []})
-    assert unknown.status_code == 422
+    problem(unknown, 422)
 
 
 TEAM = {

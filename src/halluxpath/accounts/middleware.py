@@ -73,7 +73,18 @@ class SecondFactorMiddleware:
             return None
         target = "people:second_factor" if has_device else "people:enrol"
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "Sign in with your second factor first."}, status=401)
+            # the API's problem body (api.errors; accounts sits below api and cannot import it)
+            return JsonResponse(
+                {
+                    "type": "tag:halluxpath.org,2026:problem:not-signed-in",
+                    "title": "Not signed in",
+                    "status": 401,
+                    "detail": "Sign in with your second factor first.",
+                    "errors": [],
+                },
+                status=401,
+                content_type="application/problem+json",
+            )
         next_url = request.get_full_path() if request.method == "GET" else ""
         query = f"?{urlencode({'next': next_url})}" if next_url else ""
         return redirect(reverse(target) + query)

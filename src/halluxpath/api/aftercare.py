@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -27,16 +26,12 @@ from halluxpath.aftercare.schemas import (
     StepEdit,
     VisitBooking,
 )
+from halluxpath.api.errors import problem_responses
 from halluxpath.audit.context import Actor
-from halluxpath.records import EditConflict
 from halluxpath.reminders import actions as reminders
 
 router = Router(tags=["aftercare"])
 T = TypeVar("T")
-
-
-class Detail(Schema):
-    detail: str
 
 
 class PlanOut(Schema):
@@ -89,24 +84,9 @@ class ReminderOut(Schema):
     status: str
 
 
-def _detail(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
-        )
-    return " ".join(error.messages)
-
-
 def _answer(call: Callable[[], T], present: Callable[[T], dict[str, Any]]) -> Status[Any]:
-    try:
-        result = call()
-    except EditConflict as conflict:
-        return Status(409, {"detail": str(conflict)})
-    except PermissionDenied as refusal:
-        return Status(403, {"detail": str(refusal)})
-    except ValidationError as error:
-        return Status(422, {"detail": _detail(error)})
-    return Status(200, present(result))
+    """Call the action and present what it returns; its refusals become problems (api.errors)."""
+    return Status(200, present(call()))
 
 
 def _plan(plan: AftercarePlan) -> dict[str, Any]:
@@ -118,7 +98,7 @@ def _plan(plan: AftercarePlan) -> dict[str, Any]:
     }
 
 
-ERRORS: dict[int, type[Schema]] = {403: Detail, 409: Detail, 422: Detail}
+ERRORS = problem_responses(403, 409, 422)
 
 
 @router.post(

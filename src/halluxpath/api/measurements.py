@@ -13,14 +13,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from halluxpath.api.errors import Problem, problem_responses
 from halluxpath.core.landmarks import LandmarkError, parse_landmarks_json
 from halluxpath.core.radiograph import measure
 
 router = Router(tags=["measurements"])
 
-
-class Detail(Schema):
-    detail: str
+TOO_LARGE_FOR_LANDMARKS = "The body is far larger than any landmarks document."
 
 
 class MeasurementsOut(Schema):
@@ -41,7 +40,7 @@ class MeasurementsOut(Schema):
 
 @router.post(
     "/compute",
-    response={200: MeasurementsOut, 413: Detail, 422: Detail},
+    response={200: MeasurementsOut, **problem_responses(413, 422)},
     by_alias=True,
     url_name="compute_measurements",
     summary="Compute radiographic measures from landmarks",
@@ -65,9 +64,9 @@ def compute(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         body = request.body
     except RequestDataTooBig:
-        return Status(413, {"detail": "The body is far larger than any landmarks document."})
+        raise Problem(413, TOO_LARGE_FOR_LANDMARKS) from None
     try:
         landmarks = parse_landmarks_json(body)
     except LandmarkError as error:
-        return Status(422, {"detail": str(error)})
+        raise Problem(422, str(error)) from None
     return Status(200, measure(landmarks).to_json())

@@ -24,7 +24,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from halluxpath.api.measurements import Detail, MeasurementsOut
+from halluxpath.api.errors import Problem, ProblemOut, problem_responses
+from halluxpath.api.measurements import TOO_LARGE_FOR_LANDMARKS, MeasurementsOut
 from halluxpath.audit.context import Actor
 from halluxpath.core.landmarks import LandmarkError, NotJsonError, parse_landmarks_json
 from halluxpath.core.plausibility import implausible_values
@@ -89,8 +90,7 @@ class WarningOut(Schema):
     message: str
 
 
-class ImplausibleOut(Schema):
-    detail: str
+class ImplausibleOut(ProblemOut):
     warnings: list[WarningOut] = Field(
         default_factory=list,
         description="Measures outside their plausible range; empty for any other refusal",
@@ -165,7 +165,7 @@ def _expected_version(if_match: str | None) -> int | None:
 
 @router.post(
     "/episodes/{episode_id}/radiographs",
-    response={201: RadiographOut, 403: Detail, 422: Detail},
+    response={201: RadiographOut, **problem_responses(403, 422)},
     summary="Store a film for an episode (multipart: the file and its details)",
     description=(
         "The same checks as the upload page: DICOM, PNG or JPEG within the size limits, "
@@ -197,12 +197,8 @@ def radiograph(request: HttpRequest, radiograph_id: int) -> dict[str, Any]:
     "/radiographs/{radiograph_id}/landmarks",
     response={
         201: MeasurementOut,
-        400: Detail,
-        403: Detail,
-        409: Detail,
-        413: Detail,
+        **problem_responses(400, 403, 409, 413, 428),
         422: ImplausibleOut,
-        428: Detail,
     },
     url_name="save_landmarks",
     by_alias=True,
@@ -228,19 +224,17 @@ def save_landmarks(
 ) -> Status[dict[str, Any]]:
     expected = _expected_version(if_match)
     if expected is None:
-        return Status(
-            428, {"detail": "Send the film version you measured on in the If-Match header."}
-        )
+        raise Problem(428, "Send the film version you measured on in the If-Match header.")
     try:
         body = request.body
     except RequestDataTooBig:
-        return Status(413, {"detail": "The body is far larger than any landmarks document."})
+        raise Problem(413, TOO_LARGE_FOR_LANDMARKS) from None
     try:
         landmarks = parse_landmarks_json(body)
     except NotJsonError as error:
-        return Status(400, {"detail": f"The landmarks were not sent as JSON: {error}"})
+        raise Problem(400, f"The landmarks were not sent as JSON: {error}") from None
     except LandmarkError as error:
-        return Status(422, {"detail": str(error)})
+        raise Problem(422, str(error)) from None
     try:
         saved = actions.save_measurement(
             Actor.from_request(request),
@@ -250,16 +244,15 @@ def save_landmarks(
             confirm_implausible=confirm_implausible,
         )
     except ImplausibleMeasures as refusal:
-        return Status(
-            422,
-            {"detail": refusal.messages[0], "warnings": [w.to_json() for w in refusal.warnings]},
-        )
+        raise Problem(
+            422, refusal.messages[0], warnings=[w.to_json() for w in refusal.warnings]
+        ) from None
     return Status(201, _reading(saved))
 
 
 @router.patch(
     "/radiographs/{radiograph_id}",
-    response={200: RadiographOut, 403: Detail, 409: Detail, 422: Detail, 428: Detail},
+    response={200: RadiographOut, **problem_responses(403, 409, 422, 428)},
     url_name="change_radiograph",
     summary="Record or correct a film's side, view or date (who and when are kept)",
     description=(
@@ -277,7 +270,7 @@ def change_radiograph(
 ) -> Status[dict[str, Any]]:
     expected = _expected_version(if_match)
     if expected is None:
-        return Status(428, {"detail": "Send the film version you saw in the If-Match header."})
+        raise Problem(428, "Send the film version you saw in the If-Match header.")
     saved = actions.record_film_details(Actor.from_request(request), radiograph_id, expected, body)
     return Status(200, _film(saved))
 
@@ -309,7 +302,7 @@ def annotated(request: HttpRequest, radiograph_id: int, measurement_id: int) -> 
 
 @router.post(
     "/radiographs/{radiograph_id}/calibration",
-    response={200: RadiographOut, 403: Detail, 409: Detail, 422: Detail},
+    response={200: RadiographOut, **problem_responses(403, 409, 422)},
     summary="Set the film's pixel size from two points a known distance apart",
 )
 def calibrate(
@@ -322,7 +315,7 @@ def calibrate(
 
 @router.post(
     "/radiographs/{radiograph_id}/pixel-review",
-    response={200: RadiographOut, 403: Detail, 409: Detail},
+    response={200: RadiographOut, **problem_responses(403, 409)},
     summary="Record that the picture was checked: no identifying text in it",
 )
 def confirm_pixel_review(

@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
+from halluxpath.api.errors import Problem, problem_responses
 from halluxpath.audit.context import Actor
 from halluxpath.core import planning
 from halluxpath.patients.access import episode_for
@@ -33,10 +34,6 @@ from halluxpath.surgery.schemas import (
 )
 
 router = Router(tags=["surgery"])
-
-
-class Detail(Schema):
-    detail: str
 
 
 class AssessmentIn(AssessmentInput):
@@ -125,7 +122,7 @@ class TranslationOut(Schema):
 
 @router.put(
     "/episodes/{episode_id}/assessment",
-    response={200: AssessmentOut, 409: Detail, 422: Detail},
+    response={200: AssessmentOut, **problem_responses(409, 422)},
     summary="Record the pre-operative assessment; returns its risk flags",
 )
 def put_assessment(
@@ -138,7 +135,7 @@ def put_assessment(
 
 @router.put(
     "/episodes/{episode_id}/plan",
-    response={200: PlanOut, 409: Detail, 422: Detail},
+    response={200: PlanOut, **problem_responses(409, 422)},
     summary="Save the operative plan; the suggestion is computed from the planning film",
     description=(
         "Send your findings and decision. The lever arm, the translation needed and the "
@@ -167,7 +164,7 @@ def put_plan(request: HttpRequest, episode_id: int, body: PlanIn) -> Status[dict
 
 @router.post(
     "/episodes/{episode_id}/checklist/phases",
-    response={200: ChecklistOut, 409: Detail, 422: Detail},
+    response={200: ChecklistOut, **problem_responses(409, 422)},
     summary="Complete one phase of the WHO safety checklist (in order; Time Out checks the side)",
 )
 def complete_phase(request: HttpRequest, episode_id: int, body: PhaseIn) -> Status[dict[str, Any]]:
@@ -187,7 +184,7 @@ def complete_phase(request: HttpRequest, episode_id: int, body: PhaseIn) -> Stat
 
 @router.post(
     "/episodes/{episode_id}/consent-sheets",
-    response={201: ConsentSheetOut, 422: Detail},
+    response={201: ConsentSheetOut, **problem_responses(422)},
     summary="Issue the next personalised consent sheet from the plan and the assessment",
 )
 def issue_consent_sheet(request: HttpRequest, episode_id: int) -> Status[dict[str, Any]]:
@@ -213,7 +210,7 @@ class ConsentSignatureOut(Schema):
 
 @router.post(
     "/episodes/{episode_id}/consent-sheets/{number}/signature",
-    response={200: ConsentSignatureOut, 404: Detail, 422: Detail},
+    response={200: ConsentSignatureOut, **problem_responses(404, 422)},
     summary="Record that the patient signed a consent sheet (once), with an optional scan",
     description=(
         "Multipart: the fields, and `signed_copy`, an optional PDF, JPEG or PNG scan of the "
@@ -252,7 +249,7 @@ def record_consent_signature(
 
 @router.put(
     "/episodes/{episode_id}/operative-record",
-    response={200: RecordOut, 409: Detail, 422: Detail},
+    response={200: RecordOut, **problem_responses(409, 422)},
     summary="Write the operative record; after signing, an amendment with a reason",
 )
 def put_record(request: HttpRequest, episode_id: int, body: RecordIn) -> Status[dict[str, Any]]:
@@ -267,7 +264,7 @@ def put_record(request: HttpRequest, episode_id: int, body: RecordIn) -> Status[
 
 @router.post(
     "/episodes/{episode_id}/operative-record/sign",
-    response={200: RecordOut, 409: Detail, 422: Detail},
+    response={200: RecordOut, **problem_responses(409, 422)},
     summary="Sign the operative record (surgeons; the checklist must be complete)",
 )
 def sign_record(request: HttpRequest, episode_id: int, body: SignIn) -> Status[dict[str, Any]]:
@@ -301,7 +298,7 @@ def list_amendments(request: HttpRequest, episode_id: int) -> list[dict[str, Any
 
 @router.get(
     "/planning/translation",
-    response={200: TranslationOut, 422: Detail},
+    response={200: TranslationOut, **problem_responses(422)},
     summary="Lateral translation needed for a target IMA (first-order model)",
 )
 def translation(
@@ -316,7 +313,7 @@ def translation(
     try:
         plan = planning.translation_needed(ima_pre_deg, ima_target_deg, lever_mm, shaft_width_mm)
     except ValueError as error:
-        return Status(422, {"detail": str(error)})
+        raise Problem(422, str(error)) from None
     doubtful = planning.implausible(
         {"ima_deg": ima_pre_deg, "lever_mm": lever_mm, "shaft_width_mm": shaft_width_mm}
     )

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "halluxpath.accounts.middleware.SecondFactorMiddleware",
     "halluxpath.audit.pageviews.PageViewAuditMiddleware",
+    "halluxpath.api.audit.ApiCallAuditMiddleware",
     "halluxpath.accounts.middleware.IdleSessionTimeoutMiddleware",
     "halluxpath.sites.middleware.SiteTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -231,6 +232,10 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"  # radiographs; never served directly, only through views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spill to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- JSON API (api app; docs/api.md) -----------------------------------------
+# Requests one API token may make per second, minute, hour or day; one more is 429.
+HALLUXPATH_API_TOKEN_RATE = env_str("HALLUXPATH_API_TOKEN_RATE", "600/minute")
 
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,9 +1,10 @@
 """The site's URL map: one include per app."""
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from halluxpath.accounts.views import home
+from halluxpath.api.errors import not_found as api_not_found
 from halluxpath.api.urls import api
 
 
@@ -27,5 +28,7 @@ urlpatterns = [
     path("dashboards/", include("halluxpath.registry.urls")),
     path("", include("halluxpath.research.urls")),
     path("", include("halluxpath.outcomes.urls")),
+    path("", include("halluxpath.api.pages")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),  # a problem body, not the HTML 404 page
 ]

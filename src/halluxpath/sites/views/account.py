@@ -52,6 +52,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "form": PasswordChangeForm(),
             "may_enrol": permissions.may_enrol_second_factor(user),
+            "may_use_api": permissions.uses_staff_pages(user),
             "has_device": user_has_device(user),
             "required": permissions.must_use_second_factor(user),
             "codes_left": codes_left,
