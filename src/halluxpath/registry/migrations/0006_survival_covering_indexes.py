@@ -6,59 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0006_status_change_cause'),
-        ('registry', '0005_dashboard_tallies'),
-        ('sites', '0003_address_second_factor'),
+        ("patients", "0006_status_change_cause"),
+        ("registry", "0005_dashboard_tallies"),
+        ("sites", "0003_address_second_factor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='casesummary',
-            name='case_month',
+            model_name="casesummary",
+            name="case_month",
         ),
         migrations.AlterField(
-            model_name='casesummary',
-            name='site',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sites.site'),
+            model_name="casesummary",
+            name="site",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sites.site",
+            ),
         ),
         migrations.AlterField(
-            model_name='casesummary',
-            name='surgeon',
-            field=models.ForeignKey(db_index=False, help_text="The episode's responsible surgeon.", on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="casesummary",
+            name="surgeon",
+            field=models.ForeignKey(
+                db_index=False,
+                help_text="The episode's responsible surgeon.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['technique', 'recurrence_days', 'follow_up_days', 'site'], name='case_technique_recurrence'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["technique", "recurrence_days", "follow_up_days", "site"],
+                name="case_technique_recurrence",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['fixation', 'recurrence_days', 'follow_up_days', 'site'], name='case_fixation_recurrence'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["fixation", "recurrence_days", "follow_up_days", "site"],
+                name="case_fixation_recurrence",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['severity', 'recurrence_days', 'follow_up_days', 'site'], name='case_severity_recurrence'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["severity", "recurrence_days", "follow_up_days", "site"],
+                name="case_severity_recurrence",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['recurrence_days', 'operated_month', 'site', 'follow_up_days'], name='case_month_recurrence'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["recurrence_days", "operated_month", "site", "follow_up_days"],
+                name="case_month_recurrence",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['technique', 'reoperation_days', 'follow_up_days', 'site'], name='case_technique_reoperation'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["technique", "reoperation_days", "follow_up_days", "site"],
+                name="case_technique_reoperation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['fixation', 'reoperation_days', 'follow_up_days', 'site'], name='case_fixation_reoperation'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["fixation", "reoperation_days", "follow_up_days", "site"],
+                name="case_fixation_reoperation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['severity', 'reoperation_days', 'follow_up_days', 'site'], name='case_severity_reoperation'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["severity", "reoperation_days", "follow_up_days", "site"],
+                name="case_severity_reoperation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesummary',
-            index=models.Index(fields=['reoperation_days', 'operated_month', 'site', 'follow_up_days'], name='case_month_reoperation'),
+            model_name="casesummary",
+            index=models.Index(
+                fields=["reoperation_days", "operated_month", "site", "follow_up_days"],
+                name="case_month_reoperation",
+            ),
         ),
     ]
