@@ -48,6 +48,8 @@ ALLOWED: dict[str, str] = {
     "reminders/schedule.py": "the scheduler keeps the outbox in line with the plans (a worker)",
     "registry/volume.py": "the registry-sized synthetic load test writes its rows in bulk "
     "(synthetic data for the dashboards' benchmark, no clinical write)",
+    "registry/tallies.py": "the dashboards' derived tallies, rebuilt only from registry.actions "
+    "(refresh_case, refresh_all, rebuild_tallies): the rebuild's SQL, no clinical write",
 }
 
 
