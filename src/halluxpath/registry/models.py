@@ -334,7 +334,8 @@ class CaseTally(models.Model):
     severity and month of operation; the other rows (``detailed`` false,
     technique, fixation and severity blank) total them per site, surgeon and
     month, for pages not filtered by technique, fixation or severity.
-    Rebuilt per surgeon and month by ``registry.tallies.rebuild_case_tallies`` (from ``registry.actions``).
+    Rebuilt per surgeon and month by ``registry.tallies.rebuild_case_tallies``
+    (called from ``registry.actions``).
     """
 
     detailed = models.BooleanField()
