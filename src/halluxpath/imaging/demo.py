@@ -46,6 +46,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.grading import severity
 from halluxpath.core.landmarks import landmarks_from_document
 from halluxpath.core.radiograph import measure
+from halluxpath.core.stopping import default_termination
 from halluxpath.imaging import storage
 from halluxpath.imaging.actions import save_measurement, stored_radiograph
 from halluxpath.imaging.ingest import IngestedImage, ingest
@@ -298,7 +299,7 @@ def _drawn(orders: Sequence[FilmOrder]) -> Iterator[DrawnFilm]:
     ):
         yield from map(_draw, orders)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, default_termination) as pool:
         yield from pool.imap(_draw, orders, chunksize=4)
 
 

@@ -55,6 +55,7 @@ from halluxpath.complications.models import Complication
 from halluxpath.core.grading import GRADES, HVA_BOUNDS_DEG, IMA_BOUNDS_DEG
 from halluxpath.core.planning import Technique
 from halluxpath.core.schedule import DEFAULT_INSTRUMENTS, OFFSET_DAYS, WINDOW_DAYS
+from halluxpath.core.stopping import default_termination
 from halluxpath.outcomes.models import QuestionnaireResponse, ResponseStatus, Score
 from halluxpath.outcomes.stored import ANSWERS
 from halluxpath.patients.models import Episode, Patient
@@ -1181,7 +1182,7 @@ class _Scratch:
                     yield from self.copy_in(_build_group(group), written)
                 return
             # Forked: the workers inherit the cohort; they never touch Django's connection.
-            pool = multiprocessing.get_context("fork").Pool(workers)
+            pool = multiprocessing.get_context("fork").Pool(workers, default_termination)
             try:
                 for built in pool.imap(_build_group, groups):
                     yield from self.copy_in(built, written)

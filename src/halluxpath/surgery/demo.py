@@ -57,6 +57,7 @@ from halluxpath.core.operative import (
 )
 from halluxpath.core.planning import Bone, ImplantKind, Technique
 from halluxpath.core.risk import AsaGrade, Diabetes, Smoking
+from halluxpath.core.stopping import default_termination
 from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode
 from halluxpath.surgery import consent_pdf, stored
@@ -230,6 +231,7 @@ def _sheet_inputs(episode: Episode, seed: int, today: dt.date) -> consent_pdf.Sh
 
 def _draw_sheets(keys: list[consent_pdf.SheetKey], out: Connection) -> None:
     """In the worker: draw each sheet, in order, and send its PDF back."""
+    default_termination()  # ``close`` ends it with SIGTERM, whatever this process set
     for content, number, by, on, born, hospital_number in keys:
         out.send_bytes(
             consent_pdf.draw(

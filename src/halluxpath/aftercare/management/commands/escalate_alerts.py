@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
-import threading
 from argparse import ArgumentParser
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -15,6 +12,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from halluxpath.aftercare.actions import ESCALATE_AFTER, escalate_overdue
+from halluxpath.core.stopping import stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +36,14 @@ class Command(BaseCommand):
         if not options["loop"]:
             self._once(after)
             return
-        stop = threading.Event()
-
-        def finish(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, finish)
-        signal.signal(signal.SIGINT, finish)
-        while not stop.is_set():
-            close_old_connections()
-            try:
-                self._once(after)
-            except Exception:  # the database away for a moment: the next pass tries again
-                log.exception("escalation pass failed")
-            stop.wait(max(1.0, options["every_seconds"]))
+        with stop_on_signals() as stop:
+            while not stop.is_set():
+                close_old_connections()
+                try:
+                    self._once(after)
+                except Exception:  # the database away for a moment: the next pass tries again
+                    log.exception("escalation pass failed")
+                stop.wait(max(1.0, options["every_seconds"]))
 
     def _once(self, after: dt.timedelta) -> None:
         escalated = escalate_overdue(timezone.now(), after)

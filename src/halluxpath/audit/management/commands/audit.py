@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import signal
 import threading
 from argparse import ArgumentParser, ArgumentTypeError
-from types import FrameType
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +15,7 @@ from django.utils import timezone
 from halluxpath.audit.chain import merge_delay, verify
 from halluxpath.audit.sealer import SEAL_BATCH_SIZE, SealerError, seal_pending
 from halluxpath.core.hashchain import LogReport, Problem, SealRecord
+from halluxpath.core.stopping import stop_on_signals
 
 _SEAL_PROBLEMS = {Problem.SEAL_CHANGED, Problem.SEAL_REMOVED}
 
@@ -115,25 +115,19 @@ class Command(BaseCommand):
             result = seal_audit_log.enqueue()
             self.stdout.write(f"enqueued sealing run {result.id}")
             return
-        stop = threading.Event()
-        if options["loop"]:
-
-            def finish(signum: int, frame: FrameType | None) -> None:
-                stop.set()
-
-            signal.signal(signal.SIGTERM, finish)
-            signal.signal(signal.SIGINT, finish)
-        while not stop.is_set():
-            if options["loop"]:
-                close_old_connections()
-            try:
-                sealed = seal_pending(options["batch_size"], stop)
-            except SealerError as error:
-                raise CommandError(f"{error}; nothing was sealed", returncode=1) from None
-            if sealed.seals or not options["loop"]:
-                self.stdout.write(
-                    f"sealed {_plural(sealed.events, 'event')} in {_plural(sealed.seals, 'seal')}"
-                )
-            if not options["loop"]:
-                break
-            stop.wait(options["interval_seconds"])
+        # Only a loop listens for SIGTERM and Ctrl-C; one pass keeps the usual handlers.
+        stopping = stop_on_signals() if options["loop"] else nullcontext(threading.Event())
+        with stopping as stop:
+            while not stop.is_set():
+                if options["loop"]:
+                    close_old_connections()
+                try:
+                    sealed = seal_pending(options["batch_size"], stop)
+                except SealerError as error:
+                    raise CommandError(f"{error}; nothing was sealed", returncode=1) from None
+                if sealed.seals or not options["loop"]:
+                    events, seals = _plural(sealed.events, "event"), _plural(sealed.seals, "seal")
+                    self.stdout.write(f"sealed {events} in {seals}")
+                if not options["loop"]:
+                    break
+                stop.wait(options["interval_seconds"])

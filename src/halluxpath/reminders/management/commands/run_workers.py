@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from argparse import ArgumentParser
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from halluxpath.core.stopping import stop_on_signals
 from halluxpath.reminders.supervisor import default_children, supervise
 
 
@@ -28,16 +26,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stop = threading.Event()
-
-        def finish(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, finish)
-        signal.signal(signal.SIGINT, finish)
-        log_dir = Path(options["log_dir"]) if options["log_dir"] else None
-        children = default_children(log_dir)
-        self.stdout.write("running " + ", ".join(c.name for c in children))
-        self.stdout.flush()
-        for report in supervise(children, stop):
-            self.stdout.write(f"{report.name}: started {report.starts} time(s)")
+        with stop_on_signals() as stop:
+            log_dir = Path(options["log_dir"]) if options["log_dir"] else None
+            children = default_children(log_dir)
+            self.stdout.write("running " + ", ".join(c.name for c in children))
+            self.stdout.flush()
+            for report in supervise(children, stop):
+                self.stdout.write(f"{report.name}: started {report.starts} time(s)")

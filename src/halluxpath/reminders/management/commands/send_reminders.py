@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
-import threading
 import time
 from argparse import ArgumentParser
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
+from halluxpath.core.stopping import stop_on_signals
 from halluxpath.reminders.schedule import schedule
 from halluxpath.reminders.worker import LEASE, default_worker_name, drain
 
@@ -47,40 +45,36 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch_size"] < 1 or options["lease_seconds"] < 2:
             raise CommandError("--batch-size must be at least 1 and --lease-seconds at least 2")
-        stop = threading.Event()
-
-        def finish(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, finish)
-        signal.signal(signal.SIGINT, finish)
-        worker = options["worker"] or default_worker_name()
-        lease = dt.timedelta(seconds=options["lease_seconds"])
-        next_schedule = 0.0
-        while not stop.is_set():
-            close_old_connections()
-            try:
-                if not options["no_schedule"] and time.monotonic() >= next_schedule:
-                    planned = schedule()
-                    self.stdout.write(
-                        f"schedule: {planned.created} new, {planned.cancelled} cancelled, "
-                        f"{planned.no_contact} plan(s) without an address, "
-                        f"{planned.problems} plan(s) that could not be read"
+        with stop_on_signals() as stop:
+            worker = options["worker"] or default_worker_name()
+            lease = dt.timedelta(seconds=options["lease_seconds"])
+            next_schedule = 0.0
+            while not stop.is_set():
+                close_old_connections()
+                try:
+                    if not options["no_schedule"] and time.monotonic() >= next_schedule:
+                        planned = schedule()
+                        self.stdout.write(
+                            f"schedule: {planned.created} new, {planned.cancelled} cancelled, "
+                            f"{planned.no_contact} plan(s) without an address, "
+                            f"{planned.problems} plan(s) that could not be read"
+                        )
+                        next_schedule = time.monotonic() + options["schedule_minutes"] * 60
+                    result = drain(worker, batch_size=options["batch_size"], lease=lease, stop=stop)
+                except Exception:  # e.g. the database away for a moment: try again next round
+                    log.exception(
+                        "the reminder round failed; trying again in %s s", POLL_AFTER_ERROR
                     )
-                    next_schedule = time.monotonic() + options["schedule_minutes"] * 60
-                result = drain(worker, batch_size=options["batch_size"], lease=lease, stop=stop)
-            except Exception:  # e.g. the database away for a moment: try again next round
-                log.exception("the reminder round failed; trying again in %s s", POLL_AFTER_ERROR)
+                    if options["once"]:
+                        raise
+                    stop.wait(POLL_AFTER_ERROR)
+                    continue
+                if result.batches:
+                    self.stdout.write(
+                        f"{worker}: {result.sent} sent, {result.retrying} to retry, "
+                        f"{result.failed} failed"
+                    )
+                self.stdout.flush()
                 if options["once"]:
-                    raise
-                stop.wait(POLL_AFTER_ERROR)
-                continue
-            if result.batches:
-                self.stdout.write(
-                    f"{worker}: {result.sent} sent, {result.retrying} to retry, "
-                    f"{result.failed} failed"
-                )
-            self.stdout.flush()
-            if options["once"]:
-                break
-            stop.wait(options["poll_seconds"])
+                    break
+                stop.wait(options["poll_seconds"])
