@@ -222,3 +222,20 @@ def test_values_the_arrays_cannot_carry_exactly_are_counted_in_sql() -> None:
     rebuild_tallies()
     assert {m: tally_rows(m) for m in (ScoreTally, PairTally)} == expected
     assert ScoreTally.objects.filter(value=1 / 3).exists()
+
+
+@pytest.mark.django_db
+def test_the_upgrade_builds_the_surgeon_and_mix_level_from_the_stored_cases() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    generate(150, sites=1, surgeons_per_site=2, reference_date=TODAY, chunk=150)
+    level = "surgeonmix"
+    built = {m: tally_rows(m) for m in (ScoreTally, PairTally)}
+    assert ScoreTally.objects.filter(level=level).exists()
+    for model in (ScoreTally, PairTally):  # as on a database from before the level
+        model.objects.filter(level=level).delete()
+    upgrade = importlib.import_module("halluxpath.registry.migrations.0007_surgeon_mix_tallies")
+    upgrade.build_the_new_level(apps, None)
+    assert {m: tally_rows(m) for m in (ScoreTally, PairTally)} == built

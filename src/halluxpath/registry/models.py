@@ -242,13 +242,17 @@ class TallyLevel(models.TextChoices):
 
     ``surgeon``: per site and surgeon (pages narrowed by site or surgeon only);
     ``mix``: per site, technique, fixation and severity (surgeon left blank),
-    for pages filtered by any of those three; ``month``: per site and month of
-    operation, for pages filtered by period. Any other filter (several of
-    those kinds at once, or one with a surgeon) counts the scores themselves.
+    for pages filtered by any of those three; ``surgeonmix``: the same per
+    surgeon too, for a surgeon's page (or a page filtered by surgeon) filtered
+    by any of those three; ``month``: per site and month of operation, for
+    pages filtered by period. Any other filter (a period with technique,
+    fixation or severity, or a period with a surgeon) counts the scores
+    themselves.
     """
 
     SURGEON = "surgeon", "Site and surgeon"
     MIX = "mix", "Site, technique, fixation and severity"
+    SURGEON_MIX = "surgeonmix", "Site, surgeon, technique, fixation and severity"
     MONTH = "month", "Site and month of operation"
 
 

@@ -166,7 +166,8 @@ EVENTS = (
 
 def survival(scope: Scope, filters: Filters, event: Event) -> Section:
     show = shown_for(scope)
-    cases = filters.apply(scope.cases).order_by()
+    one_surgeon = scope.surgeon_id is not None or filters.surgeon_id is not None
+    cases = filters.apply(scope.cases, mix_by_index=not one_surgeon).order_by()
     # Two GROUP BYs, each along an index (registry.models): the events per day, and the
     # censorings per day among the feet without the event.
     events = dict(

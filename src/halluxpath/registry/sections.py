@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet, Sum, Value
+from django.db.models.functions import Concat
 
 from halluxpath.core.planning import Technique
 from halluxpath.registry import tallies
@@ -40,17 +41,27 @@ class Filters:
     month_from: dt.date | None = None
     month_to: dt.date | None = None
 
-    def apply(self, cases: QuerySet[CaseSummary]) -> QuerySet[CaseSummary]:
+    def apply(
+        self, cases: QuerySet[CaseSummary], *, mix_by_index: bool = True
+    ) -> QuerySet[CaseSummary]:
+        """The cases of these filters. ``mix_by_index=False``: technique, fixation and
+        severity are compared in a form no index serves, so the planner takes the
+        surgeon's index (registry.outcome_sections.survival: on SQLite it otherwise
+        reads every site's cases of that fixation to find one surgeon's)."""
         if self.surgeon_id is not None:
             cases = cases.filter(surgeon_id=self.surgeon_id)
         if self.site_id is not None:
             cases = cases.filter(site_id=self.site_id)
-        if self.technique is not None:
-            cases = cases.filter(technique=self.technique)
-        if self.fixation is not None:
-            cases = cases.filter(fixation=self.fixation)
-        if self.severity is not None:
-            cases = cases.filter(severity=self.severity)
+        for column in ("technique", "fixation", "severity"):
+            value = getattr(self, column)
+            if value is None:
+                continue
+            if mix_by_index:
+                cases = cases.filter(**{column: value})
+            else:
+                cases = cases.alias(**{f"{column}_as_text": Concat(column, Value(""))}).filter(
+                    **{f"{column}_as_text": value}
+                )
         if self.month_from is not None:
             cases = cases.filter(operated_month__gte=self.month_from)
         if self.month_to is not None:

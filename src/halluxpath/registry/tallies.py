@@ -12,13 +12,12 @@ and eleven million scores:
   filters (site, surgeon, technique, fixation, severity, month of operation:
   ``detailed`` rows) and per site, surgeon and month (the other rows, for
   views not filtered by technique, fixation or severity);
-- ``ScoreTally`` and ``PairTally`` at three levels (``TallyLevel``): per site
-  and surgeon; per site, technique, fixation and severity; per site and month.
-  A cell holds a few cases at registry size and scores take up to a few
-  hundred values, so a per-cell score tally would be as long as the scores;
-  a view that fits no level (several of technique/fixation/severity/period at
-  once, or one of them with a surgeon) counts the scores themselves, which
-  for one surgeon's cases is quick.
+- ``ScoreTally`` and ``PairTally`` at four levels (``TallyLevel``): per site
+  and surgeon; per site, technique, fixation and severity; the same per
+  surgeon; per site and month. A cell holds a few cases at registry size and
+  scores take up to a few hundred values, so a per-cell score tally would be
+  as long as the scores; a view that fits no level (a period with technique,
+  fixation or severity, or with a surgeon) counts the scores themselves.
 
 ``registry.actions.rebuild_tallies`` recomputes every tally from
 ``CaseSummary``, ``complications.Complication`` and ``outcomes.Score``
@@ -68,6 +67,7 @@ MIX = ("technique", "fixation", "severity")
 LEVEL_KEYS: dict[str, tuple[str, ...]] = {
     TallyLevel.SURGEON: ("site_id", "surgeon_id"),
     TallyLevel.MIX: ("site_id", *MIX),
+    TallyLevel.SURGEON_MIX: ("site_id", "surgeon_id", *MIX),
     TallyLevel.MONTH: ("site_id", "operated_month"),
 }
 Cell = tuple[Any, ...]  # values of CELL, in order
@@ -191,19 +191,24 @@ def score_level(view: View) -> str | None:
     """The questionnaire tally level that answers this view, or None: count the scores."""
     if not view.mixed and not view.period:
         return TallyLevel.SURGEON.value
-    if view.surgeon_id is not None or (view.mixed and view.period):
+    if view.mixed and view.period:
         return None
-    return TallyLevel.MIX.value if view.mixed else TallyLevel.MONTH.value
+    if view.mixed:
+        return (TallyLevel.MIX if view.surgeon_id is None else TallyLevel.SURGEON_MIX).value
+    return TallyLevel.MONTH.value if view.surgeon_id is None else None
+
+
+MIXED_LEVELS = frozenset({TallyLevel.MIX.value, TallyLevel.SURGEON_MIX.value})
 
 
 def score_tallies(view: View, level: str) -> QuerySet[ScoreTally]:
     rows = ScoreTally.objects.filter(level=level)
-    return _narrowed(rows, view, mix=level == TallyLevel.MIX, period=level == TallyLevel.MONTH)
+    return _narrowed(rows, view, mix=level in MIXED_LEVELS, period=level == TallyLevel.MONTH)
 
 
 def pair_tallies(view: View, level: str) -> QuerySet[PairTally]:
     rows = PairTally.objects.filter(level=level)
-    return _narrowed(rows, view, mix=level == TallyLevel.MIX, period=level == TallyLevel.MONTH)
+    return _narrowed(rows, view, mix=level in MIXED_LEVELS, period=level == TallyLevel.MONTH)
 
 
 # --- SQL helpers ----------------------------------------------------------------------------
@@ -634,9 +639,11 @@ def rebuild_all_score_tallies(chunk: int = SCORE_CHUNK) -> bool:
     with np.errstate(invalid="ignore"):
         reached = has_base & (sign[p_pair] * (base_value - p_value) >= mcid[p_pair])
     site, surgeon, mix, month = cases[:, 1], cases[:, 2], cases[:, 3], cases[:, 4]
+    by_surgeon = site * (int(surgeon.max(initial=0)) + 1) + surgeon
     level_of = {
-        TallyLevel.SURGEON: site * (int(surgeon.max(initial=0)) + 1) + surgeon,
+        TallyLevel.SURGEON: by_surgeon,
         TallyLevel.MIX: site * len(mixes) + mix,
+        TallyLevel.SURGEON_MIX: by_surgeon * len(mixes) + mix,
         TallyLevel.MONTH: site * len(months) + month,
     }
     score_rows: list[tuple[Any, ...]] = []
@@ -648,8 +655,9 @@ def rebuild_all_score_tallies(chunk: int = SCORE_CHUNK) -> bool:
         g = len(groups)
         columns = []
         for row in first.tolist():
-            surgeon_id = int(surgeon[row]) if level == TallyLevel.SURGEON else None
-            mixed = mixes[int(mix[row])] if level == TallyLevel.MIX else ("", "", "")
+            keys = LEVEL_KEYS[level]
+            surgeon_id = int(surgeon[row]) if "surgeon_id" in keys else None
+            mixed = mixes[int(mix[row])] if "technique" in keys else ("", "", "")
             in_month = months[int(month[row])] if level == TallyLevel.MONTH else None
             columns.append((level.value, int(site[row]), surgeon_id, *mixed, in_month))
 
