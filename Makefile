@@ -77,8 +77,9 @@ demo: setup
 # The demo's reminder worker writes e-mails and text messages to var/reminders.log
 # instead of sending them; a site sets HALLUXPATH_EMAIL_BACKEND and
 # HALLUXPATH_SMS_BACKEND (docs/operations.md). `halluxpath run_workers` runs it
-# beside the alert escalation (var/escalation.log) and the audit sealer
-# (var/audit-sealer.log), and starts again any of them that stops, with a
+# beside the alert escalation (var/escalation.log), the audit sealer
+# (var/audit-sealer.log) and the task worker (var/tasks.log: research exports,
+# the demo's films drawn in the background), and starts again any that stops, with a
 # growing pause; its own lines (each start and stop) go to var/workers.log.
 serve: export HALLUXPATH_EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 serve: export HALLUXPATH_SMS_BACKEND ?= halluxpath.reminders.channels.ConsoleSmsBackend

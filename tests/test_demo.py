@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pytest_django import DjangoDbBlocker
 
 from halluxpath.accounts.models import User
@@ -158,3 +159,14 @@ def every_page_of_an_operated_demo_foot_renders() -> None:
     ):
         response = client.get(url)
         assert response.status_code == 200, url
+    # The films' pixels are drawn on first view (imaging.drawing), the rest by the task.
+    assert not film.sha256
+    for url in (
+        reverse("imaging:image", args=[film.pk]),
+        reverse("surgery:plan_overlay", args=[episode.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    film.refresh_from_db()
+    assert film.sha256
+    assert DBTaskResult.objects.filter(task_path__endswith="draw_pending_films").exists()

@@ -50,6 +50,8 @@ ALLOWED: dict[str, str] = {
     "(synthetic data for the dashboards' benchmark, no clinical write)",
     "registry/tallies.py": "the dashboards' derived tallies, rebuilt only from registry.actions "
     "(refresh_case, refresh_all, rebuild_tallies): the rebuild's SQL, no clinical write",
+    "imaging/drawing.py": "a demo film's files drawn on first use: the file's digest and facts "
+    "filled in and its pending row removed (derived from the stored order, no clinical write)",
 }
 
 

@@ -17,9 +17,12 @@ database's planner statistics are refreshed (``ANALYZE``). Without them
 SQLite's planner guesses at a freshly filled database and picks poor plans
 for the access helpers' care-team subqueries (a few milliseconds a query
 instead of a fraction of one), which was most of the database time of the
-surgical records. The films are drawn in worker processes (imaging.demo),
-the consent sheets' PDFs in another (surgery.demo), and every file written is
-synced to disk once, at the end (imaging.storage.synced_once).
+surgical records. The films' rows, landmarks and readings are made here
+from their geometry; their pixels are drawn later (imaging.drawing): when
+first viewed, or by the task worker (``draw_pending_films``, enqueued at the
+end). The consent sheets' PDFs are drawn in a worker process (surgery.demo),
+and every file written is synced to disk once, at the end
+(imaging.storage.synced_once).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from halluxpath.aftercare.demo import book_demo_theatre_day, load_demo_check_ins
 from halluxpath.complications.demo import DemoComplications, load_demo_complications
 from halluxpath.imaging import storage
 from halluxpath.imaging.demo import load_demo_films
+from halluxpath.imaging.models import PendingDrawing
+from halluxpath.imaging.tasks import draw_pending_films
 from halluxpath.outcomes.demo import DemoQuestionnaires, load_demo_questionnaires
 from halluxpath.patients.demo import DEFAULT_SEED, DEFAULT_SIZE, DemoReport, load_demo
 from halluxpath.patients.models import Episode
@@ -75,7 +80,10 @@ def load_everything(
     # The films, display copies and sheets synced to disk once, at the end,
     # not one by one (imaging.storage.synced_once: 15 s of waiting otherwise).
     with storage.synced_once():
-        return _load_everything(size, seed, films=films)
+        result = _load_everything(size, seed, films=films)
+    if PendingDrawing.objects.exists():
+        draw_pending_films.enqueue()  # the films' pixels, drawn by the task worker
+    return result
 
 
 def _load_everything(size: int, seed: int, *, films: bool) -> DemoResult:
@@ -88,11 +96,11 @@ def _load_everything(size: int, seed: int, *, films: bool) -> DemoResult:
     # learning curve (quadratic over a demo; issue 13 item 7).
     with summaries_deferred() as noted:
         if films:
-            # Each episode's surgical records right after its films, while the
-            # film workers draw ahead; statistics refreshed as the tables fill.
+            # Each episode's surgical records right after its films; statistics
+            # refreshed as the tables fill.
             records = SurgeryDemo(seed)
-            # The consent sheets drawn by a worker process (before the film
-            # workers start: no other thread may run when it forks).
+            # The consent sheets drawn by a worker process (forked before any
+            # other thread could run).
             records.draw_sheets_ahead()
             done = [0]
 

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from halluxpath.imaging import demo, storage
+from halluxpath.imaging import demo, drawing, storage
 from halluxpath.imaging.synthetic import FootGeometry
 
 
-def _orders(count: int) -> list[demo.FilmOrder]:
+def _orders(count: int) -> list[drawing.FilmOrder]:
     return [
-        demo.FilmOrder(
-            demo.FilmPlan(
+        drawing.FilmOrder(
+            drawing.FilmPlan(
                 "pre_op",
                 FootGeometry(
                     hva_deg=18 + i,
@@ -48,7 +48,7 @@ def _orders(count: int) -> list[demo.FilmOrder]:
 
 def test_films_drawn_by_workers_match_films_drawn_here(monkeypatch: pytest.MonkeyPatch) -> None:
     orders = _orders(demo.PARALLEL_FROM_FILMS)
-    here = [demo._draw(order) for order in orders]
+    here = [drawing.draw(order) for order in orders]
     monkeypatch.setattr(demo, "_workers", lambda: 2)
     contexts: list[str] = []
     real_context = multiprocessing.get_context

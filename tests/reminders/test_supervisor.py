@@ -77,9 +77,12 @@ def test_stopping_stops_every_worker(tmp_path: Path) -> None:
         os.kill(pid, 0)
 
 
-def test_make_run_supervises_the_reminders_the_escalation_and_the_sealer(tmp_path: Path) -> None:
+def test_make_run_supervises_the_reminders_the_escalation_the_sealer_and_the_tasks(
+    tmp_path: Path,
+) -> None:
     children = {c.name: c for c in default_children(tmp_path)}
-    assert set(children) == {"reminders", "escalation", "audit-sealer"}
+    assert set(children) == {"reminders", "escalation", "audit-sealer", "tasks"}
+    assert children["tasks"].argv[-1] == "db_worker"
     assert children["escalation"].argv[-2:] == ("escalate_alerts", "--loop")
     assert children["reminders"].log_file == tmp_path / "reminders.log"
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()

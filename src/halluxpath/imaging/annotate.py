@@ -15,6 +15,7 @@ from halluxpath.audit.context import Actor
 from halluxpath.core.geometry import Vec, place_labels
 from halluxpath.imaging import storage
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
+from halluxpath.imaging.drawing import drawn
 from halluxpath.imaging.models import Measurement, Radiograph
 
 AXES = (
@@ -44,7 +45,7 @@ def _extended(
 
 
 def render_png(radiograph: Radiograph, measurement: Measurement) -> bytes:
-    with Image.open(storage.media_path(radiograph.display_file)) as grey:
+    with Image.open(storage.media_path(drawn(radiograph).display_file)) as grey:
         canvas = grey.convert("RGB")
     draw = ImageDraw.Draw(canvas)
     size = max(canvas.size)

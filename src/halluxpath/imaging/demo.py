@@ -18,26 +18,32 @@ deformity (DOMAIN §7: 2.2 % overall after MIS distal osteotomy, far more in
 severe hallux valgus).
 
 Drawing a film and putting it through the upload pipeline (the DICOM file,
-its reading, de-identification and re-encoding) is pure CPU work that touches
-no database, so it runs in worker processes, one per core, while this process
-stores the films already drawn (``stored_radiograph``, the one storing path)
-and saves the landmarks. Every random draw stays in this process, in the
-order it always had, so the same seed gives the same demo however many cores
-there are (issue 13: the first ``make run`` is a newcomer's first impression).
+its reading, de-identification and re-encoding) is about 60 ms of CPU a
+film, more than the rest of the demo load together. A film's landmarks come
+from its geometry, not its pixels, so by default each film is stored as a
+row with its landmarks and readings (``pending_radiograph``) and its files
+are drawn later through the same pipeline (``imaging.drawing``: on first
+view, or by the task worker). With ``draw_now`` they are drawn here, in
+worker processes, one per core, while this process stores them
+(``stored_radiograph``, the one storing path). Every random draw stays in
+this process, in the order it always had, so the same seed gives the same
+demo however many cores there are (issue 13: the first ``make run`` is a
+newcomer's first impression).
 """
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import os
 import random
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from halluxpath.accounts.models import CareTeam, Role, User
@@ -45,13 +51,12 @@ from halluxpath.audit import record
 from halluxpath.audit.context import Actor
 from halluxpath.core.grading import severity
 from halluxpath.core.landmarks import landmarks_from_document
-from halluxpath.core.radiograph import measure
+from halluxpath.core.radiograph import Laterality, measure
 from halluxpath.core.stopping import default_termination
-from halluxpath.imaging import storage
-from halluxpath.imaging.actions import save_measurement, stored_radiograph
-from halluxpath.imaging.ingest import IngestedImage, ingest
+from halluxpath.imaging.actions import pending_radiograph, save_measurement, stored_radiograph
+from halluxpath.imaging.drawing import DrawnFilm, FilmOrder, FilmPlan, draw, file_facts
 from halluxpath.imaging.models import Measurement, Radiograph
-from halluxpath.imaging.synthetic import FootGeometry, render, write_dicom
+from halluxpath.imaging.synthetic import FootGeometry, landmarks
 from halluxpath.patients.demo import reached
 from halluxpath.patients.models import Episode, Status
 
@@ -88,34 +93,6 @@ HELD_HVA_MAX_DEG = 12.5
 
 # Below this many films the worker processes cost more to start than they save.
 PARALLEL_FROM_FILMS = 16
-
-
-@dataclass(frozen=True)
-class FilmPlan:
-    time_point: str
-    geometry: FootGeometry
-    taken: date
-
-
-@dataclass(frozen=True)
-class FilmOrder:
-    """What a worker needs to draw one film and put it through the pipeline."""
-
-    plan: FilmPlan
-    hospital_number: str
-
-
-@dataclass(frozen=True)
-class DrawnFilm:
-    """A drawn film as the upload pipeline returned it, with the true landmarks.
-
-    ``display_png`` is ``storage.encode_png(image.display)``, made in the
-    worker: the encode is most of the CPU of storing a film.
-    """
-
-    landmarks: dict[str, Any]
-    image: IngestedImage
-    display_png: bytes
 
 
 def _plans(episode: Episode, rng: random.Random, today: date) -> list[FilmPlan]:
@@ -217,7 +194,7 @@ def _save_measurement(radiograph: Radiograph, observer: User, document: dict[str
     )
 
 
-def _follow_up_film(episode: Episode, plan: FilmPlan, film: DrawnFilm, rng: random.Random) -> None:
+def _follow_up_film(episode: Episode, order: FilmOrder, films: _Films, rng: random.Random) -> None:
     """Store a follow-up film and save the surgeon's reading through the action.
 
     ``save_measurement`` checks and measures the landmarks, records the
@@ -225,22 +202,66 @@ def _follow_up_film(episode: Episode, plan: FilmPlan, film: DrawnFilm, rng: rand
     the registry's case summary: what a surgeon's reading does.
     """
     surgeon = episode.responsible_surgeon
-    with stored_radiograph(
-        episode,
-        film.image,
-        time_point=plan.time_point,
-        acquired_on=plan.taken,
-        weight_bearing=True,
-        uploaded_by=surgeon,
-        display_png=film.display_png,
-    ) as radiograph:
+    with films.stored(episode, order) as (radiograph, true_landmarks):
         pass
     save_measurement(
         Actor(surgeon),
         radiograph.pk,
         radiograph.version,
-        landmarks_from_document(_jittered(film.landmarks, rng, 0.6)),
+        landmarks_from_document(_jittered(true_landmarks, rng, 0.6)),
     )
+
+
+class _Films:
+    """Stores the demo's films: drawn now (``drawn``, the films in order) or left for
+    ``imaging.drawing`` to draw when first needed (``None``)."""
+
+    def __init__(self, drawn: Iterator[DrawnFilm] | None, first: FilmOrder | None) -> None:
+        self.drawn = drawn
+        self.template: dict[str, Any] = {}
+        self.suffix = ".dcm"
+        if drawn is None and first is not None:
+            # What every demo file says that does not depend on its geometry (format,
+            # spacing source, de-identification): read from one film drawn here.
+            sample = draw(first)
+            self.template, self.suffix = file_facts(sample.image), sample.image.stored_suffix
+
+    def facts(self, order: FilmOrder) -> dict[str, Any]:
+        geometry = order.plan.geometry
+        return {
+            **self.template,
+            "file_laterality": Laterality(geometry.side).value,
+            "file_acquired_on": order.plan.taken,
+            "width": geometry.width,
+            "height": geometry.height,
+            "row_spacing_mm": geometry.pixel_spacing_mm[0],
+            "column_spacing_mm": geometry.pixel_spacing_mm[1],
+        }
+
+    @contextmanager
+    def stored(
+        self, episode: Episode, order: FilmOrder
+    ) -> Iterator[tuple[Radiograph, dict[str, Any]]]:
+        """The film's row (in a transaction with the body) and its true landmarks."""
+        surgeon = episode.responsible_surgeon
+        if self.drawn is None:
+            with transaction.atomic():
+                radiograph = pending_radiograph(
+                    episode, order, self.facts(order), self.suffix, uploaded_by=surgeon
+                )
+                yield radiograph, landmarks(order.plan.geometry)
+            return
+        film = next(self.drawn)
+        with stored_radiograph(
+            episode,
+            film.image,
+            time_point=order.plan.time_point,
+            acquired_on=order.plan.taken,
+            weight_bearing=True,
+            uploaded_by=surgeon,
+            display_png=film.display_png,
+        ) as radiograph:
+            yield radiograph, film.landmarks
 
 
 def _colleagues() -> dict[int, dict[int, User]]:
@@ -252,27 +273,6 @@ def _colleagues() -> dict[int, dict[int, User]]:
         )
         result[team.pk] = {s.pk: o for s in surgeons for o in surgeons if o.pk != s.pk}
     return result
-
-
-def _draw(order: FilmOrder) -> DrawnFilm:
-    """Draw the film, write it as a JPEG DICOM file with identifying data, ingest it.
-
-    The same path an uploaded file takes (reading, de-identification, the
-    display image), in memory instead of through a scratch file.
-    """
-    film = render(order.plan.geometry)
-    buffer = io.BytesIO()
-    write_dicom(
-        film,
-        buffer,
-        transfer_syntax="jpeg_baseline",
-        patient_name=f"DEMO^{order.hospital_number}",
-        patient_id=order.hospital_number,
-        acquired_on=order.plan.taken,
-    )
-    size = buffer.tell()
-    image = ingest(buffer, size)
-    return DrawnFilm(film.landmarks, image, storage.encode_png(image.display))
 
 
 def _workers() -> int:
@@ -297,10 +297,10 @@ def _drawn(orders: Sequence[FilmOrder]) -> Iterator[DrawnFilm]:
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        yield from map(_draw, orders)
+        yield from map(draw, orders)
         return
     with multiprocessing.get_context("fork").Pool(workers, default_termination) as pool:
-        yield from pool.imap(_draw, orders, chunksize=4)
+        yield from pool.imap(draw, orders, chunksize=4)
 
 
 def load_demo_films(
@@ -308,12 +308,17 @@ def load_demo_films(
     today: date | None = None,
     *,
     then: Callable[[Episode], object] | None = None,
+    draw_now: bool = False,
 ) -> int:
     """Add films to demo episodes that have none; return how many were added.
 
     ``then(episode)``, if given, runs after each episode's films are stored,
     while the workers draw the next ones (the composer makes the surgical
     records there; this app knows nothing of them).
+
+    By default the films' files are left to draw when first needed
+    (``imaging.drawing``: their rows, landmarks and readings come from the
+    geometry); ``draw_now`` draws and stores them here, in worker processes.
     """
     today = today or timezone.localdate()
     colleagues = _colleagues()
@@ -339,40 +344,33 @@ def load_demo_films(
         for episode, _, plans in planned
         for plan in plans
     ]
-    drawn = _drawn(orders)
+    films = _Films(_drawn(orders) if draw_now else None, orders[0] if orders else None)
     added = 0
     for episode, episode_rng, plans in planned:
         for plan in plans:
             if plan.time_point in FOLLOW_UP_POINTS:
                 continue  # after the records, below
-            film = next(drawn)
-            with stored_radiograph(
-                episode,
-                film.image,
-                time_point=plan.time_point,
-                acquired_on=plan.taken,
-                weight_bearing=True,
-                uploaded_by=episode.responsible_surgeon,
-                display_png=film.display_png,
-            ) as radiograph:
+            order = FilmOrder(plan, episode.patient.hospital_number)
+            with films.stored(episode, order) as (radiograph, true_landmarks):
                 _save_measurement(
                     radiograph,
                     episode.responsible_surgeon,
-                    _jittered(film.landmarks, episode_rng, 0.6),
+                    _jittered(true_landmarks, episode_rng, 0.6),
                 )
                 colleague = colleagues.get(episode.care_team_id, {}).get(
                     episode.responsible_surgeon_id
                 )
                 if colleague and episode_rng.random() < SECOND_OBSERVER_SHARE:
                     _save_measurement(
-                        radiograph, colleague, _jittered(film.landmarks, episode_rng, 1.2)
+                        radiograph, colleague, _jittered(true_landmarks, episode_rng, 1.2)
                     )
             added += 1
         if then is not None:
             then(episode)
         for plan in plans:
             if plan.time_point in FOLLOW_UP_POINTS:
-                _follow_up_film(episode, plan, next(drawn), episode_rng)
+                order = FilmOrder(plan, episode.patient.hospital_number)
+                _follow_up_film(episode, order, films, episode_rng)
                 added += 1
     if added:
         record(Actor(user=None), "create", object_type="demo_films", detail={"films": added})

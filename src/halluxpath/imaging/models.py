@@ -25,6 +25,7 @@ __all__ = [
     "FilmView",
     "Laterality",
     "Measurement",
+    "PendingDrawing",
     "PixelReview",
     "Radiograph",
     "SourceFormat",
@@ -196,3 +197,25 @@ class Measurement(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+class PendingDrawing(models.Model):
+    """A synthetic (demo) film whose files are drawn when first needed (issue 13 item 7).
+
+    The demo stores a film's row, landmarks and readings at once (they come
+    from the synthetic geometry) and leaves the pixels for later:
+    ``imaging.drawing.drawn`` draws them through the upload pipeline the
+    first time anything reads the film's files, and the worker's task
+    ``imaging.tasks.draw_pending_films`` draws the rest in the background.
+    While this row exists the film's ``sha256`` is empty and its files are
+    absent; drawing writes them, fills the digest and deletes this row. Never
+    made for an upload.
+    """
+
+    radiograph = models.OneToOneField(
+        Radiograph, on_delete=models.CASCADE, primary_key=True, related_name="pending_drawing"
+    )
+    order = models.JSONField(help_text="The synthetic film to draw (imaging.demo.FilmOrder).")
+
+    def __str__(self) -> str:
+        return f"drawing of {self.radiograph} still to make"

@@ -125,9 +125,7 @@ def encode_png(pixels: npt.NDArray[np.uint8]) -> bytes:
 
 def store(stored_bytes: bytes, suffix: str, display_png: bytes) -> tuple[str, str, str]:
     """Write both files; return their relative paths and the stored file's SHA-256."""
-    name = uuid.uuid4().hex
-    stored = f"{FOLDER}/{name[:2]}/{name}{suffix}"
-    display = f"{FOLDER}/{name[:2]}/{name}-display.png"
+    stored, display = reserved_paths(suffix)
     _write_atomically(stored, stored_bytes)
     try:
         _write_atomically(display, display_png)
@@ -135,6 +133,20 @@ def store(stored_bytes: bytes, suffix: str, display_png: bytes) -> tuple[str, st
         remove(stored)
         raise
     return stored, display, hashlib.sha256(stored_bytes).hexdigest()
+
+
+def store_at(stored: str, stored_bytes: bytes, display: str, display_png: bytes) -> str:
+    """Write both files of a film drawn after its row was made (imaging.drawing), at the
+    paths its row names; return the stored file's SHA-256."""
+    _write_atomically(stored, stored_bytes)
+    _write_atomically(display, display_png)
+    return hashlib.sha256(stored_bytes).hexdigest()
+
+
+def reserved_paths(suffix: str) -> tuple[str, str]:
+    """Paths for a film's two files, to be written later (imaging.drawing)."""
+    name = uuid.uuid4().hex
+    return f"{FOLDER}/{name[:2]}/{name}{suffix}", f"{FOLDER}/{name[:2]}/{name}-display.png"
 
 
 def store_document(data: bytes, suffix: str, *, folder: str) -> tuple[str, str]:

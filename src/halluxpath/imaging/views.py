@@ -21,6 +21,7 @@ from halluxpath.core.radiograph import landmark_groups
 from halluxpath.forms import add_validation_errors
 from halluxpath.imaging import actions, agreement, annotate, storage
 from halluxpath.imaging.access import MEASUREMENTS, RADIOGRAPHS
+from halluxpath.imaging.drawing import drawn
 from halluxpath.imaging.forms import CalibrationForm, FilmDetailsForm, UploadForm
 from halluxpath.imaging.guide import GROUP_LABELS, LABELS, guide_for
 from halluxpath.imaging.models import Measurement, Radiograph
@@ -182,7 +183,7 @@ def image(request: HttpRequest, pk: int) -> FileResponse:
     if radiograph is None:
         radiograph = RADIOGRAPHS.get(actor, pk)  # records the refusal and raises 404
     response = FileResponse(
-        storage.open_for_download(radiograph.display_file), content_type="image/png"
+        storage.open_for_download(drawn(radiograph).display_file), content_type="image/png"
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -250,7 +251,7 @@ def download_stored(request: HttpRequest, pk: int) -> FileResponse:
         patient_id=radiograph.episode.patient_id,
         detail={"format": "stored_file"},
     )
-    suffix = storage.media_path(radiograph.stored_file).suffix
+    suffix = storage.media_path(drawn(radiograph).stored_file).suffix
     return FileResponse(
         storage.open_for_download(radiograph.stored_file),
         as_attachment=True,

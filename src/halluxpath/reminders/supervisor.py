@@ -57,6 +57,8 @@ def default_children(log_dir: Path | None) -> list[Child]:
             at("escalation.log"),
         ),
         Child("audit-sealer", (*HALLUXPATH, "audit", "seal", "--loop"), at("audit-sealer.log")),
+        # django-tasks' worker: research exports, the demo's films drawn in the background.
+        Child("tasks", (*HALLUXPATH, "db_worker"), at("tasks.log")),
     ]
 
 

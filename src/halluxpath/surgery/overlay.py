@@ -16,6 +16,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from halluxpath.imaging import storage
+from halluxpath.imaging.drawing import drawn
 from halluxpath.imaging.models import Measurement
 from halluxpath.surgery.models import SurgicalPlan
 
@@ -55,7 +56,7 @@ def planned_axis(points: dict[str, Any], correction_deg: float) -> tuple[Point, 
 
 def render_png(plan: SurgicalPlan, measurement: Measurement) -> bytes:
     radiograph = measurement.radiograph
-    with Image.open(storage.media_path(radiograph.display_file)) as grey:
+    with Image.open(storage.media_path(drawn(radiograph).display_file)) as grey:
         canvas = grey.convert("RGB")
     draw = ImageDraw.Draw(canvas)
     size = max(canvas.size)

@@ -13,12 +13,17 @@ from halluxpath.imaging.actions.details import (
     confirm_pixel_review,
     record_film_details,
 )
-from halluxpath.imaging.actions.films import stored_radiograph, upload_radiograph
+from halluxpath.imaging.actions.films import (
+    pending_radiograph,
+    stored_radiograph,
+    upload_radiograph,
+)
 from halluxpath.imaging.actions.landmarks import save_measurement
 
 __all__ = [
     "calibrate",
     "confirm_pixel_review",
+    "pending_radiograph",
     "record_film_details",
     "save_measurement",
     "stored_radiograph",

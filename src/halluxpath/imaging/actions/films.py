@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,9 +17,10 @@ from halluxpath.audit.context import Actor
 from halluxpath.frontdoor import page_only
 from halluxpath.imaging import storage
 from halluxpath.imaging.actions._shared import _check_film_date, _editor, _side_word
+from halluxpath.imaging.drawing import FilmOrder, file_facts
 from halluxpath.imaging.ingest import IngestedImage, ingest
 from halluxpath.imaging.limits import UploadRefused
-from halluxpath.imaging.models import DEIDENTIFICATION, Radiograph, SpacingSource
+from halluxpath.imaging.models import PendingDrawing, Radiograph
 from halluxpath.imaging.schemas import FilmDetails
 from halluxpath.patients.access import episode_for
 from halluxpath.patients.models import Episode
@@ -60,39 +61,91 @@ def stored_radiograph(
     if display_png is None:
         display_png = storage.encode_png(image.display)
     paths = storage.store(image.stored_bytes, image.stored_suffix, display_png)
-    entered_side = bool(laterality) and not image.laterality
-    now = timezone.now()
     try:
         with transaction.atomic():
-            yield Radiograph.objects.create(
-                episode=episode,
+            yield _created(
+                episode,
+                file_facts(image),
+                paths,
                 time_point=time_point,
                 acquired_on=acquired_on,
                 weight_bearing=weight_bearing,
-                view=view,
-                laterality=image.laterality or laterality,
-                file_laterality=image.laterality,
-                file_acquired_on=image.acquired_on,
-                laterality_recorded_by=uploaded_by if entered_side else None,
-                laterality_recorded_at=now if entered_side else None,
-                acquired_on_recorded_by=(uploaded_by if acquired_on != image.acquired_on else None),
-                acquired_on_recorded_at=now if acquired_on != image.acquired_on else None,
-                source_format=image.source_format,
-                stored_file=paths[0],
-                display_file=paths[1],
-                sha256=paths[2],
-                width=image.width,
-                height=image.height,
-                row_spacing_mm=image.spacing.row_mm if image.spacing else None,
-                column_spacing_mm=image.spacing.column_mm if image.spacing else None,
-                spacing_source=image.spacing.source if image.spacing else SpacingSource.UNKNOWN,
-                pixel_review=image.pixel_review,
-                deidentification=DEIDENTIFICATION.stamp(image.deidentification),
                 uploaded_by=uploaded_by,
+                laterality=laterality,
+                view=view,
             )
     except BaseException:
         storage.remove(paths[0], paths[1])
         raise
+
+
+def _created(
+    episode: Episode,
+    facts: dict[str, Any],
+    paths: tuple[str, str, str],
+    *,
+    time_point: str,
+    acquired_on: dt.date,
+    weight_bearing: bool,
+    uploaded_by: User,
+    laterality: str,
+    view: str,
+) -> Radiograph:
+    """The film's row: the file's facts, and what the uploader entered beside them."""
+    file_side, file_date = facts["file_laterality"], facts["file_acquired_on"]
+    entered_side = bool(laterality) and not file_side
+    now = timezone.now()
+    return Radiograph.objects.create(
+        episode=episode,
+        time_point=time_point,
+        acquired_on=acquired_on,
+        weight_bearing=weight_bearing,
+        view=view,
+        laterality=file_side or laterality,
+        laterality_recorded_by=uploaded_by if entered_side else None,
+        laterality_recorded_at=now if entered_side else None,
+        acquired_on_recorded_by=uploaded_by if acquired_on != file_date else None,
+        acquired_on_recorded_at=now if acquired_on != file_date else None,
+        stored_file=paths[0],
+        display_file=paths[1],
+        sha256=paths[2],
+        uploaded_by=uploaded_by,
+        **facts,
+    )
+
+
+@page_only(
+    "the demo loader's storing step for a synthetic film drawn later (imaging.drawing); "
+    "no front door makes a film without its file"
+)
+def pending_radiograph(
+    episode: Episode,
+    order: FilmOrder,
+    facts: dict[str, Any],
+    suffix: str,
+    *,
+    uploaded_by: User,
+) -> Radiograph:
+    """A synthetic film's row, its files to be drawn when first needed (``drawn``).
+
+    ``facts`` are what its file will say (``file_facts`` of a film drawn the
+    same way); drawing checks them and the file's own replace any that differ.
+    Call inside the caller's transaction (the demo saves the landmarks with it).
+    """
+    stored, display = storage.reserved_paths(suffix)
+    radiograph = _created(
+        episode,
+        facts,
+        (stored, display, ""),
+        time_point=order.plan.time_point,
+        acquired_on=order.plan.taken,
+        weight_bearing=True,
+        uploaded_by=uploaded_by,
+        laterality="",
+        view="dp",
+    )
+    PendingDrawing.objects.create(radiograph=radiograph, order=order.to_json())
+    return radiograph
 
 
 def upload_radiograph(

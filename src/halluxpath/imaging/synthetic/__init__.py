@@ -42,7 +42,7 @@ from halluxpath.imaging.synthetic.files import (
     write_dicom,
     write_png,
 )
-from halluxpath.imaging.synthetic.films import SyntheticFilm, display_window, render
+from halluxpath.imaging.synthetic.films import SyntheticFilm, display_window, landmarks, render
 from halluxpath.imaging.synthetic.foot import FootGeometry
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "FootGeometry",
     "SyntheticFilm",
     "display_window",
+    "landmarks",
     "read_back",
     "render",
     "write_dicom",

@@ -14,7 +14,8 @@ from halluxpath.reminders.supervisor import default_children, supervise
 
 class Command(BaseCommand):
     help = (
-        "Run the reminder worker, the alert escalation and the audit sealer, and start "
+        "Run the reminder worker, the alert escalation, the audit sealer and the task worker "
+        "(research exports, the demo's films), and start "
         "again any that stops (with a growing pause). Ctrl-C or SIGTERM stops them all."
     )
 
