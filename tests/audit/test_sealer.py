@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -200,5 +201,8 @@ def test_the_sealer_keeps_sealing_and_stops_cleanly_on_sigterm(clinic: Clinic) -
     finally:
         sealer.kill()
     assert sealer.returncode == 0, err.decode()
-    assert "sealed 3 events in 1 seal" in out.decode()
+    # Each pass that sealed prints a line; a pass may run on into the second batch.
+    passes = re.findall(r"sealed (\d+) events? in (\d+) seals?", out.decode())
+    assert passes, out.decode()
+    assert sum(int(events) for events, _ in passes) == 6
     assert verify().ok
