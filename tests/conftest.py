@@ -7,7 +7,6 @@ mentions one. ``world`` adds a second site for the site rule (docs/access.md).
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ from django.db import transaction
 from pytest_django import DjangoDbBlocker, Settings
 
 from halluxpath.accounts.models import CareTeam, Role, User
-from halluxpath.core.stopping import STOP_SIGNALS
+from halluxpath.core.stopping import current_handlers, put_back
 from halluxpath.patients.models import Episode, Patient
 from halluxpath.sites.models import Site
 
@@ -96,11 +95,9 @@ def _plain_static_files(settings: Settings) -> None:
 def _signal_handlers_put_back() -> Iterator[None]:
     """A command run in this process (django_tasks_db's ``db_worker`` in the task tests)
     may leave its SIGTERM handler behind; later forks would inherit it (core.stopping)."""
-    before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    before = current_handlers()
     yield
-    for number, handler in before.items():
-        if signal.getsignal(number) is not handler:
-            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+    put_back(before)
 
 
 def make_user(

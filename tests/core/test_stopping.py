@@ -10,16 +10,16 @@ from types import FrameType
 
 import pytest
 
-from halluxpath.core.stopping import STOP_SIGNALS, default_termination, stop_on_signals
+from halluxpath.core.stopping import current_handlers, default_termination, stop_on_signals
 
 
 def test_the_signal_sets_the_event_and_the_previous_handlers_come_back() -> None:
-    before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    before = current_handlers()
     with stop_on_signals() as stop:
         assert not stop.is_set()
         os.kill(os.getpid(), signal.SIGTERM)
         assert stop.wait(5)
-    assert {number: signal.getsignal(number) for number in STOP_SIGNALS} == before
+    assert current_handlers() == before
 
 
 def _wait_for_ever() -> None:

@@ -72,6 +72,7 @@ def test_the_first_view_draws_the_film_with_the_facts_its_row_had(
 ) -> None:
     film = pending[0]
     before = {k: getattr(film, k) for k in drawing.FACT_FIELDS}
+    order_of_first = PendingDrawing.objects.get(pk=film.pk).order
     client = Client()
     client.force_login(film.uploaded_by)
     with caplog.at_level(logging.WARNING, logger="halluxpath.imaging.drawing"):
@@ -82,6 +83,8 @@ def test_the_first_view_draws_the_film_with_the_facts_its_row_had(
     assert not PendingDrawing.objects.filter(pk=film.pk).exists()
     assert film.sha256 == hashlib.sha256(on_disk(film.stored_file).read_bytes()).hexdigest()
     assert {k: getattr(film, k) for k in drawing.FACT_FIELDS} == before
+    sample = drawing.draw(drawing.FilmOrder.from_json(order_of_first))
+    assert tuple(drawing.file_facts(sample.image)) == drawing.FACT_FIELDS  # refreshed by drawn
     assert not caplog.records  # the row said what the file says
     download = client.get(f"/radiographs/{film.pk}/file")
     assert download.status_code == 200

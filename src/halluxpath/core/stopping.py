@@ -21,8 +21,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+Handlers = dict[signal.Signals, Any]  # signal → handler, as ``signal.getsignal`` gives it
 
 
 @contextmanager
@@ -40,7 +42,17 @@ def stop_on_signals() -> Iterator[threading.Event]:
     try:
         yield stop
     finally:
-        for number, handler in previous.items():
+        put_back(previous)
+
+
+def current_handlers() -> Handlers:
+    return {number: signal.getsignal(number) for number in STOP_SIGNALS}
+
+
+def put_back(handlers: Handlers) -> None:
+    """Install these handlers again (those that changed since)."""
+    for number, handler in handlers.items():
+        if signal.getsignal(number) is not handler:
             # None: a handler installed outside Python; the default is the safe choice.
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
 

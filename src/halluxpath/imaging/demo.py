@@ -335,22 +335,24 @@ def load_demo_films(
     # Every random draw in the order it always had: an episode's plans, then
     # for each of its films the readers' landmark differences.
     planned = [
-        (episode, episode_rng, _plans(episode, episode_rng, today))
+        (
+            episode,
+            episode_rng,
+            [
+                FilmOrder(plan, episode.patient.hospital_number)
+                for plan in _plans(episode, episode_rng, today)
+            ],
+        )
         for episode in episodes
         for episode_rng in [random.Random(seed * 1_000_003 + episode.pk)]
     ]
-    orders = [
-        FilmOrder(plan, episode.patient.hospital_number)
-        for episode, _, plans in planned
-        for plan in plans
-    ]
+    orders = [order for _, _, episode_orders in planned for order in episode_orders]
     films = _Films(_drawn(orders) if draw_now else None, orders[0] if orders else None)
     added = 0
-    for episode, episode_rng, plans in planned:
-        for plan in plans:
-            if plan.time_point in FOLLOW_UP_POINTS:
+    for episode, episode_rng, episode_orders in planned:
+        for order in episode_orders:
+            if order.plan.time_point in FOLLOW_UP_POINTS:
                 continue  # after the records, below
-            order = FilmOrder(plan, episode.patient.hospital_number)
             with films.stored(episode, order) as (radiograph, true_landmarks):
                 _save_measurement(
                     radiograph,
@@ -367,9 +369,8 @@ def load_demo_films(
             added += 1
         if then is not None:
             then(episode)
-        for plan in plans:
-            if plan.time_point in FOLLOW_UP_POINTS:
-                order = FilmOrder(plan, episode.patient.hospital_number)
+        for order in episode_orders:
+            if order.plan.time_point in FOLLOW_UP_POINTS:
                 _follow_up_film(episode, order, films, episode_rng)
                 added += 1
     if added:
